@@ -1,0 +1,1161 @@
+//! Editor for the AWS shared credentials file (`~/.aws/credentials`).
+//!
+//! People keep hand-written profiles, comments and SDK tuning (`s3 =` blocks)
+//! in this file, so we edit it line by line and leave every byte we do not own
+//! exactly as it was. Writers are serialised with a sidecar lock and the file
+//! is replaced atomically, always with mode 0600, because it holds secrets.
+//!
+//! Line rules follow the AWS SDKs' profile parser: a line starting with `[` is
+//! a section header, `#`/`;` start a comment, whitespace-only lines are blank,
+//! and any other line starting with a space or tab continues the previous
+//! property (a nested block such as `s3 =` or a multi-line value).
+
+use std::borrow::Cow;
+use std::ffi::OsString;
+use std::fs;
+use std::io;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use ini_roundtrip::{Item, Parser};
+
+use crate::fsutil;
+
+/// The variable the AWS SDKs and CLI read for the file's location.
+const PATH_ENV: &str = "AWS_SHARED_CREDENTIALS_FILE";
+const ACCESS_KEY_ID: &str = "aws_access_key_id";
+/// Either key marks a profile as holding temporary (session) credentials.
+const SESSION_KEYS: [&str; 2] = ["aws_session_token", "aws_security_token"];
+
+/// What [`write_profile`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteOutcome {
+    /// The file did not exist and was created.
+    Created,
+    /// The file existed; the profile section was appended to it.
+    Added,
+    /// The profile section existed and was edited in place.
+    Updated,
+}
+
+/// Errors carry paths, profile names and key names, never a value: values are
+/// secrets and these errors end up on the terminal and in logs.
+#[derive(Debug, thiserror::Error)]
+pub enum CredFileError {
+    #[error(
+        "cannot locate the AWS credentials file: no home directory found; set {PATH_ENV} to its path"
+    )]
+    NoHome,
+    #[error(
+        "cannot read the AWS credentials file {path}: {source}; check that it is a readable file"
+    )]
+    Read { path: PathBuf, source: io::Error },
+    #[error(
+        "cannot lock the AWS credentials file {path} for writing: {source}; check that its directory is writable"
+    )]
+    Lock { path: PathBuf, source: io::Error },
+    #[error(
+        "cannot write the AWS credentials file {path}: {source}; check the permissions and free space of its directory"
+    )]
+    Write { path: PathBuf, source: io::Error },
+    #[error("the AWS credentials file {path} is not valid UTF-8; fix or move it, then retry")]
+    NotUtf8 { path: PathBuf },
+    #[error(
+        "cannot make sense of the lines of the AWS credentials file {path}; it was left unchanged, please report this as a bug"
+    )]
+    Unparsable { path: PathBuf },
+    #[error(
+        "profile [{profile}] in {path} holds long-term access keys; pick another profile name with --profile, or pass --force to overwrite them"
+    )]
+    LongTermKeys { profile: String, path: PathBuf },
+    #[error("invalid profile name {name:?} for {path}: {reason}; pick another name with --profile")]
+    InvalidProfileName {
+        name: String,
+        reason: &'static str,
+        path: PathBuf,
+    },
+    #[error(
+        "invalid key name {key:?} for {path}: keys must be one line, without '=', '[', '#', ';' or surrounding spaces"
+    )]
+    InvalidKey { key: String, path: PathBuf },
+    #[error(
+        "the value for {key} contains a line break and cannot be stored in {path}; nothing was written"
+    )]
+    InvalidValue { key: String, path: PathBuf },
+}
+
+/// `AWS_SHARED_CREDENTIALS_FILE` if set and non-empty (a leading `~/` is
+/// expanded, as the SDKs do), else `$HOME/.aws/credentials`.
+pub fn default_path() -> Result<PathBuf, CredFileError> {
+    resolve_path(std::env::var_os(PATH_ENV), || {
+        directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf())
+    })
+}
+
+/// The shared config file: `AWS_CONFIG_FILE`, else `~/.aws/config` (same rules).
+/// Sections there are named `[profile NAME]` (except `[default]`).
+pub fn config_path() -> Result<PathBuf, CredFileError> {
+    let home = || directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
+    match std::env::var_os("AWS_CONFIG_FILE").filter(|v| !v.is_empty()) {
+        Some(v) => resolve_path(Some(v), home),
+        None => Ok(home()
+            .ok_or(CredFileError::NoHome)?
+            .join(".aws")
+            .join("config")),
+    }
+}
+
+/// [`default_path`] with its inputs passed in, so tests need not touch the
+/// process environment.
+fn resolve_path(
+    env: Option<OsString>,
+    home: impl FnOnce() -> Option<PathBuf>,
+) -> Result<PathBuf, CredFileError> {
+    let Some(value) = env.filter(|v| !v.is_empty()) else {
+        return home()
+            .map(|h| h.join(".aws").join("credentials"))
+            .ok_or(CredFileError::NoHome);
+    };
+    let under_home = match value.to_str() {
+        Some("~") => Some(String::new()),
+        Some(s) => s.strip_prefix("~/").map(str::to_owned),
+        None => None,
+    };
+    match under_home {
+        Some(rest) => home()
+            .map(|h| if rest.is_empty() { h } else { h.join(rest) })
+            .ok_or(CredFileError::NoHome),
+        None => Ok(PathBuf::from(value)),
+    }
+}
+
+/// Set `values` (key, value) in section `[profile]` and delete the `remove`
+/// keys from it, atomically.
+///
+/// Existing keys are rewritten in place as `key = value`; later duplicates of
+/// a key we set or remove are deleted, since the SDK would otherwise read an
+/// ambiguous value. New keys go right after the section's last property line.
+/// A key we rewrite or delete also loses its indented continuation lines: left
+/// behind, they would be read as part of the new value. If a key appears in
+/// both lists it is set; if it is given twice in `values`, the last one wins.
+///
+/// Refuses to touch a section holding long-term keys (`aws_access_key_id`
+/// without a session token) unless `force`: those are the user's own keys and
+/// overwriting them with temporary ones would lose them.
+pub fn write_profile(
+    path: &Path,
+    profile: &str,
+    values: &[(&str, &str)],
+    remove: &[&str],
+    force: bool,
+) -> Result<WriteOutcome, CredFileError> {
+    check_profile(profile, path)?;
+    for &(key, value) in values {
+        check_key(key, path)?;
+        if value.contains(['\n', '\r']) {
+            return Err(CredFileError::InvalidValue {
+                key: key.to_owned(),
+                path: path.to_path_buf(),
+            });
+        }
+    }
+    for key in remove {
+        check_key(key, path)?;
+    }
+    let mut set: Vec<(&str, &str)> = Vec::with_capacity(values.len());
+    for &(key, value) in values {
+        match set.iter_mut().find(|(k, _)| *k == key) {
+            Some(entry) => entry.1 = value,
+            None => set.push((key, value)),
+        }
+    }
+    let drop: Vec<&str> = remove
+        .iter()
+        .copied()
+        .filter(|key| !set.iter().any(|(k, _)| k == key))
+        .collect();
+
+    let real = fsutil::real_path(path);
+    let _lock = fsutil::lock_for(&real).map_err(|source| CredFileError::Lock {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let (text, outcome) = match read_text(path, &real)? {
+        None => (new_section(profile, &set, "\n"), WriteOutcome::Created),
+        Some(old) => match edit(&old, profile, &set, &drop, force) {
+            Ok(edited) => edited,
+            Err(Refusal::LongTermKeys) => {
+                return Err(CredFileError::LongTermKeys {
+                    profile: profile.to_owned(),
+                    path: path.to_path_buf(),
+                });
+            }
+            Err(Refusal::Unparsable) => {
+                return Err(CredFileError::Unparsable {
+                    path: path.to_path_buf(),
+                });
+            }
+        },
+    };
+    write_text(path, &real, &text)?;
+    Ok(outcome)
+}
+
+/// Fail as [`write_profile`] without `force` would, but without writing or
+/// locking: callers run it before STS so no MFA code is spent on a write that
+/// will be refused. Advisory only; `write_profile` checks again under its lock.
+pub fn check_writable(path: &Path, profile: &str) -> Result<(), CredFileError> {
+    check_profile(profile, path)?;
+    let Some(text) = read_text(path, &fsutil::real_path(path))? else {
+        return Ok(());
+    };
+    let lines = parse(&text).ok_or_else(|| CredFileError::Unparsable {
+        path: path.to_path_buf(),
+    })?;
+    if let Some(range) = sections(&lines, profile).into_iter().next()
+        && holds_long_term_keys(&lines[range])
+    {
+        return Err(CredFileError::LongTermKeys {
+            profile: profile.to_owned(),
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+/// Remove every `[profile]` section: header through the line before the next
+/// header. Duplicate sections of one name are one profile to the SDKs (they
+/// merge them), so removing only the first would leave the profile alive.
+/// `Ok(false)` when there is no such section (the file is not touched).
+pub fn remove_profile(path: &Path, profile: &str) -> Result<bool, CredFileError> {
+    check_profile(profile, path)?;
+    let real = fsutil::real_path(path);
+    let _lock = fsutil::lock_for(&real).map_err(|source| CredFileError::Lock {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let Some(old) = read_text(path, &real)? else {
+        return Ok(false);
+    };
+    let lines = parse(&old).ok_or_else(|| CredFileError::Unparsable {
+        path: path.to_path_buf(),
+    })?;
+    let ranges = sections(&lines, profile);
+    if ranges.is_empty() {
+        return Ok(false);
+    }
+    let mut text = String::with_capacity(old.len());
+    for (i, line) in lines.iter().enumerate() {
+        if !ranges.iter().any(|r| r.contains(&i)) {
+            text.push_str(line.text);
+            text.push_str(line.eol);
+        }
+    }
+    write_text(path, &real, &text)?;
+    Ok(true)
+}
+
+/// Top-level `key = value` pairs of the first `[profile]` section, in file
+/// order, duplicates included. Indented continuation lines and lines without
+/// `=` are skipped. `None` if the file or the section is missing.
+pub fn read_profile(
+    path: &Path,
+    profile: &str,
+) -> Result<Option<Vec<(String, String)>>, CredFileError> {
+    check_profile(profile, path)?;
+    let Some(text) = read_text(path, path)? else {
+        return Ok(None);
+    };
+    let lines = parse(&text).ok_or_else(|| CredFileError::Unparsable {
+        path: path.to_path_buf(),
+    })?;
+    let Some(range) = sections(&lines, profile).into_iter().next() else {
+        return Ok(None);
+    };
+    let pairs = lines[range]
+        .iter()
+        .filter_map(|line| match line.kind {
+            Kind::Property {
+                key,
+                val: Some(val),
+            } => Some((key.to_owned(), val.to_owned())),
+            _ => None,
+        })
+        .collect();
+    Ok(Some(pairs))
+}
+
+/// `aws_access_key_id` without a session token among the section's top-level
+/// keys: the user's own long-term keys, which a write would destroy.
+fn holds_long_term_keys(section: &[Line<'_>]) -> bool {
+    let has = |name: &str| {
+        section
+            .iter()
+            .any(|l| matches!(l.kind, Kind::Property { key, .. } if key == name))
+    };
+    has(ACCESS_KEY_ID) && !SESSION_KEYS.iter().any(|k| has(k))
+}
+
+/// Names become `[name]` headers and are matched trimmed, so anything that
+/// would break the header or not match itself again is refused.
+fn check_profile(name: &str, path: &Path) -> Result<(), CredFileError> {
+    let reason = if trim(name).is_empty() {
+        "it is empty"
+    } else if name.contains(['\n', '\r']) {
+        "it contains a line break"
+    } else if name.contains(['[', ']']) {
+        "it contains '[' or ']'"
+    } else if trim(name) != name {
+        "it starts or ends with whitespace"
+    } else {
+        return Ok(());
+    };
+    Err(CredFileError::InvalidProfileName {
+        name: name.to_owned(),
+        reason,
+        path: path.to_path_buf(),
+    })
+}
+
+/// Keys come from our own code, but a bad one would corrupt the file.
+fn check_key(key: &str, path: &Path) -> Result<(), CredFileError> {
+    let bad = trim(key).is_empty()
+        || trim(key) != key
+        || key.contains(['\n', '\r', '='])
+        || key.starts_with(['[', '#', ';']);
+    if bad {
+        return Err(CredFileError::InvalidKey {
+            key: key.to_owned(),
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+/// The file's text, or `None` if it does not exist. `shown` is the path for
+/// messages (the one the user gave), `real` the one to read.
+fn read_text(shown: &Path, real: &Path) -> Result<Option<String>, CredFileError> {
+    match fs::read(real) {
+        Ok(bytes) => String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| CredFileError::NotUtf8 {
+                path: shown.to_path_buf(),
+            }),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(CredFileError::Read {
+            path: shown.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+fn write_text(shown: &Path, real: &Path, text: &str) -> Result<(), CredFileError> {
+    fsutil::atomic_write(real, text.as_bytes(), fsutil::PRIVATE, true).map_err(|source| {
+        CredFileError::Write {
+            path: shown.to_path_buf(),
+            source,
+        }
+    })
+}
+
+/// The parser's notion of whitespace, so our trimming matches its own.
+fn trim(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_ascii_whitespace())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind<'a> {
+    /// A line starting with `[`; `None` when it is malformed (it still ends
+    /// the previous section, as it does for the SDKs).
+    Header(Option<&'a str>),
+    /// A top-level property; `val` is `None` when the line has no `=`.
+    Property {
+        key: &'a str,
+        val: Option<&'a str>,
+    },
+    /// An indented line: a child of the previous property, never a key.
+    Nested,
+    Comment,
+    Blank,
+}
+
+/// One line of the file: `text` and `eol` are slices of the original, so
+/// writing them back reproduces it byte for byte.
+#[derive(Debug, Clone, Copy)]
+struct Line<'a> {
+    text: &'a str,
+    /// `\n`, `\r\n`, `\r`, or empty for a last line without a newline.
+    eol: &'a str,
+    kind: Kind<'a>,
+}
+
+/// Split `doc` into lines. `None` if the pieces would not add up to `doc`
+/// exactly: better to refuse than to write back something else.
+fn parse(doc: &str) -> Option<Vec<Line<'_>>> {
+    let mut lines = Vec::new();
+    let mut pos = 0;
+    for item in Parser::new(doc) {
+        let (raw, kind) = match item {
+            Item::SectionEnd => continue,
+            Item::Section { raw, .. } | Item::Error(raw) => (raw, Kind::Header(header_name(raw))),
+            Item::Comment { raw } => (raw, Kind::Comment),
+            Item::Blank { raw } => (raw, Kind::Blank),
+            Item::Property { raw, .. } if raw.starts_with([' ', '\t']) => (raw, Kind::Nested),
+            Item::Property { key, val, raw } => (raw, Kind::Property { key, val }),
+        };
+        let text_end = pos + raw.len();
+        if doc.get(pos..text_end)? != raw {
+            return None;
+        }
+        let rest = doc.get(text_end..)?;
+        let eol_len = if rest.starts_with("\r\n") {
+            2
+        } else if rest.starts_with(['\r', '\n']) {
+            1
+        } else {
+            0
+        };
+        let end = text_end + eol_len;
+        lines.push(Line {
+            text: raw,
+            eol: doc.get(text_end..end)?,
+            kind,
+        });
+        pos = end;
+    }
+    (pos == doc.len()).then_some(lines)
+}
+
+/// `[ name ]`, optionally followed by a comment, gives `name`; the SDKs
+/// accept the same forms.
+fn header_name(raw: &str) -> Option<&str> {
+    let inner = raw.strip_prefix('[')?;
+    let close = inner.find(']')?;
+    let after = trim(&inner[close + 1..]);
+    (after.is_empty() || after.starts_with(['#', ';'])).then_some(trim(&inner[..close]))
+}
+
+/// Line ranges of every `[name]` section: header through the line before the
+/// next header (or the end of the file).
+fn sections(lines: &[Line<'_>], name: &str) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    for (start, line) in lines.iter().enumerate() {
+        if line.kind == Kind::Header(Some(name)) {
+            let end = lines[start + 1..]
+                .iter()
+                .position(|l| matches!(l.kind, Kind::Header(_)))
+                .map_or(lines.len(), |n| start + 1 + n);
+            ranges.push(start..end);
+        }
+    }
+    ranges
+}
+
+/// The file's own newline (the first one in it), so added lines match.
+fn newline_of<'a>(lines: &[Line<'a>]) -> &'a str {
+    lines
+        .iter()
+        .map(|l| l.eol)
+        .find(|eol| !eol.is_empty())
+        .unwrap_or("\n")
+}
+
+fn new_section(profile: &str, set: &[(&str, &str)], nl: &str) -> String {
+    let mut text = format!("[{profile}]{nl}");
+    for (key, value) in set {
+        text.push_str(&format!("{key} = {value}{nl}"));
+    }
+    text
+}
+
+enum Refusal {
+    LongTermKeys,
+    Unparsable,
+}
+
+/// A line of the edited section. `anchor` marks property lines and their
+/// children: new keys go after the last anchor, so they never land between a
+/// nested block's parent and its children, nor among the blank lines and
+/// comments that lead into the next section.
+struct OutLine<'a> {
+    text: Cow<'a, str>,
+    eol: &'a str,
+    anchor: bool,
+}
+
+/// The edit behind [`write_profile`], on text: `set` has unique keys and
+/// `drop` none of them.
+fn edit(
+    doc: &str,
+    profile: &str,
+    set: &[(&str, &str)],
+    drop: &[&str],
+    force: bool,
+) -> Result<(String, WriteOutcome), Refusal> {
+    let lines = parse(doc).ok_or(Refusal::Unparsable)?;
+    let nl = newline_of(&lines);
+    let Some(range) = sections(&lines, profile).into_iter().next() else {
+        let mut text = doc.to_owned();
+        if let Some(last) = lines.last() {
+            if last.eol.is_empty() {
+                text.push_str(nl);
+            }
+            if last.kind != Kind::Blank {
+                text.push_str(nl);
+            }
+        }
+        text.push_str(&new_section(profile, set, nl));
+        return Ok((text, WriteOutcome::Added));
+    };
+
+    let section = &lines[range.clone()];
+    if !force && holds_long_term_keys(section) {
+        return Err(Refusal::LongTermKeys);
+    }
+
+    let mut body: Vec<OutLine<'_>> = Vec::with_capacity(section.len() + set.len());
+    let mut written: Vec<&str> = Vec::new();
+    // Whether indented lines belong to a property we rewrote or deleted.
+    let mut dropping = false;
+    for (i, line) in section.iter().enumerate() {
+        let keep = OutLine {
+            text: Cow::Borrowed(line.text),
+            eol: line.eol,
+            anchor: i > 0 && matches!(line.kind, Kind::Property { .. } | Kind::Nested),
+        };
+        match line.kind {
+            Kind::Property { key, .. } => {
+                dropping = true;
+                if let Some((_, value)) = set.iter().find(|(k, _)| *k == key) {
+                    if !written.contains(&key) {
+                        written.push(key);
+                        body.push(OutLine {
+                            text: Cow::Owned(format!("{key} = {value}")),
+                            ..keep
+                        });
+                    }
+                } else if !drop.contains(&key) {
+                    dropping = false;
+                    body.push(keep);
+                }
+            }
+            Kind::Nested if dropping => {}
+            _ => body.push(keep),
+        }
+    }
+
+    let missing: Vec<&(&str, &str)> = set.iter().filter(|(k, _)| !written.contains(k)).collect();
+    if !missing.is_empty() {
+        // Index 0 is the header: an empty section gets its keys right below it.
+        let at = body.iter().rposition(|l| l.anchor).unwrap_or(0);
+        // Only the file's last line lacks a newline; keep it that way.
+        let at_eof = body[at].eol.is_empty();
+        if at_eof {
+            body[at].eol = nl;
+        }
+        let count = missing.len();
+        let added = missing.iter().enumerate().map(|(n, (key, value))| OutLine {
+            text: Cow::Owned(format!("{key} = {value}")),
+            eol: if at_eof && n + 1 == count { "" } else { nl },
+            anchor: true,
+        });
+        body.splice(at + 1..at + 1, added);
+    }
+
+    let mut text = String::with_capacity(doc.len() + 64 * set.len());
+    for line in &lines[..range.start] {
+        text.push_str(line.text);
+        text.push_str(line.eol);
+    }
+    for line in &body {
+        text.push_str(&line.text);
+        text.push_str(line.eol);
+    }
+    for line in &lines[range.end..] {
+        text.push_str(line.text);
+        text.push_str(line.eol);
+    }
+    Ok((text, WriteOutcome::Updated))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    /// Comments of both kinds, blank lines, long-term keys with a nested block
+    /// (whose child looks like a session token but is not top-level).
+    const HEAD: &str = "\
+# Managed by hand; rolehop only edits its own profiles
+; an old-style comment
+
+[default]
+aws_access_key_id = AKIAEXAMPLEDEFAULT
+aws_secret_access_key = defaultSecretValue
+s3 =
+  max_concurrent_requests = 10
+  aws_session_token = nested-not-top-level
+region=eu-west-1
+
+# the work profile, refreshed by rolehop
+";
+    /// A profile to update: old `aws_security_token`, an unknown key, a nested
+    /// block as its last property, a blank line before the next section.
+    const WORK: &str = "\
+[work]
+aws_access_key_id = ASIAOLDWORK
+aws_secret_access_key = oldWorkSecret
+aws_security_token = oldWorkToken
+custom_unknown_key = keep me
+s3 =
+    max_queue_size = 100
+
+";
+    /// A section at the end of the file, without a trailing newline.
+    const TAIL: &str = "\
+[tail]
+aws_access_key_id   =   ASIATAIL
+aws_session_token = tailToken";
+
+    fn fixture() -> String {
+        format!("{HEAD}{WORK}{TAIL}")
+    }
+
+    fn file_with(text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("credentials");
+        fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    fn read(path: &Path) -> String {
+        fs::read_to_string(path).unwrap()
+    }
+
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    const ROTATE: &[(&str, &str)] = &[
+        ("aws_access_key_id", "ASIANEW"),
+        ("aws_secret_access_key", "newSecret"),
+        ("aws_session_token", "newToken"),
+    ];
+
+    #[test]
+    fn update_in_place_changes_only_those_lines() {
+        let (_dir, path) = file_with(&fixture());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        }
+        let values = [
+            ("aws_access_key_id", "ASIANEW"),
+            ("aws_secret_access_key", "newSecret"),
+            ("aws_security_token", "newToken"),
+        ];
+        let outcome = write_profile(&path, "work", &values, &[], false).unwrap();
+        assert_eq!(outcome, WriteOutcome::Updated);
+        let work = "\
+[work]
+aws_access_key_id = ASIANEW
+aws_secret_access_key = newSecret
+aws_security_token = newToken
+custom_unknown_key = keep me
+s3 =
+    max_queue_size = 100
+
+";
+        assert_eq!(read(&path), format!("{HEAD}{work}{TAIL}"));
+        #[cfg(unix)]
+        assert_eq!(mode(&path), 0o600);
+    }
+
+    #[test]
+    fn removing_a_key_and_adding_one_after_the_nested_block() {
+        let (_dir, path) = file_with(&fixture());
+        let outcome = write_profile(&path, "work", ROTATE, &["aws_security_token"], false).unwrap();
+        assert_eq!(outcome, WriteOutcome::Updated);
+        let work = "\
+[work]
+aws_access_key_id = ASIANEW
+aws_secret_access_key = newSecret
+custom_unknown_key = keep me
+s3 =
+    max_queue_size = 100
+aws_session_token = newToken
+
+";
+        assert_eq!(read(&path), format!("{HEAD}{work}{TAIL}"));
+        assert_eq!(
+            read_profile(&path, "work").unwrap().unwrap(),
+            [
+                ("aws_access_key_id", "ASIANEW"),
+                ("aws_secret_access_key", "newSecret"),
+                ("custom_unknown_key", "keep me"),
+                ("s3", ""),
+                ("aws_session_token", "newToken"),
+            ]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        );
+    }
+
+    #[test]
+    fn append_new_section() {
+        let new = "[new]\naws_access_key_id = ASIANEW\naws_secret_access_key = newSecret\naws_session_token = newToken\n";
+        // No trailing newline: end the last line, then one blank line.
+        let (_dir, path) = file_with(&fixture());
+        assert_eq!(
+            write_profile(&path, "new", ROTATE, &["aws_security_token"], false).unwrap(),
+            WriteOutcome::Added
+        );
+        assert_eq!(read(&path), format!("{}\n\n{new}", fixture()));
+        // Trailing newline: add the blank line only.
+        let (_dir, path) = file_with(&format!("{}\n", fixture()));
+        write_profile(&path, "new", ROTATE, &[], false).unwrap();
+        assert_eq!(read(&path), format!("{}\n\n{new}", fixture()));
+        // Already ends with a blank line: add nothing before the header.
+        let (_dir, path) = file_with(&format!("{}\n\n", fixture()));
+        write_profile(&path, "new", ROTATE, &[], false).unwrap();
+        assert_eq!(read(&path), format!("{}\n\n{new}", fixture()));
+    }
+
+    #[test]
+    fn duplicate_keys_keep_the_first_and_lose_the_rest() {
+        let text = "\
+[other]
+aws_session_token = untouched
+[dup]
+aws_session_token = first
+region = us-east-1
+aws_session_token = second
+  continuation of second
+aws_security_token = old
+aws_security_token = older
+output = json
+# end of dup
+";
+        let (_dir, path) = file_with(text);
+        write_profile(
+            &path,
+            "dup",
+            &[("aws_session_token", "new")],
+            &["aws_security_token"],
+            false,
+        )
+        .unwrap();
+        let expected = "\
+[other]
+aws_session_token = untouched
+[dup]
+aws_session_token = new
+region = us-east-1
+output = json
+# end of dup
+";
+        assert_eq!(read(&path), expected);
+    }
+
+    #[test]
+    fn indented_lines_are_never_keys_nor_split_from_their_parent() {
+        let text = "[p]\ns3 =\n  aws_session_token = nested\n\tregion = nested\n";
+        let (_dir, path) = file_with(text);
+        write_profile(
+            &path,
+            "p",
+            &[("aws_session_token", "new"), ("region", "eu-west-1")],
+            &[],
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            read(&path),
+            "[p]\ns3 =\n  aws_session_token = nested\n\tregion = nested\naws_session_token = new\nregion = eu-west-1\n"
+        );
+        // A key we rewrite loses its continuation lines (they would extend the new value).
+        let (_dir, path) = file_with("[p]\naws_session_token = old\n  more-old\nregion = x\n");
+        write_profile(&path, "p", &[("aws_session_token", "new")], &[], false).unwrap();
+        assert_eq!(read(&path), "[p]\naws_session_token = new\nregion = x\n");
+    }
+
+    #[test]
+    fn crlf_files_stay_crlf() {
+        let crlf = |s: &str| s.replace('\n', "\r\n");
+        let (_dir, path) = file_with(&crlf(&fixture()));
+        write_profile(&path, "work", ROTATE, &["aws_security_token"], false).unwrap();
+        write_profile(&path, "new", &[("aws_session_token", "t")], &[], false).unwrap();
+        let work = "\
+[work]
+aws_access_key_id = ASIANEW
+aws_secret_access_key = newSecret
+custom_unknown_key = keep me
+s3 =
+    max_queue_size = 100
+aws_session_token = newToken
+
+";
+        let expected = format!("{HEAD}{work}{TAIL}\n\n[new]\naws_session_token = t\n");
+        let got = read(&path);
+        assert_eq!(got, crlf(&expected));
+        assert!(!got.replace("\r\n", "").contains(['\n', '\r']), "{got:?}");
+    }
+
+    #[test]
+    fn last_line_without_newline_stays_without() {
+        let (_dir, path) = file_with(&fixture());
+        write_profile(
+            &path,
+            "tail",
+            &[("aws_session_token", "newTail")],
+            &[],
+            false,
+        )
+        .unwrap();
+        let updated = format!(
+            "{HEAD}{WORK}[tail]\naws_access_key_id   =   ASIATAIL\naws_session_token = newTail"
+        );
+        assert_eq!(read(&path), updated);
+        write_profile(&path, "tail", &[("region", "eu-west-2")], &[], false).unwrap();
+        assert_eq!(read(&path), format!("{updated}\nregion = eu-west-2"));
+        // A header at EOF with no keys yet.
+        let (_dir, path) = file_with("[a]\nx = 1\n[empty]");
+        write_profile(&path, "empty", &[("k", "v")], &[], false).unwrap();
+        assert_eq!(read(&path), "[a]\nx = 1\n[empty]\nk = v");
+    }
+
+    #[test]
+    fn empty_file_gets_the_section() {
+        let (_dir, path) = file_with("");
+        let outcome = write_profile(&path, "p", &[("aws_session_token", "t")], &[], false).unwrap();
+        assert_eq!(outcome, WriteOutcome::Added);
+        assert_eq!(read(&path), "[p]\naws_session_token = t\n");
+    }
+
+    #[test]
+    fn missing_file_and_directory_are_created_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new-dir").join("credentials");
+        let outcome = write_profile(&path, "p", ROTATE, &["aws_security_token"], false).unwrap();
+        assert_eq!(outcome, WriteOutcome::Created);
+        assert_eq!(
+            read(&path),
+            "[p]\naws_access_key_id = ASIANEW\naws_secret_access_key = newSecret\naws_session_token = newToken\n"
+        );
+        #[cfg(unix)]
+        assert_eq!(mode(&path), 0o600);
+    }
+
+    #[test]
+    fn long_term_keys_are_refused_unless_forced() {
+        let (_dir, path) = file_with(&fixture());
+        let err = write_profile(&path, "default", ROTATE, &[], false).unwrap_err();
+        assert!(
+            matches!(&err, CredFileError::LongTermKeys { profile, .. } if profile == "default"),
+            "{err:?}"
+        );
+        let shown = err.to_string();
+        assert!(
+            shown.contains("--profile") && shown.contains("--force"),
+            "{shown}"
+        );
+        assert_eq!(read(&path), fixture());
+
+        let outcome = write_profile(&path, "default", ROTATE, &[], true).unwrap();
+        assert_eq!(outcome, WriteOutcome::Updated);
+        let default = "\
+[default]
+aws_access_key_id = ASIANEW
+aws_secret_access_key = newSecret
+s3 =
+  max_concurrent_requests = 10
+  aws_session_token = nested-not-top-level
+region=eu-west-1
+aws_session_token = newToken
+";
+        let before =
+            "# Managed by hand; rolehop only edits its own profiles\n; an old-style comment\n\n";
+        let after = format!("\n# the work profile, refreshed by rolehop\n{WORK}{TAIL}");
+        assert_eq!(read(&path), format!("{before}{default}{after}"));
+    }
+
+    #[test]
+    fn check_writable_predicts_the_refusal() {
+        let (dir, path) = file_with(&fixture());
+        let err = check_writable(&path, "default").unwrap_err();
+        assert!(matches!(err, CredFileError::LongTermKeys { .. }), "{err:?}");
+        check_writable(&path, "work").unwrap();
+        check_writable(&path, "tail").unwrap();
+        check_writable(&path, "absent").unwrap();
+        check_writable(&dir.path().join("missing"), "default").unwrap();
+        let err = check_writable(&path, "a]b").unwrap_err();
+        assert!(
+            matches!(err, CredFileError::InvalidProfileName { .. }),
+            "{err:?}"
+        );
+        assert_eq!(read(&path), fixture());
+    }
+
+    #[test]
+    fn remove_profile_removes_exactly_that_section() {
+        let (_dir, path) = file_with(&fixture());
+        assert!(remove_profile(&path, "work").unwrap());
+        assert_eq!(read(&path), format!("{HEAD}{TAIL}"));
+
+        let (_dir, path) = file_with(&fixture());
+        assert!(remove_profile(&path, "tail").unwrap());
+        assert_eq!(read(&path), format!("{HEAD}{WORK}"));
+
+        let (_dir, path) = file_with(&fixture());
+        assert!(!remove_profile(&path, "absent").unwrap());
+        assert_eq!(read(&path), fixture());
+
+        let (_dir, path) = file_with("[a]\nx = 1\n[ a ]\ny = 2\n[b]\nz = 3\n");
+        assert!(remove_profile(&path, "a").unwrap());
+        assert_eq!(read(&path), "[b]\nz = 3\n");
+
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("credentials");
+        assert!(!remove_profile(&missing, "a").unwrap());
+        assert!(!missing.exists());
+    }
+
+    #[test]
+    fn header_forms_and_duplicate_sections() {
+        let text = "[ spaced ]\na = 1\n[commented] # note\nb = 2\n[trailing]  \nc = 3\n[d]\nd = 1\n[d]\nd = 2\n";
+        let (_dir, path) = file_with(text);
+        for name in ["spaced", "commented", "trailing", "d"] {
+            let outcome = write_profile(&path, name, &[("k", name)], &[], false).unwrap();
+            assert_eq!(outcome, WriteOutcome::Updated, "{name}");
+        }
+        assert_eq!(
+            read(&path),
+            "[ spaced ]\na = 1\nk = spaced\n[commented] # note\nb = 2\nk = commented\n[trailing]  \nc = 3\nk = trailing\n[d]\nd = 1\nk = d\n[d]\nd = 2\n"
+        );
+        assert_eq!(
+            read_profile(&path, "d").unwrap().unwrap(),
+            [("d", "1"), ("k", "d")].map(|(k, v)| (k.to_owned(), v.to_owned()))
+        );
+    }
+
+    #[test]
+    fn read_profile_absent_cases() {
+        let (dir, path) = file_with(&fixture());
+        assert_eq!(read_profile(&path, "absent").unwrap(), None);
+        assert_eq!(
+            read_profile(&dir.path().join("missing"), "work").unwrap(),
+            None
+        );
+        let tail = read_profile(&path, "tail").unwrap().unwrap();
+        assert_eq!(
+            tail,
+            [
+                ("aws_access_key_id", "ASIATAIL"),
+                ("aws_session_token", "tailToken")
+            ]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        );
+    }
+
+    #[test]
+    fn fifty_concurrent_writers_lose_nothing() {
+        let (_dir, path) = file_with(&fixture());
+        let path = Arc::new(path);
+        let threads: Vec<_> = (0..50)
+            .map(|i| {
+                let path = Arc::clone(&path);
+                std::thread::spawn(move || {
+                    let id = format!("ASIA{i}");
+                    let token = format!("token-{i}");
+                    let values = [("aws_access_key_id", &*id), ("aws_session_token", &*token)];
+                    write_profile(&path, &format!("p{i}"), &values, &[], false).unwrap()
+                })
+            })
+            .collect();
+        for t in threads {
+            assert_eq!(t.join().unwrap(), WriteOutcome::Added);
+        }
+        let text = read(&path);
+        assert!(text.starts_with(&fixture()), "{text}");
+        for i in 0..50 {
+            let got = read_profile(&path, &format!("p{i}")).unwrap().unwrap();
+            let want = [
+                ("aws_access_key_id".to_owned(), format!("ASIA{i}")),
+                ("aws_session_token".to_owned(), format!("token-{i}")),
+            ];
+            assert_eq!(got, want);
+            assert_eq!(text.matches(&format!("[p{i}]\n")).count(), 1);
+        }
+        #[cfg(unix)]
+        assert_eq!(mode(&path), 0o600);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinked_file_stays_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("dotfiles").join("credentials");
+        fs::create_dir_all(target.parent().unwrap()).unwrap();
+        fs::write(&target, fixture()).unwrap();
+        let link = dir.path().join(".aws").join("credentials");
+        fs::create_dir_all(link.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+
+        write_profile(&link, "work", ROTATE, &["aws_security_token"], false).unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert!(read(&target).contains("aws_session_token = newToken\n"));
+        assert!(remove_profile(&link, "work").unwrap());
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(read(&target), format!("{HEAD}{TAIL}"));
+        assert_eq!(mode(&target), 0o600);
+    }
+
+    #[test]
+    fn bad_names_keys_and_values_are_refused_without_writing() {
+        let (_dir, path) = file_with(&fixture());
+        for name in ["", "  ", "a]b", "[a", "a\nb", "a\rb", " lead", "trail\t"] {
+            let err = write_profile(&path, name, &[("k", "v")], &[], false).unwrap_err();
+            assert!(
+                matches!(err, CredFileError::InvalidProfileName { .. }),
+                "{name:?}: {err:?}"
+            );
+        }
+        for key in ["", "a=b", "a\nb", " k", "[k", "#k", ";k"] {
+            let err = write_profile(&path, "p", &[(key, "v")], &[], false).unwrap_err();
+            assert!(
+                matches!(err, CredFileError::InvalidKey { .. }),
+                "{key:?}: {err:?}"
+            );
+            let err = write_profile(&path, "p", &[], &[key], false).unwrap_err();
+            assert!(
+                matches!(err, CredFileError::InvalidKey { .. }),
+                "{key:?}: {err:?}"
+            );
+        }
+        for value in ["a\nb", "a\rb", "\r\n"] {
+            let err = write_profile(&path, "p", &[("k", value)], &[], false).unwrap_err();
+            assert!(
+                matches!(&err, CredFileError::InvalidValue { key, .. } if key == "k"),
+                "{err:?}"
+            );
+        }
+        assert_eq!(read(&path), fixture());
+    }
+
+    #[test]
+    fn no_error_shows_a_value() {
+        const SECRET: &str = "s3cr3tV4lue";
+        let multi = format!("{SECRET}\nline2");
+        let values = [("aws_secret_access_key", SECRET)];
+        let dir = tempfile::tempdir().unwrap();
+        let mut errors = Vec::new();
+
+        errors.push(resolve_path(None, || None).unwrap_err());
+        let (_d, creds) = file_with(&fixture());
+        errors.push(write_profile(&creds, "default", &values, &[], false).unwrap_err());
+        errors.push(
+            write_profile(
+                &creds,
+                "p",
+                &[("aws_secret_access_key", &multi)],
+                &[],
+                false,
+            )
+            .unwrap_err(),
+        );
+        errors.push(write_profile(&creds, "bad\nname", &values, &[], false).unwrap_err());
+        errors.push(write_profile(&creds, "p", &[("bad=key", SECRET)], &[], false).unwrap_err());
+        let a_dir = dir.path().join("a-dir");
+        fs::create_dir(&a_dir).unwrap();
+        errors.push(write_profile(&a_dir, "p", &values, &[], false).unwrap_err());
+        let a_file = dir.path().join("a-file");
+        fs::write(&a_file, "").unwrap();
+        errors.push(
+            write_profile(&a_file.join("credentials"), "p", &values, &[], false).unwrap_err(),
+        );
+        let latin1 = dir.path().join("latin1");
+        fs::write(&latin1, b"[p]\nk = caf\xe9\n").unwrap();
+        errors.push(write_profile(&latin1, "p", &values, &[], false).unwrap_err());
+        // Hard to provoke from outside; built directly so every variant is checked.
+        errors.push(CredFileError::Write {
+            path: creds.clone(),
+            source: io::Error::other("disk full"),
+        });
+        errors.push(CredFileError::Unparsable {
+            path: creds.clone(),
+        });
+
+        let kinds: Vec<_> = errors.iter().map(std::mem::discriminant).collect();
+        for (i, kind) in kinds.iter().enumerate() {
+            assert!(
+                !kinds[..i].contains(kind),
+                "duplicate variant: {:?}",
+                errors[i]
+            );
+        }
+        assert_eq!(errors.len(), 10, "one of each variant");
+        for err in &errors {
+            let shown = format!("{err} | {err:?} | {err:#?}");
+            assert!(!shown.contains(SECRET), "{shown}");
+            assert!(!shown.contains("line2"), "{shown}");
+            let line = err.to_string();
+            assert!(!line.contains('\n'), "{line}");
+            if !matches!(err, CredFileError::NoHome) {
+                assert!(
+                    line.contains(&*dir.path().to_string_lossy())
+                        || line.contains(&*creds.to_string_lossy()),
+                    "{line}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn default_path_resolution() {
+        let home = || Some(PathBuf::from("/home/u"));
+        let creds = PathBuf::from("/home/u/.aws/credentials");
+        assert_eq!(resolve_path(None, home).unwrap(), creds);
+        assert_eq!(resolve_path(Some("".into()), home).unwrap(), creds);
+        assert_eq!(
+            resolve_path(Some("/etc/creds".into()), home).unwrap(),
+            PathBuf::from("/etc/creds")
+        );
+        assert_eq!(
+            resolve_path(Some("~/x/creds".into()), home).unwrap(),
+            PathBuf::from("/home/u/x/creds")
+        );
+        assert!(matches!(
+            resolve_path(None, || None),
+            Err(CredFileError::NoHome)
+        ));
+        assert!(default_path().is_ok());
+    }
+
+    #[test]
+    fn parse_round_trips_odd_input() {
+        for doc in [
+            "",
+            "\n",
+            "\r\n\r\n",
+            "a\rb\r\nc\n",
+            "[x\nnot a header]\n  [indented]\n=\n  \n\t\n;c\n#c",
+            "é = ü\n[ünï]\nk=v",
+        ] {
+            let lines = parse(doc).unwrap();
+            let joined: String = lines.iter().flat_map(|l| [l.text, l.eol]).collect();
+            assert_eq!(joined, doc);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! Temporary credentials and every way of handing them over.
+
+pub mod export;
+pub mod file;
+pub mod profile;
+
+use secrecy::{ExposeSecret, SecretString};
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+/// A set of temporary AWS credentials for one assumed role.
+///
+/// The secret parts are `SecretString`s: they are zeroed on drop and `Debug`
+/// prints `[REDACTED]`, so an accidental `{:?}` in a log or panic leaks nothing.
+#[derive(Clone)]
+pub struct Credentials {
+    pub access_key_id: String,
+    pub secret_access_key: SecretString,
+    pub session_token: SecretString,
+    pub expiration: SystemTime,
+    /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION` as STS reported it.
+    pub assumed_role_arn: Option<String>,
+}
+
+impl Credentials {
+    pub fn secret_access_key(&self) -> &str {
+        self.secret_access_key.expose_secret()
+    }
+
+    pub fn session_token(&self) -> &str {
+        self.session_token.expose_secret()
+    }
+
+    /// Time left at `now`; zero once expired.
+    pub fn remaining(&self, now: SystemTime) -> Duration {
+        self.expiration
+            .duration_since(now)
+            .unwrap_or(Duration::ZERO)
+    }
+
+    /// The expiry as RFC 3339 in UTC, whole seconds (`2026-11-23T10:32:45Z`).
+    pub fn expiration_rfc3339(&self) -> String {
+        rfc3339(self.expiration)
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"[REDACTED]")
+            .field("session_token", &"[REDACTED]")
+            .field("expiration", &rfc3339(self.expiration))
+            .field("assumed_role_arn", &self.assumed_role_arn)
+            .finish()
+    }
+}
+
+/// RFC 3339 in UTC with whole seconds, the form SDKs and prompt themes parse.
+pub fn rfc3339(t: SystemTime) -> String {
+    humantime::format_rfc3339_seconds(t).to_string()
+}
+
+#[cfg(test)]
+pub(crate) fn sample(expiration: SystemTime) -> Credentials {
+    Credentials {
+        access_key_id: "ASIAEXAMPLEKEY".into(),
+        secret_access_key: SecretString::from("sEcReT/with+chars=".to_string()),
+        session_token: SecretString::from("ToKeN'with\"quotes$and`ticks".to_string()),
+        expiration,
+        assumed_role_arn: Some("arn:aws:sts::210987654321:assumed-role/Admin/alice".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_secrets() {
+        let c = sample(SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000));
+        let shown = format!("{c:?} {c:#?}");
+        assert!(!shown.contains("sEcReT"), "{shown}");
+        assert!(!shown.contains("ToKeN"), "{shown}");
+        assert!(shown.contains("ASIAEXAMPLEKEY"));
+        assert!(shown.contains("2027-01-15T08:00:00Z"), "{shown}");
+    }
+
+    #[test]
+    fn remaining_is_zero_after_expiry() {
+        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1000);
+        let c = sample(t);
+        assert_eq!(
+            c.remaining(t - Duration::from_secs(5)),
+            Duration::from_secs(5)
+        );
+        assert_eq!(c.remaining(t + Duration::from_secs(5)), Duration::ZERO);
+    }
+}

@@ -1,0 +1,57 @@
+//! A role session as a profile of the credentials file: the keys that
+//! `rolehop write` and the picker's write action both store.
+
+use super::Credentials;
+use super::file::{self, CredFileError, WriteOutcome};
+use std::path::Path;
+
+/// Write `creds` into `[profile]` of the credentials file at `path`.
+///
+/// Besides the three keys the SDKs read, it stores the expiry and principal
+/// (the saml2aws convention that prompt themes such as starship read), and
+/// drops a stale `aws_security_token` that could shadow the new token.
+/// `role_arn` names the principal when STS did not report one.
+pub fn write_session(
+    path: &Path,
+    profile: &str,
+    creds: &Credentials,
+    role_arn: &str,
+    force: bool,
+) -> Result<WriteOutcome, CredFileError> {
+    let expires = creds.expiration_rfc3339();
+    let principal = creds.assumed_role_arn.as_deref().unwrap_or(role_arn);
+    let values = [
+        ("aws_access_key_id", creds.access_key_id.as_str()),
+        ("aws_secret_access_key", creds.secret_access_key()),
+        ("aws_session_token", creds.session_token()),
+        ("x_security_token_expires", expires.as_str()),
+        ("x_principal_arn", principal),
+    ];
+    file::write_profile(path, profile, &values, &["aws_security_token"], force)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, SystemTime};
+
+    #[test]
+    fn writes_session_keys_and_expiry() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("credentials");
+        std::fs::write(&path, "[p]\naws_security_token = old\n").unwrap();
+        let c = super::super::sample(SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000));
+        write_session(&path, "p", &c, "arn:aws:iam::1:role/x", false).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("aws_session_token = "), "{text}");
+        assert!(
+            text.contains("x_security_token_expires = 2027-01-15T08:00:00Z"),
+            "{text}"
+        );
+        assert!(
+            text.contains("x_principal_arn = arn:aws:sts::210987654321:assumed-role/Admin/alice"),
+            "{text}"
+        );
+        assert!(!text.contains("aws_security_token"), "{text}");
+    }
+}

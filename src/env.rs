@@ -1,0 +1,358 @@
+//! The process environment as rolehop sees it, and the environment it hands
+//! to a subshell or prints for `eval`.
+//!
+//! Nesting: a rolehop shell holds role credentials in `AWS_*`. Assuming the
+//! next role from those would be role chaining (1 h cap, wrong trust), so the
+//! hand-over also records the *original* values of every variable it changes
+//! as `ROLEHOP_BASE_<VAR>`, plus `ROLEHOP_ACCESS_KEY_ID` to recognise its own
+//! keys. Inside such a shell rolehop rebuilds the original environment from
+//! those and assumes from the base identity again.
+
+use crate::config::bookmarks::Bookmark;
+use crate::creds::Credentials;
+use secrecy::SecretString;
+use std::collections::BTreeMap;
+
+/// Variables a hand-over sets or clears; their originals are kept as ROLEHOP_BASE_*.
+const MANAGED: [&str; 10] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_SESSION_EXPIRATION",
+];
+const BASE_PREFIX: &str = "ROLEHOP_BASE_";
+
+/// A snapshot of the variables that matter to rolehop (empty values = unset).
+#[derive(Clone, Debug, Default)]
+pub struct EnvView {
+    vars: BTreeMap<String, String>,
+}
+
+/// Where the base (trusted-account) credentials come from.
+#[derive(Clone, Debug)]
+pub enum BaseSource {
+    /// The usual chain: environment keys, then the profile (None = AWS_PROFILE or default).
+    Chain { profile: Option<String> },
+    /// Only this profile (the bookmark's `source_profile`, or the original
+    /// profile of an outer rolehop shell).
+    Profile(String),
+    /// Keys the outer rolehop shell's parent had in its environment.
+    Keys {
+        access_key_id: String,
+        secret_access_key: SecretString,
+        session_token: Option<SecretString>,
+    },
+}
+
+impl BaseSource {
+    pub fn profile_name(&self) -> Option<&str> {
+        match self {
+            BaseSource::Chain { profile } => profile.as_deref(),
+            BaseSource::Profile(p) => Some(p),
+            BaseSource::Keys { .. } => None,
+        }
+    }
+}
+
+impl EnvView {
+    pub fn from_process() -> Self {
+        Self::from_pairs(std::env::vars_os().filter_map(|(k, v)| {
+            let k = k.into_string().ok()?;
+            let keep = k.starts_with("AWS_")
+                || k.starts_with("ROLEHOP_")
+                || matches!(k.as_str(), "SHELL" | "USER" | "USERNAME" | "LOGNAME");
+            keep.then(|| Some((k, v.into_string().ok()?)))?
+        }))
+    }
+
+    pub fn from_pairs<K: Into<String>, V: Into<String>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        let vars = pairs
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .filter(|(_, v): &(String, String)| !v.is_empty())
+            .collect();
+        EnvView { vars }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.vars.get(key).map(String::as_str)
+    }
+
+    /// How many rolehop shells deep we are (0 outside any).
+    pub fn depth(&self) -> u32 {
+        self.get("ROLEHOP_DEPTH")
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// True when the `AWS_*` credentials are the ones rolehop handed over.
+    pub fn is_managed(&self) -> bool {
+        matches!((self.get("ROLEHOP_ACCESS_KEY_ID"), self.get("AWS_ACCESS_KEY_ID")),
+            (Some(ours), Some(current)) if ours == current)
+    }
+
+    /// The bookmark this environment holds credentials for, if it is ours.
+    pub fn current_bookmark(&self) -> Option<&str> {
+        if self.is_managed() {
+            self.get("ROLEHOP_BOOKMARK")
+        } else {
+            None
+        }
+    }
+
+    /// The environment as it was before rolehop handed anything over.
+    pub fn base(&self) -> EnvView {
+        if !self.is_managed() {
+            return self.clone();
+        }
+        let mut vars: BTreeMap<String, String> = self
+            .vars
+            .iter()
+            .filter(|(k, _)| !MANAGED.contains(&k.as_str()) && !k.starts_with("ROLEHOP_"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        for var in MANAGED {
+            if let Some(v) = self.get(&format!("{BASE_PREFIX}{var}")) {
+                vars.insert(var.to_owned(), v.to_owned());
+            }
+        }
+        EnvView { vars }
+    }
+
+    /// Where base credentials come from for a bookmark with this `source_profile`.
+    pub fn base_source(&self, source_profile: Option<&str>) -> BaseSource {
+        if let Some(p) = source_profile {
+            return BaseSource::Profile(p.to_owned());
+        }
+        if !self.is_managed() {
+            // The SDK reads the real environment itself.
+            return BaseSource::Chain { profile: None };
+        }
+        let base = self.base();
+        match (
+            base.get("AWS_ACCESS_KEY_ID"),
+            base.get("AWS_SECRET_ACCESS_KEY"),
+        ) {
+            (Some(id), Some(secret)) => BaseSource::Keys {
+                access_key_id: id.to_owned(),
+                secret_access_key: SecretString::from(secret.to_owned()),
+                session_token: base
+                    .get("AWS_SESSION_TOKEN")
+                    .or_else(|| base.get("AWS_SECURITY_TOKEN"))
+                    .map(|t| SecretString::from(t.to_owned())),
+            },
+            _ => BaseSource::Profile(
+                base.get("AWS_PROFILE")
+                    .or_else(|| base.get("AWS_DEFAULT_PROFILE"))
+                    .unwrap_or("default")
+                    .to_owned(),
+            ),
+        }
+    }
+
+    /// Region from the (original) environment, before profiles are consulted.
+    pub fn base_region(&self) -> Option<String> {
+        let base = self.base();
+        base.get("AWS_REGION")
+            .or_else(|| base.get("AWS_DEFAULT_REGION"))
+            .map(str::to_owned)
+    }
+
+    /// Default role session name: the local user name (it shows in CloudTrail
+    /// and in `assumed-role/ROLE/SESSION`), cleaned to what STS accepts.
+    pub fn default_session_name(&self) -> String {
+        let user = ["USER", "USERNAME", "LOGNAME"]
+            .iter()
+            .find_map(|k| self.get(k))
+            .unwrap_or("rolehop");
+        let clean: String = user
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(*c))
+            .take(64)
+            .collect();
+        if clean.len() >= 2 {
+            clean
+        } else {
+            format!("rolehop-{clean}")
+        }
+    }
+}
+
+/// What to change in an environment to hand credentials over.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Handover {
+    /// Variables to set, in a stable, readable order.
+    pub set: Vec<(String, String)>,
+    /// Variables to remove so nothing stale shadows the new credentials.
+    pub unset: Vec<String>,
+}
+
+impl Handover {
+    /// Build the hand-over of `creds` for `bookmark` from environment `env`.
+    /// `new_shell` is true for a subshell or command (depth goes up), false
+    /// for exports into the current shell.
+    pub fn new(
+        env: &EnvView,
+        bookmark: &Bookmark,
+        creds: &Credentials,
+        region: Option<&str>,
+        new_shell: bool,
+    ) -> Handover {
+        let base = env.base();
+        let expiry = creds.expiration_rfc3339();
+        let mut set: Vec<(String, String)> = vec![
+            ("AWS_ACCESS_KEY_ID".into(), creds.access_key_id.clone()),
+            (
+                "AWS_SECRET_ACCESS_KEY".into(),
+                creds.secret_access_key().to_owned(),
+            ),
+            ("AWS_SESSION_TOKEN".into(), creds.session_token().to_owned()),
+            ("AWS_CREDENTIAL_EXPIRATION".into(), expiry.clone()),
+            ("AWS_SESSION_EXPIRATION".into(), expiry),
+        ];
+        let mut unset: Vec<String> = vec![
+            "AWS_SECURITY_TOKEN".into(),
+            "AWS_PROFILE".into(),
+            "AWS_DEFAULT_PROFILE".into(),
+        ];
+        match region {
+            Some(r) => {
+                set.push(("AWS_REGION".into(), r.to_owned()));
+                set.push(("AWS_DEFAULT_REGION".into(), r.to_owned()));
+            }
+            None => unset.extend(["AWS_REGION".into(), "AWS_DEFAULT_REGION".into()]),
+        }
+        set.push(("ROLEHOP_BOOKMARK".into(), bookmark.name.clone()));
+        set.push(("ROLEHOP_ROLE_ARN".into(), bookmark.role_arn()));
+        set.push(("ROLEHOP_ACCESS_KEY_ID".into(), creds.access_key_id.clone()));
+        if new_shell {
+            set.push(("ROLEHOP_DEPTH".into(), (env.depth() + 1).to_string()));
+        }
+        for var in MANAGED {
+            let stash = format!("{BASE_PREFIX}{var}");
+            match base.get(var) {
+                Some(v) => set.push((stash, v.to_owned())),
+                None if env.get(&stash).is_some() => unset.push(stash),
+                None => {}
+            }
+        }
+        Handover { set, unset }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::creds::sample;
+    use std::time::{Duration, SystemTime};
+
+    fn bookmark() -> Bookmark {
+        Bookmark {
+            name: "prod".into(),
+            account: "210987654321".into(),
+            role: "Admin".into(),
+            display: "Prod".into(),
+            color: None,
+            mfa_serial: None,
+            external_id: None,
+            region: None,
+            duration: None,
+            source_profile: None,
+            session_name: None,
+        }
+    }
+
+    fn apply(env: &EnvView, h: &Handover) -> EnvView {
+        let mut vars = env.vars.clone();
+        for k in &h.unset {
+            vars.remove(k);
+        }
+        for (k, v) in &h.set {
+            vars.insert(k.clone(), v.clone());
+        }
+        EnvView { vars }
+    }
+
+    #[test]
+    fn outside_rolehop_the_sdk_chain_is_used() {
+        let env = EnvView::from_pairs([("AWS_PROFILE", "corp")]);
+        assert!(!env.is_managed());
+        assert!(matches!(
+            env.base_source(None),
+            BaseSource::Chain { profile: None }
+        ));
+        assert!(matches!(env.base_source(Some("x")), BaseSource::Profile(p) if p == "x"));
+    }
+
+    #[test]
+    fn nested_shell_assumes_from_original_profile_and_region() {
+        let outer = EnvView::from_pairs([("AWS_PROFILE", "corp"), ("AWS_REGION", "eu-west-1")]);
+        let creds = sample(SystemTime::UNIX_EPOCH + Duration::from_secs(2_000_000_000));
+        let h = Handover::new(&outer, &bookmark(), &creds, Some("us-east-2"), true);
+        assert!(h.unset.contains(&"AWS_PROFILE".to_string()));
+        let inner = apply(&outer, &h);
+        assert!(inner.is_managed());
+        assert_eq!(inner.depth(), 1);
+        assert_eq!(inner.current_bookmark(), Some("prod"));
+        assert!(matches!(inner.base_source(None), BaseSource::Profile(p) if p == "corp"));
+        assert_eq!(inner.base_region().as_deref(), Some("eu-west-1"));
+        // A second hop stacks depth and still remembers the original values.
+        let h2 = Handover::new(&inner, &bookmark(), &creds, None, true);
+        let inner2 = apply(&inner, &h2);
+        assert_eq!(inner2.depth(), 2);
+        assert_eq!(inner2.get("AWS_REGION"), None);
+        assert_eq!(inner2.get("ROLEHOP_BASE_AWS_PROFILE"), Some("corp"));
+        assert_eq!(inner2.base_region().as_deref(), Some("eu-west-1"));
+    }
+
+    #[test]
+    fn nested_shell_reuses_original_env_keys() {
+        let outer = EnvView::from_pairs([
+            ("AWS_ACCESS_KEY_ID", "AKIABASE"),
+            ("AWS_SECRET_ACCESS_KEY", "basesecret"),
+        ]);
+        let creds = sample(SystemTime::UNIX_EPOCH + Duration::from_secs(2_000_000_000));
+        let inner = apply(
+            &outer,
+            &Handover::new(&outer, &bookmark(), &creds, None, true),
+        );
+        match inner.base_source(None) {
+            BaseSource::Keys {
+                access_key_id,
+                session_token,
+                ..
+            } => {
+                assert_eq!(access_key_id, "AKIABASE");
+                assert!(session_token.is_none());
+            }
+            other => panic!("expected base keys, got {other:?}"),
+        }
+        // Keys the user exported by hand inside the shell are theirs, not ours.
+        let mut manual = inner.clone();
+        manual
+            .vars
+            .insert("AWS_ACCESS_KEY_ID".into(), "AKIAOTHER".into());
+        assert!(!manual.is_managed());
+    }
+
+    #[test]
+    fn session_name_is_cleaned_user_name() {
+        assert_eq!(
+            EnvView::from_pairs([("USER", "alice smith")]).default_session_name(),
+            "alicesmith"
+        );
+        assert_eq!(
+            EnvView::from_pairs([("USER", "a")]).default_session_name(),
+            "rolehop-a"
+        );
+        assert_eq!(EnvView::default().default_session_name(), "rolehop");
+    }
+}

@@ -1,0 +1,104 @@
+//! The top-level error: one line for the user, a hint, and an exit code.
+//! Nothing here formats a secret: variants carry messages, never credentials.
+
+use crate::config::ConfigError;
+use crate::creds::file::CredFileError;
+use crate::sts::StsError;
+use std::process::ExitCode;
+
+/// Exit codes (documented in the README).
+pub mod code {
+    /// Something unexpected (I/O, a bug).
+    pub const FAILURE: u8 = 1;
+    /// Bad command-line usage (clap also uses 2).
+    pub const USAGE: u8 = 2;
+    /// The bookmarks file or a bookmark is wrong, or a name is unknown.
+    pub const CONFIG: u8 = 3;
+    /// No usable base credentials, or they were rejected / expired.
+    pub const CREDENTIALS: u8 = 4;
+    /// STS refused the role: access denied, MFA, duration, region.
+    pub const DENIED: u8 = 5;
+    /// STS could not be reached or kept throttling.
+    pub const NETWORK: u8 = 6;
+    /// An MFA code is needed and none could be asked for, or it was malformed.
+    pub const MFA: u8 = 7;
+    /// Refused to overwrite something of the user's (long-term keys).
+    pub const REFUSED: u8 = 8;
+    /// A command to run was not found (as in shells).
+    pub const NOT_FOUND: u8 = 127;
+    /// A command to run was not executable (as in shells).
+    pub const NOT_EXECUTABLE: u8 = 126;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Sts(#[from] StsError),
+    #[error(transparent)]
+    CredFile(#[from] CredFileError),
+    #[error("{message}")]
+    Mfa {
+        message: String,
+        hint: Option<String>,
+    },
+    #[error("{message}")]
+    Usage {
+        message: String,
+        hint: Option<String>,
+    },
+    #[error("cannot run {program}: {source}")]
+    Spawn {
+        program: String,
+        source: std::io::Error,
+    },
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Config(_) => code::CONFIG,
+            Error::Sts(e) => match e {
+                StsError::NoCredentials { .. }
+                | StsError::ExpiredToken { .. }
+                | StsError::InvalidToken { .. } => code::CREDENTIALS,
+                StsError::Network { .. } | StsError::Throttled => code::NETWORK,
+                _ => code::DENIED,
+            },
+            Error::CredFile(CredFileError::LongTermKeys { .. }) => code::REFUSED,
+            Error::CredFile(_) => code::FAILURE,
+            Error::Mfa { .. } => code::MFA,
+            Error::Usage { .. } => code::USAGE,
+            Error::Spawn { source, .. } => match source.kind() {
+                std::io::ErrorKind::NotFound => code::NOT_FOUND,
+                _ => code::NOT_EXECUTABLE,
+            },
+            Error::Io { .. } => code::FAILURE,
+        }
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::Sts(e) => e.hint(),
+            Error::Mfa { hint, .. } | Error::Usage { hint, .. } => hint.clone(),
+            _ => None,
+        }
+    }
+
+    /// Print `rolehop: error: ...` (and a hint) on stderr; return the exit code.
+    pub fn report(&self) -> ExitCode {
+        eprintln!("rolehop: error: {self}");
+        if let Some(h) = self.hint() {
+            eprintln!("rolehop: hint: {h}");
+        }
+        ExitCode::from(self.exit_code())
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

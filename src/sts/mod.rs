@@ -1,0 +1,207 @@
+//! The only module that talks to AWS: base credentials through aws-config,
+//! then AssumeRole / GetCallerIdentity through aws-sdk-sts.
+
+mod errors;
+
+pub use errors::StsError;
+
+use crate::creds::Credentials;
+use crate::env::{BaseSource, EnvView};
+use aws_config::meta::credentials::CredentialsProviderChain;
+use aws_config::meta::region::RegionProviderChain;
+use aws_config::{BehaviorVersion, Region};
+use aws_sdk_sts::Client;
+use secrecy::{ExposeSecret, SecretString};
+use std::time::Duration;
+
+/// STS's global endpoint lives in us-east-1; used when nothing names a region.
+pub const FALLBACK_REGION: &str = "us-east-1";
+
+/// Where the base (trusted-account) credentials come from, for messages.
+pub fn describe_source(source: &BaseSource, env: &EnvView) -> String {
+    match source {
+        BaseSource::Chain { profile } => {
+            let p = profile
+                .as_deref()
+                .or_else(|| env.get("AWS_PROFILE"))
+                .unwrap_or("default");
+            format!("the environment or profile \"{p}\"")
+        }
+        BaseSource::Profile(p) => format!("profile \"{p}\""),
+        BaseSource::Keys { .. } => "the base keys saved by the outer rolehop shell".into(),
+    }
+}
+
+/// Say where we looked when no base credentials were found.
+pub fn name_source(err: StsError, source: &BaseSource, env: &EnvView) -> StsError {
+    match err {
+        StsError::NoCredentials { detail, .. } => StsError::NoCredentials {
+            place: describe_source(source, env),
+            detail,
+        },
+        other => other,
+    }
+}
+
+/// The region for the STS call and for the hand-over: the bookmark's, else
+/// the original `AWS_REGION`/`AWS_DEFAULT_REGION`, else the base profile's.
+/// Never IMDS: probing instance metadata costs seconds on a laptop.
+pub async fn resolve_region(
+    bookmark_region: Option<&str>,
+    env: &EnvView,
+    source: &BaseSource,
+) -> Option<String> {
+    if let Some(r) = bookmark_region
+        .map(str::to_owned)
+        .or_else(|| env.base_region())
+    {
+        return Some(r);
+    }
+    if matches!(source, BaseSource::Keys { .. }) {
+        return None;
+    }
+    let mut profile = aws_config::profile::ProfileFileRegionProvider::builder();
+    if let Some(p) = source.profile_name() {
+        profile = profile.profile_name(p);
+    }
+    RegionProviderChain::first_try(profile.build())
+        .region()
+        .await
+        .map(|r| r.to_string())
+}
+
+/// An STS client whose credentials come only from the explicit chain for
+/// `source`, so a missing identity is reported in milliseconds, not after the
+/// default chain's ~4 s of metadata probing.
+pub async fn client(source: &BaseSource, region: &str) -> Client {
+    let timeouts = aws_config::timeout::TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(3))
+        .operation_attempt_timeout(Duration::from_secs(10))
+        .operation_timeout(Duration::from_secs(25))
+        .build();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(region.to_owned()))
+        .timeout_config(timeouts);
+    loader = match source {
+        BaseSource::Chain { profile } => {
+            let mut pp = aws_config::profile::ProfileFileCredentialsProvider::builder();
+            if let Some(p) = profile {
+                pp = pp.profile_name(p);
+                loader = loader.profile_name(p);
+            }
+            let chain = CredentialsProviderChain::first_try(
+                "Environment",
+                aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
+            )
+            .or_else("Profile", pp.build());
+            loader.credentials_provider(chain)
+        }
+        BaseSource::Profile(p) => {
+            let pp = aws_config::profile::ProfileFileCredentialsProvider::builder()
+                .profile_name(p)
+                .build();
+            loader.profile_name(p).credentials_provider(pp)
+        }
+        BaseSource::Keys {
+            access_key_id,
+            secret_access_key,
+            session_token,
+        } => loader.credentials_provider(aws_credential_types::Credentials::new(
+            access_key_id.clone(),
+            secret_access_key.expose_secret().to_owned(),
+            session_token.as_ref().map(|t| t.expose_secret().to_owned()),
+            None,
+            "rolehop-base",
+        )),
+    };
+    Client::new(&loader.load().await)
+}
+
+/// Everything one AssumeRole call needs.
+#[derive(Clone, Debug)]
+pub struct AssumeRequest {
+    pub role_arn: String,
+    pub session_name: String,
+    pub duration: Option<u32>,
+    pub external_id: Option<String>,
+    /// (MFA device serial or ARN, 6-digit code)
+    pub mfa: Option<(String, String)>,
+}
+
+/// Assume the role; SDK errors become `StsError`s a user can act on.
+pub async fn assume_role(client: &Client, req: &AssumeRequest) -> Result<Credentials, StsError> {
+    let (serial, code) = match &req.mfa {
+        Some((s, c)) => (Some(s.clone()), Some(c.clone())),
+        None => (None, None),
+    };
+    let out = client
+        .assume_role()
+        .role_arn(&req.role_arn)
+        .role_session_name(&req.session_name)
+        .set_duration_seconds(req.duration.map(|d| d as i32))
+        .set_external_id(req.external_id.clone())
+        .set_serial_number(serial)
+        .set_token_code(code)
+        .send()
+        .await
+        .map_err(|e| errors::classify(&e, Some(req)))?;
+    let assumed_role_arn = out.assumed_role_user().map(|u| u.arn().to_owned());
+    let c = out.credentials.ok_or_else(|| StsError::Other {
+        code: None,
+        message: "STS answered without credentials".into(),
+    })?;
+    // Convert at once and let the SDK type (which owns copies of the
+    // secrets) drop here.
+    let expiration =
+        std::time::SystemTime::try_from(*c.expiration()).map_err(|_| StsError::Other {
+            code: None,
+            message: "STS answered with an expiry time rolehop cannot read".into(),
+        })?;
+    Ok(Credentials {
+        access_key_id: c.access_key_id().to_owned(),
+        secret_access_key: SecretString::from(c.secret_access_key().to_owned()),
+        session_token: SecretString::from(c.session_token().to_owned()),
+        expiration,
+        assumed_role_arn,
+    })
+}
+
+/// Who the base credentials belong to.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Identity {
+    pub account: String,
+    pub arn: String,
+    pub user_id: String,
+}
+
+pub async fn caller_identity(client: &Client) -> Result<Identity, StsError> {
+    let out = client
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| errors::classify(&e, None))?;
+    Ok(Identity {
+        account: out.account().unwrap_or_default().to_owned(),
+        arn: out.arn().unwrap_or_default().to_owned(),
+        user_id: out.user_id().unwrap_or_default().to_owned(),
+    })
+}
+
+/// Fill in "who you are" on an AccessDenied, when STS's message did not say.
+/// One extra call on an error path is worth the clearer message.
+pub async fn with_identity(client: &Client, err: StsError) -> StsError {
+    match err {
+        StsError::AccessDenied {
+            role_arn,
+            identity: None,
+            message,
+        } => {
+            let identity = caller_identity(client).await.ok().map(|i| i.arn);
+            StsError::access_denied(role_arn, identity, message)
+        }
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,615 @@
+//! The CLI end to end: the real binary against a real STS-compatible server
+//! (moto on loopback), in a throwaway HOME.
+
+mod common;
+
+use common::{Moto, TestEnv};
+use std::fs;
+use std::io::Write;
+use std::process::Stdio;
+
+const PROD: &[&str] = &[
+    "add",
+    "prod",
+    "--account",
+    "210987654321",
+    "--role",
+    "Admin",
+    "--color",
+    "red",
+    "--region",
+    "eu-west-1",
+];
+const BASE_SECRET: &str = "base-secret";
+
+/// An env with bookmark "prod" (and optionally more) added.
+fn env_with_prod() -> TestEnv {
+    let env = TestEnv::new(Moto::shared());
+    env.run(PROD).success();
+    env
+}
+
+fn python() -> String {
+    format!("{}/.venv/bin/python", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A python one-liner printing the caller ARN of whatever credentials boto3 finds.
+const WHO: &str = "import boto3; print(boto3.client('sts', region_name='us-east-1').get_caller_identity()['Arn'])";
+
+#[test]
+fn add_list_remove_round_trip() {
+    let env = TestEnv::new(Moto::shared());
+    let out = env.run(&["list"]).success();
+    assert!(out.stdout.contains("No bookmarks yet"), "{}", out.stdout);
+
+    env.run(PROD).success();
+    env.run(&[
+        "add",
+        "dev",
+        "--account",
+        "011122223333",
+        "--role",
+        "ops/Dev",
+        "--mfa-serial",
+        "arn:aws:iam::123456789012:mfa/alice",
+        "--duration",
+        "1h",
+    ])
+    .success();
+    let out = env.run(&["list"]).success();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(lines[0].starts_with("NAME"), "{}", out.stdout);
+    assert!(
+        lines[1].starts_with("prod")
+            && lines[1].contains("210987654321")
+            && lines[1].contains("eu-west-1")
+    );
+    assert!(
+        lines[2].starts_with("dev")
+            && lines[2].contains("011122223333")
+            && lines[2].contains("mfa")
+    );
+
+    let json: serde_json::Value =
+        serde_json::from_str(&env.run(&["list", "--json"]).success().stdout).unwrap();
+    assert_eq!(json[1]["account"], "011122223333", "leading zero kept");
+    assert_eq!(json[1]["role"], "ops/Dev");
+    assert_eq!(json[1]["duration"], 3600);
+    assert_eq!(json[1]["display"], "dev");
+
+    let out = env.run(PROD);
+    assert_eq!(out.code, 3, "duplicate name: {}", out.stderr);
+    assert!(out.stderr.contains("prod"), "{}", out.stderr);
+
+    env.run(&["remove", "prod"]).success();
+    let text = fs::read_to_string(env.bookmarks_path()).unwrap();
+    assert!(
+        !text.contains("210987654321") && text.contains("[bookmarks.dev]"),
+        "{text}"
+    );
+    let out = env.run(&["remove", "prod"]);
+    assert_eq!(out.code, 3);
+}
+
+#[test]
+fn bad_bookmarks_file_is_reported_and_never_rewritten() {
+    let env = TestEnv::new(Moto::shared());
+    let original = "# mine\n[bookmarks.prod]\naccount = \"12345\"\nrole = \"Admin\"\n";
+    fs::write(env.bookmarks_path(), original).unwrap();
+    let out = env.run(&["list"]);
+    assert_eq!(out.code, 3);
+    let first = out.stderr.lines().next().unwrap();
+    assert!(
+        first.contains("bookmarks.toml:3:11: bookmark \"prod\": account must be 12 digits"),
+        "{first}"
+    );
+    let out = env.run(&["add", "dev", "--account", "111122223333", "--role", "Dev"]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert_eq!(fs::read_to_string(env.bookmarks_path()).unwrap(), original);
+
+    let out = env.run(&["add", "x", "--account", "1234", "--role", "R"]);
+    assert_eq!(out.code, 3);
+}
+
+#[test]
+fn exec_runs_a_command_as_the_role() {
+    let env = env_with_prod();
+    let out = env
+        .run(&["exec", "prod", "--", &python(), "-c", WHO])
+        .success();
+    assert_eq!(
+        out.stdout.trim(),
+        "arn:aws:sts::210987654321:assumed-role/Admin/tester"
+    );
+
+    let script = "echo \"$ROLEHOP_BOOKMARK|$ROLEHOP_ROLE_ARN|$ROLEHOP_DEPTH|${AWS_PROFILE-unset}|$AWS_REGION|$AWS_DEFAULT_REGION|$AWS_CREDENTIAL_EXPIRATION|$AWS_SESSION_EXPIRATION\"";
+    let mut cmd = env.cmd();
+    cmd.env("AWS_PROFILE", "default")
+        .args(["exec", "prod", "--", "sh", "-c", script]);
+    let out = common::output(cmd).success();
+    let f: Vec<&str> = out.stdout.trim().split('|').collect();
+    assert_eq!(
+        &f[..6],
+        [
+            "prod",
+            "arn:aws:iam::210987654321:role/Admin",
+            "1",
+            "unset",
+            "eu-west-1",
+            "eu-west-1"
+        ]
+    );
+    assert_eq!(f[6], f[7]);
+    assert!(
+        f[6].ends_with('Z') && f[6].len() == 20,
+        "RFC 3339 UTC: {}",
+        f[6]
+    );
+}
+
+#[test]
+fn exec_passes_the_exit_code_through() {
+    let env = env_with_prod();
+    assert_eq!(
+        env.run(&["exec", "prod", "--", "sh", "-c", "exit 42"]).code,
+        42
+    );
+    let out = env.run(&["exec", "prod", "--", "no-such-command-rolehop"]);
+    assert_eq!(out.code, 127, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("cannot run no-such-command-rolehop"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn nested_shells_assume_from_the_base_identity() {
+    let env = env_with_prod();
+    env.run(&["add", "dev", "--account", "111122223333", "--role", "Dev"])
+        .success();
+    let rolehop = env!("CARGO_BIN_EXE_rolehop");
+    // A subshell (no command) reading its commands from stdin.
+    let mut cmd = env.cmd();
+    cmd.args(["exec", "prod"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let inner = format!(
+        "{rolehop} whoami\n{rolehop} exec dev -- sh -c 'echo depth=$ROLEHOP_DEPTH bookmark=$ROLEHOP_BOOKMARK'\n{py} -c \"{WHO}\"\n{rolehop} exec dev </dev/null\nexit 3\n",
+        py = python()
+    );
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(inner.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "exit status of the shell: {stderr}"
+    );
+    assert!(
+        stderr.contains("rolehop: prod as arn:aws:iam::210987654321:role/Admin"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`exit` goes back to your base identity"),
+        "{stderr}"
+    );
+    // whoami inside shows the base user, not the role.
+    assert!(
+        stdout.contains("user/") && stdout.contains("shown is the base identity"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("depth=2 bookmark=dev"), "{stdout}");
+    assert!(stdout.contains("assumed-role/Admin/tester"), "{stdout}");
+    assert!(
+        stderr.contains("nested shell, depth 2: dev as arn:aws:iam::111122223333:role/Dev"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("`exit` goes back to prod"), "{stderr}");
+}
+
+#[test]
+fn env_exports_work_in_each_shell() {
+    let env = env_with_prod();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = env.run(&["env", "prod", "--shell", shell]).success();
+        let text = out.stdout;
+        assert!(text.contains("AWS_SECRET_ACCESS_KEY"), "{shell}: {text}");
+        match shell {
+            "powershell" => {
+                assert!(text.contains("$Env:AWS_ACCESS_KEY_ID = '"), "{text}");
+                assert!(text.contains("Remove-Item Env:AWS_PROFILE"), "{text}");
+                continue;
+            }
+            "fish" => assert!(text.contains("set -gx AWS_SESSION_TOKEN '")),
+            _ => assert!(text.contains("export AWS_SESSION_TOKEN='")),
+        }
+        if which(shell).is_none() {
+            eprintln!("note: {shell} is not installed; sourcing its exports was skipped");
+            continue;
+        }
+        let file = env.home.path().join(format!("exports.{shell}"));
+        fs::write(&file, &text).unwrap();
+        let check = format!(
+            "source {}; {} -c \"{WHO}\"; echo $ROLEHOP_BOOKMARK",
+            file.display(),
+            python()
+        );
+        let mut cmd = std::process::Command::new(shell);
+        cmd.arg("-c")
+            .arg(check)
+            .env("AWS_ENDPOINT_URL_STS", Moto::shared().url())
+            .env("AWS_PROFILE", "nope");
+        let out = common::output(cmd).success();
+        assert!(
+            out.stdout.contains("assumed-role/Admin/tester"),
+            "{shell}: {}",
+            out.stdout
+        );
+        assert!(
+            out.stdout.trim_end().ends_with("prod"),
+            "{shell}: {}",
+            out.stdout
+        );
+    }
+}
+
+fn which(program: &str) -> Option<std::path::PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(program))
+            .find(|p| p.is_file())
+    })
+}
+
+const CREDS_FIXTURE: &str = "# my credentials, hand-written\n[default]\naws_access_key_id = AKIABASEEXAMPLE0001\naws_secret_access_key = base-secret\n\n; staging keys below\n[staging]\nregion=eu-west-1\ns3 =\n  max_concurrent_requests = 10\naws_session_token = old\n\n[long]\naws_access_key_id = AKIALONGTERM\naws_secret_access_key = long-secret\n";
+
+#[test]
+fn write_keeps_every_other_byte() {
+    let env = env_with_prod();
+    fs::write(env.credentials_path(), CREDS_FIXTURE).unwrap();
+    let out = env.run(&["write", "prod"]).success();
+    assert!(
+        out.stdout.contains("Wrote profile \"prod\""),
+        "{}",
+        out.stdout
+    );
+    let text = fs::read_to_string(env.credentials_path()).unwrap();
+    assert!(
+        text.starts_with(CREDS_FIXTURE),
+        "original content must be a byte-identical prefix:\n{text}"
+    );
+    let added = &text[CREDS_FIXTURE.len()..];
+    assert!(
+        added.starts_with("\n[prod]\naws_access_key_id = "),
+        "{added}"
+    );
+    for key in [
+        "aws_secret_access_key",
+        "aws_session_token",
+        "x_security_token_expires",
+        "x_principal_arn = arn:aws:sts::210987654321:assumed-role/Admin/tester",
+    ] {
+        assert!(added.contains(key), "{key} missing: {added}");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(env.credentials_path())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // Rewriting updates in place: still one [prod], the rest identical.
+    env.run(&["write", "prod"]).success();
+    let again = fs::read_to_string(env.credentials_path()).unwrap();
+    assert_eq!(again.matches("[prod]").count(), 1);
+    assert!(again.starts_with(CREDS_FIXTURE));
+
+    // The written profile works for the SDK (rolehop whoami reads it through aws-config).
+    let out = env.run(&["whoami", "--profile", "prod"]).success();
+    assert!(
+        out.stdout.contains("assumed-role/Admin/tester"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn write_refuses_long_term_keys_without_force() {
+    let env = env_with_prod();
+    fs::write(env.credentials_path(), CREDS_FIXTURE).unwrap();
+    let out = env.run(&["write", "prod", "--profile", "long"]);
+    assert_eq!(out.code, 8, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("long") && out.stderr.contains("--force"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        fs::read_to_string(env.credentials_path()).unwrap(),
+        CREDS_FIXTURE
+    );
+    env.run(&["write", "prod", "--profile", "long", "--force"])
+        .success();
+    let text = fs::read_to_string(env.credentials_path()).unwrap();
+    assert!(!text.contains("AKIALONGTERM") && text.contains("# my credentials, hand-written"));
+}
+
+#[test]
+fn fifty_concurrent_writers_lose_nothing() {
+    let env = env_with_prod();
+    fs::write(env.credentials_path(), CREDS_FIXTURE).unwrap();
+    let children: Vec<_> = (0..50)
+        .map(|i| {
+            let mut cmd = env.cmd();
+            cmd.args(["write", "prod", "--profile", &format!("p{i:02}")])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped());
+            cmd.spawn().unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let text = fs::read_to_string(env.credentials_path()).unwrap();
+    assert!(text.starts_with(CREDS_FIXTURE));
+    for i in 0..50 {
+        assert_eq!(
+            text.matches(&format!("[p{i:02}]")).count(),
+            1,
+            "profile p{i:02}:\n{text}"
+        );
+    }
+    assert_eq!(text.matches("aws_session_token").count(), 51);
+}
+
+#[test]
+fn credential_process_feeds_real_sdks() {
+    let env = env_with_prod();
+    let out = env.run(&["credential-process", "prod"]).success();
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["Version"], 1);
+    assert!(json["Expiration"].as_str().unwrap().ends_with('Z'));
+    let mut config = fs::read_to_string(env.config_path()).unwrap();
+    config.push_str(&format!(
+        "\n[profile viaproc]\ncredential_process = {} credential-process prod\n",
+        env!("CARGO_BIN_EXE_rolehop")
+    ));
+    fs::write(env.config_path(), config).unwrap();
+    // The Rust SDK (aws-config inside rolehop whoami) ...
+    let out = env.run(&["whoami", "--profile", "viaproc"]).success();
+    assert!(
+        out.stdout.contains("assumed-role/Admin/tester"),
+        "{}",
+        out.stdout
+    );
+    // ... and botocore.
+    let mut cmd = env.cmd();
+    cmd.env_remove("AWS_ENDPOINT_URL_STS");
+    let mut py = std::process::Command::new(python());
+    py.args(["-c", WHO]);
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => py.env(k, v),
+            None => py.env_remove(k),
+        };
+    }
+    py.env("AWS_PROFILE", "viaproc")
+        .env("AWS_ENDPOINT_URL_STS", Moto::shared().url());
+    let out = common::output(py).success();
+    assert_eq!(
+        out.stdout.trim(),
+        "arn:aws:sts::210987654321:assumed-role/Admin/tester"
+    );
+}
+
+#[test]
+fn whoami_shows_the_base_identity() {
+    let env = TestEnv::new(Moto::shared());
+    let out = env.run(&["whoami"]).success();
+    assert!(
+        out.stdout.lines().next().unwrap().starts_with("arn:aws:"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("account  123456789012"),
+        "{}",
+        out.stdout
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&env.run(&["whoami", "--json"]).success().stdout).unwrap();
+    assert_eq!(json["account"], "123456789012");
+}
+
+#[test]
+fn missing_base_credentials_are_one_clear_line() {
+    let env = env_with_prod();
+    fs::remove_file(env.credentials_path()).unwrap();
+    for args in [&["whoami"][..], &["env", "prod"][..]] {
+        let out = env.run(args);
+        assert_eq!(out.code, 4, "{}", out.stderr);
+        let first = out.stderr.lines().next().unwrap();
+        assert!(
+            first.starts_with("rolehop: error: no base AWS credentials found"),
+            "{first}"
+        );
+        assert!(
+            out.stderr
+                .lines()
+                .nth(1)
+                .unwrap()
+                .starts_with("rolehop: hint: "),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(out.stderr.lines().count(), 2, "{}", out.stderr);
+    }
+}
+
+#[test]
+fn mfa_codes_are_checked_before_any_call() {
+    let env = TestEnv::new(Moto::shared());
+    env.run(&[
+        "add",
+        "secure",
+        "--account",
+        "210987654321",
+        "--role",
+        "Admin",
+        "--mfa-serial",
+        "arn:aws:iam::123456789012:mfa/alice",
+    ])
+    .success();
+    // Point STS at a closed port: a call would fail with a network error (6), not 7.
+    let mut cmd = env.cmd();
+    cmd.env("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9").args([
+        "env",
+        "secure",
+        "--mfa-code",
+        "12345",
+    ]);
+    let out = common::output(cmd);
+    assert_eq!(out.code, 7, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("an MFA code is 6 digits, got 5 characters"),
+        "{}",
+        out.stderr
+    );
+
+    // No code and no terminal to ask on.
+    let mut cmd = env.cmd();
+    cmd.args(["env", "secure"]);
+    common::detach_from_terminal(&mut cmd);
+    let out = common::output(cmd);
+    assert_eq!(out.code, 7, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("needs an MFA code and there is no terminal to ask on"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("--mfa-code"), "{}", out.stderr);
+
+    // With a code, moto (which does not check codes) hands out the session.
+    let out = env
+        .run(&["env", "secure", "--mfa-code", "123456", "--shell", "bash"])
+        .success();
+    assert!(out.stdout.contains("export AWS_ACCESS_KEY_ID="));
+}
+
+#[test]
+fn unknown_bookmark_suggests_the_closest() {
+    let env = env_with_prod();
+    let out = env.run(&["env", "prd"]);
+    assert_eq!(out.code, 3);
+    assert!(
+        out.stderr.contains("did you mean \"prod\""),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn unreachable_sts_is_a_network_error() {
+    let env = env_with_prod();
+    let mut cmd = env.cmd();
+    cmd.env("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9")
+        .args(["env", "prod"]);
+    let out = common::output(cmd);
+    assert_eq!(out.code, 6, "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("rolehop: error: cannot reach STS: "),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains(BASE_SECRET));
+}
+
+/// With IAM enforcement on, moto checks signatures, policies, trust and external IDs.
+#[test]
+fn sts_refusals_are_explained() {
+    let moto = Moto::start();
+    let fx = common::setup_auth_fixture(&moto);
+    moto.enable_auth();
+    let env = TestEnv::new(&moto);
+    env.set_base_keys(&fx.user_access_key, &fx.user_secret_key);
+    let (acct, ext_role) = split_role(&fx.ext_role_arn);
+    let (_, open_role) = split_role(&fx.open_role_arn);
+    env.run(&["add", "open", "--account", acct, "--role", open_role])
+        .success();
+    env.run(&[
+        "add",
+        "ext-ok",
+        "--account",
+        acct,
+        "--role",
+        ext_role,
+        "--external-id",
+        "ext-123",
+    ])
+    .success();
+    env.run(&[
+        "add",
+        "ext-wrong",
+        "--account",
+        acct,
+        "--role",
+        ext_role,
+        "--external-id",
+        "not-the-one",
+    ])
+    .success();
+
+    env.run(&["env", "open"]).success();
+    env.run(&["env", "ext-ok"]).success();
+
+    let out = env.run(&["env", "ext-wrong"]);
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    let first = out.stderr.lines().next().unwrap();
+    assert!(
+        first.starts_with(&format!(
+            "rolehop: error: access denied assuming {}",
+            fx.ext_role_arn
+        )),
+        "{first}"
+    );
+    assert!(
+        first.contains(" as arn:aws:iam::"),
+        "names the caller: {first}"
+    );
+    assert!(out.stderr.contains("external ID"), "{}", out.stderr);
+
+    env.set_base_keys("AKIAUNKNOWNKEY000000", "whatever");
+    let out = env.run(&["env", "open"]);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("AWS does not recognise the base credentials (InvalidClientTokenId)"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("whatever"));
+}
+
+fn split_role(arn: &str) -> (&str, &str) {
+    let rest = arn.strip_prefix("arn:aws:iam::").unwrap();
+    let (acct, role) = rest.split_once(":role/").unwrap();
+    (acct, role)
+}
