@@ -24,7 +24,9 @@ pub fn run(cli: Cli) -> ExitCode {
         None => {
             println!("rolehop: the AWS Console's Switch Role, for the terminal.");
             println!("The interactive picker is coming; for now use the commands:");
-            println!("  rolehop add prod --account 210987654321 --role CrossAccountRole --color red");
+            println!(
+                "  rolehop add prod --account 210987654321 --role CrossAccountRole --color red"
+            );
             println!("  rolehop exec prod            # a shell with the role's credentials");
             println!("  rolehop --help               # everything else");
             Ok(ExitCode::SUCCESS)
