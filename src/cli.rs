@@ -14,10 +14,25 @@ pub struct Cli {
     /// Do not renew sessions on their own as they near expiry (picker).
     #[arg(long)]
     pub no_auto_renew: bool,
+    /// Neither use nor store cached sessions: every switch calls STS (and
+    /// MFA roles take a code each time).
+    #[arg(long, global = true)]
+    pub no_cache: bool,
 }
 
+// Parsed once per run: the size of the biggest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Pick a bookmark in the picker and print its exports: eval "$(rolehop pick)".
+    Pick {
+        /// Shell syntax of the exports; default from $SHELL.
+        #[arg(long, value_enum)]
+        shell: Option<Shell>,
+        /// Do not renew sessions on their own as they near expiry.
+        #[arg(long)]
+        no_auto_renew: bool,
+    },
     /// List bookmarks.
     List {
         /// Print JSON (one array of bookmarks, defaults applied).
@@ -65,6 +80,11 @@ pub enum Command {
         /// Overwrite a profile that holds long-term keys.
         #[arg(long)]
         force: bool,
+        /// Stay in the foreground and renew the profile before it expires
+        /// (same refresh window as the cache); Ctrl-C stops, leaving the last
+        /// valid credentials in place.
+        #[arg(long)]
+        keep: bool,
         #[command(flatten)]
         mfa: MfaArgs,
     },
@@ -72,6 +92,31 @@ pub enum Command {
     CredentialProcess {
         /// Bookmark name.
         name: String,
+    },
+    /// List cached role and MFA sessions with the time they have left.
+    Sessions {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Drop cached sessions: one bookmark's, or all (MFA sessions included).
+    ///
+    /// The credentials stay valid at AWS until they expire; this only makes
+    /// rolehop forget them.
+    Logout {
+        /// Bookmark whose session to drop (default: everything).
+        name: Option<String>,
+    },
+    /// Check the setup step by step and say how to fix what fails.
+    ///
+    /// Bookmarks file, base credentials, who you are (GetCallerIdentity), MFA
+    /// device ARNs, the session cache, and with NAME whether the role can be
+    /// assumed. Exits 1 if any check fails.
+    Doctor {
+        /// Also assume this bookmark's role.
+        name: Option<String>,
+        #[command(flatten)]
+        mfa: MfaArgs,
     },
     /// Show who the base credentials belong to (GetCallerIdentity).
     Whoami {
@@ -125,4 +170,13 @@ pub struct AddArgs {
     /// Role session name (default: your user name).
     #[arg(long)]
     pub session_name: Option<String>,
+    /// false: assume with the MFA code directly (sessions up to 12 h, a code
+    /// per renewal) instead of through a cached MFA session (1 h sessions,
+    /// one code per day for all roles).
+    #[arg(long, value_name = "BOOL")]
+    pub mfa_session: Option<bool>,
+    /// Assume bookmark OTHER first and this role with its credentials
+    /// (role chaining: sessions last at most 1 h).
+    #[arg(long, value_name = "OTHER")]
+    pub via: Option<String>,
 }

@@ -1,19 +1,21 @@
 //! One function per CLI subcommand: load what it needs, call the engine,
 //! print the result. Errors go up to `lib::run` which reports them.
 
-use crate::assume::{self, Assumed};
+use crate::cache::{Cache, Entry};
 use crate::cli::{AddArgs, MfaArgs};
-use crate::config::bookmarks::{self, Bookmark, BookmarkSpec, Bookmarks};
+use crate::config::bookmarks::{self, Bookmark, BookmarkSpec, Bookmarks, Extras};
 use crate::config::paths;
-use crate::creds::{export, file as credfile};
+use crate::creds::{export, file as credfile, rfc3339};
+use crate::engine::{CodeNeeded, Engine, Switched};
 use crate::env::{EnvView, Handover};
 use crate::error::{Error, Result};
 use crate::{mfa, sts};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 /// A one-shot command needs no thread pool: a current-thread runtime starts faster.
-fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
+pub(crate) fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -28,29 +30,114 @@ fn load() -> Result<Bookmarks> {
     Ok(Bookmarks::load(&paths::bookmarks_path()?)?)
 }
 
-/// The MFA code for `b`: from the flag, else asked on the terminal; None when not needed.
-fn mfa_code(b: &Bookmark, args: &MfaArgs) -> Result<Option<String>> {
-    match (&b.mfa_serial, &args.mfa_code) {
-        (Some(_), Some(code)) => Ok(Some(mfa::validate_code(code)?)),
-        (Some(serial), None) => Ok(Some(mfa::prompt(&b.name, serial)?)),
-        (None, Some(_)) => {
-            eprintln!(
-                "rolehop: note: bookmark \"{}\" has no mfa_serial; --mfa-code ignored",
-                b.name
-            );
-            Ok(None)
-        }
-        (None, None) => Ok(None),
+/// The engine over the bookmarks file, with the session cache unless
+/// `--no-cache` or `[settings] cache = false` turn it off.
+pub(crate) fn engine(env: EnvView, no_cache: bool) -> Result<Engine> {
+    let bookmarks = load()?;
+    let cache = if no_cache || !bookmarks.settings.cache {
+        None
+    } else {
+        Some(Arc::new(Cache::open()?))
+    };
+    Ok(Engine::new(bookmarks, env, cache))
+}
+
+/// Whether a switch may ask on the terminal when it needs a code.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ask {
+    Terminal,
+    /// credential-process: fail fast, an SDK is waiting on us.
+    Never,
+}
+
+/// Ask for the code `need` describes, on the terminal.
+pub(crate) fn prompt_for(need: &CodeNeeded, mfa_session_secs: u32) -> Result<String> {
+    let mut notes = Vec::new();
+    if let Some(w) = need.wait {
+        notes.push(format!(
+            "your device's current code was already used; wait {} s for the next one",
+            w.as_secs()
+        ));
     }
+    if need.for_mfa_session {
+        notes.push(format!(
+            "it starts an MFA session: no more codes for {} for roles using this device",
+            format_remaining(Duration::from_secs(u64::from(mfa_session_secs)))
+        ));
+    }
+    mfa::prompt_with_notes(&need.bookmark, &need.serial, &notes)
+}
+
+/// Get credentials for `name`: cached, or from STS with a code from the
+/// flag or (when `ask` allows and one is needed) the terminal.
+pub(crate) fn switch_with(
+    engine: &Engine,
+    name: &str,
+    args: &MfaArgs,
+    ask: Ask,
+) -> Result<(Bookmark, Switched)> {
+    let b = engine.bookmarks.get(name)?.clone();
+    let mut code = args
+        .mfa_code
+        .as_deref()
+        .map(mfa::validate_code)
+        .transpose()?;
+    let need = engine.needs_code(name, engine.now())?;
+    match (&need, &code) {
+        (None, Some(_)) => {
+            eprintln!("rolehop: note: --mfa-code not used: \"{name}\" needs no code right now");
+            code = None;
+        }
+        (Some(n), None) => match ask {
+            Ask::Terminal => {
+                code = Some(prompt_for(
+                    n,
+                    engine.bookmarks.settings.mfa_session_duration,
+                )?)
+            }
+            Ask::Never => return Err(Error::CodeNeeded(n.clone())),
+        },
+        _ => {}
+    }
+    // A second code may be needed (a cached session expired in between, or
+    // two hops of a chain each take one): ask again, a bounded number of times.
+    for _ in 0..2 {
+        match block_on(engine.switch(name, code.take()))? {
+            Err(Error::CodeNeeded(n)) if ask == Ask::Terminal => {
+                code = Some(prompt_for(
+                    &n,
+                    engine.bookmarks.settings.mfa_session_duration,
+                )?);
+            }
+            other => return other.map(|s| (b, s)),
+        }
+    }
+    block_on(engine.switch(name, code))?.map(|s| (b, s))
 }
 
 /// Resolve bookmark + code, then assume: the common start of every hand-over.
-fn switch(name: &str, args: &MfaArgs, env: &EnvView) -> Result<(Bookmark, Assumed)> {
-    let bookmarks = load()?;
-    let b = bookmarks.get(name)?.clone();
-    let code = mfa_code(&b, args)?;
-    let assumed = block_on(assume::assume(&b, env, code))??;
-    Ok((b, assumed))
+fn switch(
+    name: &str,
+    args: &MfaArgs,
+    env: &EnvView,
+    no_cache: bool,
+) -> Result<(Bookmark, Switched)> {
+    let engine = engine(env.clone(), no_cache)?;
+    switch_with(&engine, name, args, Ask::Terminal)
+}
+
+/// `expires 2026-11-23T10:00:00Z, in 59m (1 h: role chaining limit ...)`.
+pub(crate) fn describe_expiry(s: &Switched) -> String {
+    let c = &s.assumed.creds;
+    let mut text = format!(
+        "expires {}, in {}",
+        c.expiration_rfc3339(),
+        format_remaining(c.remaining(SystemTime::now()))
+    );
+    if let Some(limit) = &s.limit {
+        text.push_str(&format!(" ({limit})"));
+    }
+    text
 }
 
 pub fn list(json: bool) -> Result<ExitCode> {
@@ -70,21 +157,30 @@ pub fn list(json: bool) -> Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    print!("{}", list_table(&bookmarks.items));
+    print!("{}", list_table(&bookmarks));
     Ok(ExitCode::SUCCESS)
 }
 
 /// Aligned columns: NAME DISPLAY ACCOUNT ROLE REGION FLAGS.
-fn list_table(items: &[Bookmark]) -> String {
-    let rows: Vec<[String; 6]> = items
+fn list_table(bookmarks: &Bookmarks) -> String {
+    let rows: Vec<[String; 6]> = bookmarks
+        .items
         .iter()
         .map(|b| {
             let mut flags = Vec::new();
+            let extras = bookmarks.extras(&b.name);
             if b.mfa_serial.is_some() {
-                flags.push("mfa");
+                flags.push(if extras.mfa_session == Some(false) {
+                    "mfa-direct".to_owned()
+                } else {
+                    "mfa".to_owned()
+                });
             }
             if b.external_id.is_some() {
-                flags.push("ext-id");
+                flags.push("ext-id".to_owned());
+            }
+            if let Some(via) = &extras.via {
+                flags.push(format!("via:{via}"));
             }
             [
                 b.name.clone(),
@@ -131,7 +227,12 @@ pub fn add(a: AddArgs) -> Result<ExitCode> {
         source_profile: a.source_profile,
         session_name: a.session_name,
     };
-    bookmarks::add(&path, &spec)?;
+    let extras = Extras {
+        mfa_session: a.mfa_session,
+        via: a.via,
+        via_at: None,
+    };
+    bookmarks::add_with(&path, &spec, &extras)?;
     let saved = Bookmarks::load(&path)?;
     let b = saved.get(&spec.name)?;
     println!(
@@ -147,18 +248,28 @@ pub fn remove(name: &str) -> Result<ExitCode> {
     let path = paths::bookmarks_path()?;
     bookmarks::remove(&path, name)?;
     println!("Removed \"{name}\" from {}", path.display());
+    if let Ok(left) = Bookmarks::load(&path) {
+        for (other, extras) in &left.extras {
+            if extras.via.as_deref() == Some(name) {
+                eprintln!(
+                    "rolehop: note: bookmark \"{other}\" still goes via \"{name}\"; change its via"
+                );
+            }
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn exec(name: &str, args: &MfaArgs, command: &[String]) -> Result<ExitCode> {
+pub fn exec(name: &str, args: &MfaArgs, command: &[String], no_cache: bool) -> Result<ExitCode> {
     let env = EnvView::from_process();
-    let (b, assumed) = switch(name, args, &env)?;
+    let (b, switched) = switch(name, args, &env, no_cache)?;
+    let assumed = &switched.assumed;
     let handover = Handover::new(&env, &b, &assumed.creds, assumed.region.as_deref(), true);
     let (program, rest) = match command.split_first() {
         Some((p, rest)) => (p.clone(), rest.to_vec()),
         None => {
             let shell = env.get("SHELL").unwrap_or("/bin/sh").to_owned();
-            eprintln!("{}", shell_banner(&env, &b, &assumed));
+            eprintln!("{}", shell_banner(&env, &b, &switched));
             (shell, Vec::new())
         }
     };
@@ -172,9 +283,12 @@ pub fn exec(name: &str, args: &MfaArgs, command: &[String]) -> Result<ExitCode> 
 }
 
 /// One line saying where the new shell stands and how to leave it.
-fn shell_banner(env: &EnvView, b: &Bookmark, a: &Assumed) -> String {
+fn shell_banner(env: &EnvView, b: &Bookmark, s: &Switched) -> String {
     let depth = env.depth() + 1;
-    let left = format_remaining(a.creds.remaining(SystemTime::now()));
+    let mut left = format_remaining(s.assumed.creds.remaining(SystemTime::now()));
+    if let Some(limit) = &s.limit {
+        left.push_str(&format!(" ({limit})"));
+    }
     let back = match env.current_bookmark() {
         Some(outer) => format!("`exit` goes back to {outer}"),
         None => "`exit` goes back to your base identity".into(),
@@ -214,46 +328,70 @@ fn run_child(mut cmd: std::process::Command, program: &str) -> Result<ExitCode> 
     ))
 }
 
-pub fn env(name: &str, shell: Option<export::Shell>, args: &MfaArgs) -> Result<ExitCode> {
+pub fn env(
+    name: &str,
+    shell: Option<export::Shell>,
+    args: &MfaArgs,
+    no_cache: bool,
+) -> Result<ExitCode> {
     let env = EnvView::from_process();
     let shell = shell.unwrap_or_else(|| export::Shell::detect(env.get("SHELL")));
-    let (b, assumed) = switch(name, args, &env)?;
+    let (b, switched) = switch(name, args, &env, no_cache)?;
+    if let (Some(limit), false) = (&switched.limit, switched.cached) {
+        eprintln!("rolehop: note: {name}: {limit}");
+    }
+    let assumed = &switched.assumed;
     let handover = Handover::new(&env, &b, &assumed.creds, assumed.region.as_deref(), false);
     print!("{}", export::script(shell, &handover));
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn write(name: &str, profile: Option<&str>, force: bool, args: &MfaArgs) -> Result<ExitCode> {
+pub fn write(
+    name: &str,
+    profile: Option<&str>,
+    force: bool,
+    args: &MfaArgs,
+    no_cache: bool,
+) -> Result<ExitCode> {
     let env = EnvView::from_process();
+    let engine = engine(env, no_cache)?;
+    write_once(&engine, name, profile, force, args)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `write` up to the first hand-over; returns the profile and the session.
+pub(crate) fn write_once(
+    engine: &Engine,
+    name: &str,
+    profile: Option<&str>,
+    force: bool,
+    args: &MfaArgs,
+) -> Result<(String, Switched)> {
     let path = credfile::default_path()?;
-    let bookmarks = load()?;
     let profile = profile.unwrap_or(name).to_owned();
     // Refuse before calling STS, so no MFA code is spent on a write that
     // would be refused anyway; write_profile checks again under its lock.
     if !force {
         credfile::check_writable(&path, &profile)?;
     }
-    let b = bookmarks.get(name)?.clone();
-    let code = mfa_code(&b, args)?;
-    let assumed = block_on(assume::assume(&b, &env, code))??;
-    let c = &assumed.creds;
-    let expires = c.expiration_rfc3339();
+    let (b, switched) = switch_with(engine, name, args, Ask::Terminal)?;
+    let c = &switched.assumed.creds;
     crate::creds::profile::write_session(&path, &profile, c, &b.role_arn(), force)?;
     println!(
-        "Wrote profile \"{profile}\" to {} ({}, expires {expires}, in {})",
+        "Wrote profile \"{profile}\" to {} ({}, {})",
         path.display(),
         b.role_arn(),
-        format_remaining(c.remaining(SystemTime::now()))
+        describe_expiry(&switched)
     );
     println!("Use it with: AWS_PROFILE={profile} aws ...   or   aws --profile {profile} ...");
-    Ok(ExitCode::SUCCESS)
+    Ok((profile, switched))
 }
 
 /// Set in our own environment while serving `credential-process`, so a profile
 /// that loops back into rolehop fails at once instead of forking forever.
 const CREDENTIAL_PROCESS_GUARD: &str = "ROLEHOP_CREDENTIAL_PROCESS";
 
-pub fn credential_process(name: &str) -> Result<ExitCode> {
+pub fn credential_process(name: &str, no_cache: bool) -> Result<ExitCode> {
     let env = EnvView::from_process();
     if let Some(outer) = env.get(CREDENTIAL_PROCESS_GUARD) {
         return Err(Error::Usage {
@@ -280,8 +418,30 @@ pub fn credential_process(name: &str) -> Result<ExitCode> {
         }
     }
     let env = EnvView::from_process();
-    let (_, assumed) = switch(name, &MfaArgs { mfa_code: None }, &env)?;
-    println!("{}", export::credential_process_json(&assumed.creds));
+    let engine = engine(env, no_cache)?;
+    // Never ask: the SDK that runs us shows no prompt and would wait forever.
+    let (_, switched) = switch_with(&engine, name, &MfaArgs { mfa_code: None }, Ask::Never)
+        .map_err(|e| match e {
+            Error::CodeNeeded(n) => Error::Mfa {
+                message: format!(
+                    "credential-process {name}: a fresh MFA code is needed (device {}) and credential-process never asks",
+                    n.serial
+                ),
+                hint: Some(format!(
+                    "run `rolehop env {name}` (or exec/write) in a terminal to enter one{}",
+                    if n.for_mfa_session {
+                        "; the MFA session it starts then serves credential-process without codes"
+                    } else {
+                        ""
+                    }
+                )),
+            },
+            other => other,
+        })?;
+    println!(
+        "{}",
+        export::credential_process_json(&switched.assumed.creds)
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -325,6 +485,170 @@ pub fn whoami(profile: Option<&str>, json: bool) -> Result<ExitCode> {
             "note     this shell holds rolehop credentials for \"{current}\" (depth {}); shown is the base identity",
             env.depth()
         );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Open the cache for `sessions` / `logout`, whatever `--no-cache` says:
+/// these commands are about what is stored.
+fn open_cache() -> Result<Cache> {
+    Ok(Cache::open()?)
+}
+
+/// One row of `rolehop sessions`.
+#[derive(serde::Serialize)]
+struct SessionRow {
+    kind: &'static str,
+    bookmark: Option<String>,
+    /// Role ARN, or the MFA device.
+    target: String,
+    assumed_role_arn: Option<String>,
+    expires: String,
+    seconds_left: u64,
+    expired: bool,
+    mode: Option<crate::cache::Mode>,
+    via: Vec<String>,
+    limit: Option<String>,
+    base: String,
+}
+
+pub fn sessions(json: bool) -> Result<ExitCode> {
+    let cache = open_cache()?;
+    let now = SystemTime::now();
+    let mut rows = Vec::new();
+    for (_, entry) in cache.entries()? {
+        let row = |kind, bookmark, target, creds: &crate::cache::StoredCreds| {
+            let expires = crate::cache::from_unix(creds.expires);
+            let left = expires.duration_since(now).unwrap_or_default();
+            SessionRow {
+                kind,
+                bookmark,
+                target,
+                assumed_role_arn: creds.assumed_role_arn.clone(),
+                expires: rfc3339(expires),
+                seconds_left: left.as_secs(),
+                expired: left.is_zero(),
+                mode: None,
+                via: Vec::new(),
+                limit: None,
+                base: String::new(),
+            }
+        };
+        match entry {
+            Entry::Role(r) => rows.push(SessionRow {
+                mode: Some(r.mode),
+                via: r.via.clone(),
+                limit: r.limit.clone(),
+                base: r.base.clone(),
+                ..row(
+                    "role",
+                    Some(r.bookmark.clone()),
+                    r.role_arn.clone(),
+                    &r.creds,
+                )
+            }),
+            Entry::Mfa(m) => rows.push(SessionRow {
+                base: m.base.clone(),
+                ..row("mfa", None, m.mfa_serial.clone(), &m.creds)
+            }),
+            _ => {}
+        }
+    }
+    // Role sessions first, by bookmark; then MFA sessions.
+    rows.sort_by(|a, b| {
+        (a.kind != "role", &a.bookmark, &a.target).cmp(&(b.kind != "role", &b.bookmark, &b.target))
+    });
+    if json {
+        let text = serde_json::to_string_pretty(&rows).map_err(|e| Error::Io {
+            context: "cannot format JSON".into(),
+            source: std::io::Error::other(e),
+        })?;
+        println!("{text}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let off = load().map(|b| !b.settings.cache).unwrap_or(false);
+    if off {
+        println!("Note: caching is off ([settings] cache = false); these are left from before.");
+    }
+    if rows.is_empty() {
+        println!("No cached sessions ({}).", cache.describe());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let table: Vec<[String; 5]> = rows
+        .iter()
+        .map(|r| {
+            let name = match r.kind {
+                "role" => r.bookmark.clone().unwrap_or_default(),
+                _ => "(MFA session)".into(),
+            };
+            let left = if r.expired {
+                "expired".into()
+            } else {
+                format_remaining(Duration::from_secs(r.seconds_left))
+            };
+            let mut note = r.limit.clone().unwrap_or_default();
+            if !r.via.is_empty() {
+                note = format!("via {}; {note}", r.via.join(" -> "));
+            }
+            [name, r.target.clone(), left, r.expires.clone(), note]
+        })
+        .collect();
+    let header = ["NAME", "ROLE / MFA DEVICE", "LEFT", "EXPIRES", "NOTE"].map(String::from);
+    print!("{}", columns(&header, &table));
+    println!("({})", cache.describe());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Left-aligned columns separated by two spaces, trailing blanks trimmed.
+fn columns<const N: usize>(header: &[String; N], rows: &[[String; N]]) -> String {
+    let mut widths = [0usize; N];
+    for row in std::iter::once(header).chain(rows) {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in std::iter::once(header).chain(rows) {
+        let line: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(cell, w)| format!("{cell:<w$}"))
+            .collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+pub fn logout(name: Option<&str>) -> Result<ExitCode> {
+    let cache = open_cache()?;
+    let Some(name) = name else {
+        let (mut roles, mut mfas) = (0, 0);
+        for (key, entry) in cache.entries()? {
+            match entry {
+                Entry::Role(_) => roles += 1,
+                Entry::Mfa(_) => mfas += 1,
+                Entry::Prefs(_) => {}
+                // The code guard is not a session: keep refusing spent codes.
+                Entry::Totp(_) | Entry::TotpKey(_) => continue,
+            }
+            cache.delete(&key)?;
+        }
+        println!(
+            "Dropped {roles} role session{} and {mfas} MFA session{} (they stay valid at AWS until they expire).",
+            if roles == 1 { "" } else { "s" },
+            if mfas == 1 { "" } else { "s" }
+        );
+        return Ok(ExitCode::SUCCESS);
+    };
+    let key = Cache::role_name(name);
+    if cache.get(&key).is_some() {
+        cache.delete(&key)?;
+        println!(
+            "Dropped the cached session of \"{name}\" (it stays valid at AWS until it expires)."
+        );
+    } else {
+        println!("No cached session for \"{name}\".");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,8 +1,10 @@
 //! The top-level error: one line for the user, a hint, and an exit code.
 //! Nothing here formats a secret: variants carry messages, never credentials.
 
+use crate::cache::CacheError;
 use crate::config::ConfigError;
 use crate::creds::file::CredFileError;
+use crate::engine::CodeNeeded;
 use crate::sts::StsError;
 use std::process::ExitCode;
 
@@ -24,6 +26,8 @@ pub mod code {
     pub const MFA: u8 = 7;
     /// Refused to overwrite something of the user's (long-term keys).
     pub const REFUSED: u8 = 8;
+    /// The session cache is unsafe (not ours) or unusable.
+    pub const CACHE: u8 = 9;
     /// A command to run was not found (as in shells).
     pub const NOT_FOUND: u8 = 127;
     /// A command to run was not executable (as in shells).
@@ -38,6 +42,11 @@ pub enum Error {
     Sts(#[from] StsError),
     #[error(transparent)]
     CredFile(#[from] CredFileError),
+    #[error(transparent)]
+    Cache(#[from] CacheError),
+    /// A switch needs a one-time code first (the picker and CLI prompt on this).
+    #[error("{}", code_needed_message(.0))]
+    CodeNeeded(CodeNeeded),
     #[error("{message}")]
     Mfa {
         message: String,
@@ -73,6 +82,8 @@ impl Error {
             },
             Error::CredFile(CredFileError::LongTermKeys { .. }) => code::REFUSED,
             Error::CredFile(_) => code::FAILURE,
+            Error::Cache(_) => code::CACHE,
+            Error::CodeNeeded(_) => code::MFA,
             Error::Mfa { .. } => code::MFA,
             Error::Usage { .. } => code::USAGE,
             Error::Spawn { source, .. } => match source.kind() {
@@ -86,6 +97,14 @@ impl Error {
     pub fn hint(&self) -> Option<String> {
         match self {
             Error::Sts(e) => e.hint(),
+            Error::Cache(e) => e.hint(),
+            Error::CodeNeeded(n) => Some(match n.wait {
+                Some(w) => format!(
+                    "pass --mfa-code CODE, or run in a terminal to be asked; your device's current code was already used, the next one comes in {} s",
+                    w.as_secs()
+                ),
+                None => "pass --mfa-code CODE, or run in a terminal to be asked".into(),
+            }),
             Error::Mfa { hint, .. } | Error::Usage { hint, .. } => hint.clone(),
             _ => None,
         }
@@ -99,6 +118,18 @@ impl Error {
         }
         ExitCode::from(self.exit_code())
     }
+}
+
+fn code_needed_message(n: &CodeNeeded) -> String {
+    let what = if n.for_mfa_session {
+        "to start an MFA session"
+    } else {
+        "to assume the role"
+    };
+    format!(
+        "bookmark {:?} needs an MFA code from {} {what}",
+        n.bookmark, n.serial
+    )
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -3,17 +3,24 @@
 //! `main.rs` only parses the command line and calls [`run`]; everything else
 //! lives here so tests and benchmarks can call it.
 
+pub mod app;
 pub mod assume;
+pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod creds;
+pub mod doctor;
+pub mod engine;
 pub mod env;
 pub mod error;
 pub mod fsutil;
+pub mod keep;
 pub mod mfa;
 pub mod sts;
 pub mod text;
+pub mod tui;
+pub mod ui;
 
 use cli::{Cli, Command};
 use std::process::ExitCode;
@@ -21,28 +28,41 @@ use std::process::ExitCode;
 /// Run one invocation; errors are reported on stderr as one line plus a hint.
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
-        None => {
-            println!("rolehop: the AWS Console's Switch Role, for the terminal.");
-            println!("The interactive picker is coming; for now use the commands:");
-            println!(
-                "  rolehop add prod --account 210987654321 --role CrossAccountRole --color red"
-            );
-            println!("  rolehop exec prod            # a shell with the role's credentials");
-            println!("  rolehop --help               # everything else");
-            Ok(ExitCode::SUCCESS)
-        }
+        None => tui::run(tui::options(false, None, cli.no_auto_renew)),
+        Some(Command::Pick {
+            shell,
+            no_auto_renew,
+        }) => tui::run(tui::options(
+            true,
+            shell,
+            no_auto_renew || cli.no_auto_renew,
+        )),
         Some(Command::List { json }) => commands::list(json),
         Some(Command::Add(args)) => commands::add(args),
         Some(Command::Remove { name }) => commands::remove(&name),
-        Some(Command::Exec { name, mfa, command }) => commands::exec(&name, &mfa, &command),
-        Some(Command::Env { name, shell, mfa }) => commands::env(&name, shell, &mfa),
+        Some(Command::Exec { name, mfa, command }) => {
+            commands::exec(&name, &mfa, &command, cli.no_cache)
+        }
+        Some(Command::Env { name, shell, mfa }) => commands::env(&name, shell, &mfa, cli.no_cache),
         Some(Command::Write {
             name,
             profile,
             force,
+            keep,
             mfa,
-        }) => commands::write(&name, profile.as_deref(), force, &mfa),
-        Some(Command::CredentialProcess { name }) => commands::credential_process(&name),
+        }) => {
+            if keep {
+                keep::write_keep(&name, profile.as_deref(), force, &mfa, cli.no_cache)
+            } else {
+                commands::write(&name, profile.as_deref(), force, &mfa, cli.no_cache)
+            }
+        }
+        Some(Command::CredentialProcess { name }) => {
+            commands::credential_process(&name, cli.no_cache)
+        }
+        Some(Command::Sessions { json }) => commands::sessions(json),
+        Some(Command::Logout { name }) => commands::logout(name.as_deref()),
+        Some(Command::Doctor { name, mfa }) => doctor::run(name.as_deref(), &mfa, cli.no_cache),
         Some(Command::Whoami { profile, json }) => commands::whoami(profile.as_deref(), json),
     };
     result.unwrap_or_else(|e| e.report())

@@ -28,6 +28,11 @@ pub fn validate_code(code: &str) -> Result<String, Error> {
 /// Ask for a code on the controlling terminal, so it works even when stdout
 /// is captured (`eval "$(rolehop env prod)"`) or stdin is a pipe.
 pub fn prompt(bookmark: &str, serial: &str) -> Result<String, Error> {
+    prompt_with_notes(bookmark, serial, &[])
+}
+
+/// [`prompt`], with lines of context printed above the question.
+pub fn prompt_with_notes(bookmark: &str, serial: &str, notes: &[String]) -> Result<String, Error> {
     let no_tty = |_| Error::Mfa {
         message: format!(
             "bookmark \"{bookmark}\" needs an MFA code and there is no terminal to ask on"
@@ -39,6 +44,9 @@ pub fn prompt(bookmark: &str, serial: &str) -> Result<String, Error> {
         .write(true)
         .open("/dev/tty")
         .map_err(no_tty)?;
+    for note in notes {
+        writeln!(tty_out, "({note})").map_err(no_tty)?;
+    }
     write!(tty_out, "MFA code for {bookmark} ({serial}): ").map_err(no_tty)?;
     tty_out.flush().map_err(no_tty)?;
     let mut line = String::new();

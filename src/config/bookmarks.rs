@@ -39,11 +39,25 @@ const DEFAULT_KEYS: [&str; 7] = [
     "source_profile",
     "session_name",
 ];
-/// `settings` belongs to another module; we only make sure it is a table.
+/// Per-bookmark keys that are not form fields (yet): how the role is reached.
+const EXTRA_KEYS: [&str; 2] = ["mfa_session", "via"];
+/// Keys of the top-level `[settings]` table.
+const SETTINGS_KEYS: [&str; 5] = [
+    "cache",
+    "mfa_session",
+    "mfa_session_duration",
+    "refresh_window",
+    "auto_renew",
+];
 const TOP_KEYS: [&str; 3] = ["defaults", "bookmarks", "settings"];
 
 const MIN_DURATION: u32 = 900;
 const MAX_DURATION: u32 = 43_200;
+/// GetSessionToken's limits for IAM users (root is capped at 1 h by STS itself).
+const MIN_MFA_SESSION: u32 = 900;
+const MAX_MFA_SESSION: u32 = 129_600;
+/// A refresh window longer than any session would mean "always renew".
+const MAX_REFRESH_WINDOW: u32 = 43_200;
 const MFA_ARN_EXAMPLE: &str = "arn:aws:iam::123456789012:mfa/alice";
 
 /// Written at the top of a file that `add` creates, so a user who finds the
@@ -232,6 +246,50 @@ impl Bookmark {
     }
 }
 
+/// How a bookmark's role is reached, beyond the form fields: kept beside
+/// [`Bookmark`] (in [`Bookmarks::extras`]) so code that builds bookmarks field
+/// by field needs no change.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Extras {
+    /// `mfa_session = false`: assume with the MFA code directly (up to 12 h,
+    /// a code per renewal) instead of through a cached MFA session (1 h roles).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mfa_session: Option<bool>,
+    /// `via = "OTHER"`: assume OTHER first, then this role with its credentials.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    /// Where `via` is written (line, column), for errors found when resolving.
+    #[serde(skip)]
+    pub via_at: Option<(usize, usize)>,
+}
+
+/// The `[settings]` table: how sessions are obtained, cached and renewed.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Settings {
+    /// Keep role and MFA sessions between runs (OS keyring or 0600 files).
+    pub cache: bool,
+    /// Assume MFA roles through one GetSessionToken session per device.
+    pub mfa_session: bool,
+    /// Length of that MFA session, in seconds.
+    pub mfa_session_duration: u32,
+    /// Renew this long before expiry instead of lifetime/4 within 1..10 min.
+    pub refresh_window: Option<u32>,
+    /// The picker renews sessions on its own as they near expiry.
+    pub auto_renew: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            cache: true,
+            mfa_session: true,
+            mfa_session_duration: 43_200,
+            refresh_window: None,
+            auto_renew: true,
+        }
+    }
+}
+
 /// The loaded bookmarks file.
 #[derive(Clone, Debug)]
 pub struct Bookmarks {
@@ -239,24 +297,72 @@ pub struct Bookmarks {
     pub path: PathBuf,
     /// In file order.
     pub items: Vec<Bookmark>,
+    /// `mfa_session` / `via` of the bookmarks that set them, by name.
+    pub extras: std::collections::BTreeMap<String, Extras>,
+    pub settings: Settings,
 }
 
 impl Bookmarks {
     /// Read and validate the whole file; a missing file is an empty list so a
     /// new user can run `rolehop list` before adding anything.
     pub fn load(path: &Path) -> Result<Bookmarks, ConfigError> {
-        let items = match fs::read_to_string(path) {
+        let loaded = match fs::read_to_string(path) {
             Ok(text) => {
                 let src = Src { path, text: &text };
-                collect(&src, &parse(&src)?)?
+                collect_all(&src, &parse(&src)?)?
             }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Loaded::default(),
             Err(e) => return Err(io_error(path, "read", e)),
         };
         Ok(Bookmarks {
             path: path.to_path_buf(),
-            items,
+            items: loaded.items,
+            extras: loaded.extras,
+            settings: loaded.settings,
         })
+    }
+
+    /// `mfa_session` / `via` of bookmark `name` (all unset if it has none).
+    pub fn extras(&self, name: &str) -> &Extras {
+        static NONE: Extras = Extras {
+            mfa_session: None,
+            via: None,
+            via_at: None,
+        };
+        self.extras.get(name).unwrap_or(&NONE)
+    }
+
+    /// An error about bookmark `name`'s `via`, at its place in the file.
+    pub fn via_error(&self, name: &str, message: String) -> ConfigError {
+        match self.extras(name).via_at {
+            Some((line, col)) => ConfigError::Invalid {
+                path: self.path.clone(),
+                line,
+                col,
+                message,
+            },
+            None => ConfigError::File {
+                path: self.path.clone(),
+                message,
+            },
+        }
+    }
+
+    /// The bookmark that `via` names, if any, or an error suggesting one.
+    pub fn via_target(&self, name: &str) -> Result<Option<&Bookmark>, ConfigError> {
+        let Some(via) = self.extras(name).via.as_deref() else {
+            return Ok(None);
+        };
+        match self.items.iter().find(|b| b.name == via) {
+            Some(b) => Ok(Some(b)),
+            None => Err(self.via_error(
+                name,
+                format!(
+                    "bookmark {name:?}: via names no bookmark {via:?}{}",
+                    did_you_mean(closest(via, self.items.iter().map(|b| b.name.as_str())))
+                ),
+            )),
+        }
     }
 
     /// The bookmark called `name` (exact match), or an error suggesting the
@@ -387,6 +493,34 @@ pub fn validate_field(field: Field, value: &str) -> Result<(), String> {
 /// Seconds from `3600`, `15m`, `1h`, `1h30m`, `3600s` (units in h-m-s order,
 /// each at most once), within STS's 900..=43200 limits.
 pub fn parse_duration(s: &str) -> Result<u32, String> {
+    parse_duration_within(s, ROLE_DURATION)
+}
+
+/// Bounds of a duration value and how to say them.
+#[derive(Clone, Copy)]
+struct Bounds {
+    min: u32,
+    max: u32,
+    human: &'static str,
+}
+
+const ROLE_DURATION: Bounds = Bounds {
+    min: MIN_DURATION,
+    max: MAX_DURATION,
+    human: "15m to 12h",
+};
+const MFA_SESSION_DURATION: Bounds = Bounds {
+    min: MIN_MFA_SESSION,
+    max: MAX_MFA_SESSION,
+    human: "15m to 36h",
+};
+const REFRESH_WINDOW: Bounds = Bounds {
+    min: 1,
+    max: MAX_REFRESH_WINDOW,
+    human: "1s to 12h",
+};
+
+fn parse_duration_within(s: &str, bounds: Bounds) -> Result<u32, String> {
     let secs = if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
         s.parse::<u64>().unwrap_or(u64::MAX)
     } else {
@@ -395,13 +529,45 @@ pub fn parse_duration(s: &str) -> Result<u32, String> {
         })?
     };
     match u32::try_from(secs) {
-        Ok(n) if (MIN_DURATION..=MAX_DURATION).contains(&n) => Ok(n),
-        _ => Err(duration_range_error(format_args!("{s:?}"))),
+        Ok(n) if (bounds.min..=bounds.max).contains(&n) => Ok(n),
+        _ => Err(range_error(bounds, format_args!("{s:?}"))),
     }
 }
 
-fn duration_range_error(got: fmt::Arguments<'_>) -> String {
-    format!("must be between {MIN_DURATION} and {MAX_DURATION} seconds (15m to 12h), got {got}")
+fn range_error(b: Bounds, got: fmt::Arguments<'_>) -> String {
+    format!(
+        "must be between {} and {} seconds ({}), got {got}",
+        b.min, b.max, b.human
+    )
+}
+
+/// A duration written as seconds (integer) or text ("1h30m"), within `bounds`.
+fn duration_item(item: &Item, bounds: Bounds) -> Result<u32, String> {
+    match item {
+        Item::Value(Value::Integer(n)) => {
+            let n = *n.value();
+            u32::try_from(n)
+                .ok()
+                .filter(|n| (bounds.min..=bounds.max).contains(n))
+                .ok_or_else(|| range_error(bounds, format_args!("{n}")))
+        }
+        Item::Value(Value::String(s)) => parse_duration_within(s.value(), bounds),
+        other => Err(format!(
+            "must be a number of seconds or a string like \"1h\", got {}",
+            a_type(other)
+        )),
+    }
+}
+
+/// `true` or `false`, nothing else (no "yes", no 1).
+fn bool_item(item: &Item) -> Result<bool, String> {
+    match item {
+        Item::Value(Value::Boolean(b)) => Ok(*b.value()),
+        Item::Value(Value::String(s)) if matches!(s.value().as_str(), "true" | "false") => Err(
+            format!("must be true or false without quotes, got {:?}", s.value()),
+        ),
+        other => Err(format!("must be true or false, got {}", a_type(other))),
+    }
 }
 
 /// `1h30m`-style durations; `None` if malformed. Saturates rather than
@@ -770,6 +936,10 @@ struct Raw<'d> {
     duration: Option<u32>,
     source_profile: Option<&'d str>,
     session_name: Option<&'d str>,
+    mfa_session: Option<bool>,
+    via: Option<&'d str>,
+    /// Byte offset of the `via` value, for errors found later.
+    via_at: Option<usize>,
 }
 
 /// The kind of value the user wrote, with its article, for "got ..." messages.
@@ -822,26 +992,14 @@ fn read_table<'d>(
             "mfa_serial" => raw.mfa_serial = checked(check_mfa_serial)?,
             "external_id" => raw.external_id = checked(check_external_id)?,
             "region" => raw.region = checked(check_region)?,
-            "duration" => {
-                raw.duration = Some(match item {
-                    Item::Value(Value::Integer(n)) => {
-                        let n = *n.value();
-                        u32::try_from(n)
-                            .ok()
-                            .filter(|n| (MIN_DURATION..=MAX_DURATION).contains(n))
-                            .ok_or_else(|| bad(duration_range_error(format_args!("{n}"))))?
-                    }
-                    Item::Value(Value::String(s)) => parse_duration(s.value()).map_err(&bad)?,
-                    other => {
-                        return Err(bad(format!(
-                            "must be a number of seconds or a string like \"1h\", got {}",
-                            a_type(other)
-                        )));
-                    }
-                })
-            }
+            "duration" => raw.duration = Some(duration_item(item, ROLE_DURATION).map_err(&bad)?),
             "source_profile" => raw.source_profile = checked(check_source_profile)?,
             "session_name" => raw.session_name = checked(check_session_name)?,
+            "mfa_session" => raw.mfa_session = Some(bool_item(item).map_err(&bad)?),
+            "via" => {
+                raw.via = checked(check_name)?;
+                raw.via_at = item.span().map(|s| s.start);
+            }
             _ => {}
         }
     }
@@ -876,7 +1034,10 @@ fn unknown_key_message(ctx: Ctx<'_>, key: &str, item: &Item, allowed: &[&str]) -
         Ctx::Bookmark(name) if item.is_table_like() => {
             format!(" (to use '.' in a name, quote it: [bookmarks.\"{name}.{key}\"])")
         }
-        Ctx::Defaults if BOOKMARK_KEYS.contains(&key) => {
+        Ctx::Defaults if key == "mfa_session" => {
+            " (set it per bookmark, or for all in [settings])".to_owned()
+        }
+        Ctx::Defaults if BOOKMARK_KEYS.contains(&key) || EXTRA_KEYS.contains(&key) => {
             format!(" ({key} has no default; set it in each bookmark)")
         }
         _ => did_you_mean(closest(key, allowed.iter().copied())),
@@ -904,8 +1065,61 @@ fn unknown_top_level_message(key: &str, item: &Item) -> String {
     )
 }
 
+/// Every key a `[bookmarks.NAME]` table may hold.
+fn bookmark_keys() -> Vec<&'static str> {
+    BOOKMARK_KEYS.iter().chain(&EXTRA_KEYS).copied().collect()
+}
+
+/// Everything the file says, validated.
+#[derive(Default)]
+struct Loaded {
+    items: Vec<Bookmark>,
+    extras: std::collections::BTreeMap<String, Extras>,
+    settings: Settings,
+}
+
 /// Validate the whole document and build the effective bookmarks.
 fn collect(src: &Src<'_>, doc: &Document<&str>) -> Result<Vec<Bookmark>, ConfigError> {
+    collect_all(src, doc).map(|l| l.items)
+}
+
+/// Check `[settings]`; the first problem in file order is the error.
+fn read_settings(src: &Src<'_>, table: &dyn TableLike) -> Result<Settings, ConfigError> {
+    let mut s = Settings::default();
+    for (key, item) in table.iter() {
+        if !SETTINGS_KEYS.contains(&key) {
+            let span = table.key(key).and_then(Key::span);
+            let hint = if BOOKMARK_KEYS.contains(&key) {
+                " (put it under [defaults])".to_owned()
+            } else {
+                did_you_mean(closest(key, SETTINGS_KEYS.iter().copied()))
+            };
+            return Err(src.error(
+                span,
+                format!(
+                    "settings: unknown key {key:?}{hint} (allowed: {})",
+                    SETTINGS_KEYS.join(", ")
+                ),
+            ));
+        }
+        let bad = |sentence: String| src.error(item.span(), format!("settings: {key} {sentence}"));
+        match key {
+            "cache" => s.cache = bool_item(item).map_err(bad)?,
+            "mfa_session" => s.mfa_session = bool_item(item).map_err(bad)?,
+            "auto_renew" => s.auto_renew = bool_item(item).map_err(bad)?,
+            "mfa_session_duration" => {
+                s.mfa_session_duration = duration_item(item, MFA_SESSION_DURATION).map_err(bad)?
+            }
+            "refresh_window" => {
+                s.refresh_window = Some(duration_item(item, REFRESH_WINDOW).map_err(bad)?)
+            }
+            _ => {}
+        }
+    }
+    Ok(s)
+}
+
+fn collect_all(src: &Src<'_>, doc: &Document<&str>) -> Result<Loaded, ConfigError> {
     let root = doc.as_table();
     for (key, item) in root.iter() {
         let span = || root.key(key).and_then(Key::span);
@@ -929,11 +1143,19 @@ fn collect(src: &Src<'_>, doc: &Document<&str>) -> Result<Vec<Bookmark>, ConfigE
         Some(t) => read_table(src, Ctx::Defaults, t, &DEFAULT_KEYS)?,
         None => Raw::default(),
     };
+    let settings = match root.get("settings").and_then(Item::as_table_like) {
+        Some(t) => read_settings(src, t)?,
+        None => Settings::default(),
+    };
     let Some(list) = root.get("bookmarks").and_then(Item::as_table_like) else {
-        return Ok(Vec::new());
+        return Ok(Loaded {
+            settings,
+            ..Loaded::default()
+        });
     };
 
     let mut items = Vec::with_capacity(list.len());
+    let mut extras = std::collections::BTreeMap::new();
     for (name, item) in list.iter() {
         let key_span = || list.key(name).and_then(Key::span).or_else(|| item.span());
         if let Err(e) = check_name(name) {
@@ -949,7 +1171,7 @@ fn collect(src: &Src<'_>, doc: &Document<&str>) -> Result<Vec<Bookmark>, ConfigE
                 ),
             ));
         };
-        let raw = read_table(src, ctx, table, &BOOKMARK_KEYS)?;
+        let raw = read_table(src, ctx, table, &bookmark_keys())?;
         let header = || item.span().or_else(key_span);
         let missing = |key: &str, example: &str| {
             src.error(
@@ -961,6 +1183,23 @@ fn collect(src: &Src<'_>, doc: &Document<&str>) -> Result<Vec<Bookmark>, ConfigE
             .account
             .ok_or_else(|| missing("account", "123456789012"))?;
         let role = raw.role.ok_or_else(|| missing("role", "Admin"))?;
+        if let (Some(_), Some(_)) = (raw.via, raw.source_profile) {
+            let span = table.get("source_profile").and_then(Item::span);
+            return Err(src.error(
+                span,
+                format!("{ctx}: set via or source_profile, not both (with via, the credentials of the via bookmark are the source)"),
+            ));
+        }
+        if raw.mfa_session.is_some() || raw.via.is_some() {
+            extras.insert(
+                name.to_owned(),
+                Extras {
+                    mfa_session: raw.mfa_session,
+                    via: raw.via.map(str::to_owned),
+                    via_at: raw.via_at.map(|at| line_col(src.text, at)),
+                },
+            );
+        }
         let own = |v: Option<&str>, d: Option<&str>| v.or(d).map(str::to_owned);
         items.push(Bookmark {
             name: name.to_owned(),
@@ -976,7 +1215,11 @@ fn collect(src: &Src<'_>, doc: &Document<&str>) -> Result<Vec<Bookmark>, ConfigE
             session_name: own(raw.session_name, defaults.session_name),
         });
     }
-    Ok(items)
+    Ok(Loaded {
+        items,
+        extras,
+        settings,
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -985,15 +1228,52 @@ fn collect(src: &Src<'_>, doc: &Document<&str>) -> Result<Vec<Bookmark>, ConfigE
 /// Insert a new bookmark at the end of the file; error if the name exists.
 /// Creates the file (and its directories) on first add.
 pub fn add(path: &Path, spec: &BookmarkSpec) -> Result<(), ConfigError> {
+    add_with(path, spec, &Extras::default())
+}
+
+/// [`add`] with `mfa_session` / `via` (`rolehop add --mfa-session --via`).
+/// `via` must name an existing bookmark other than the new one.
+pub fn add_with(path: &Path, spec: &BookmarkSpec, extras: &Extras) -> Result<(), ConfigError> {
     edit(path, |doc, items| {
-        check_spec(path, spec)?;
+        let mut errors = spec_errors(spec);
+        if let Some(via) = extras.via.as_deref() {
+            let problem = if via == spec.name {
+                Some("cannot go via itself".to_owned())
+            } else if !items.iter().any(|b| b.name == via) {
+                Some(format!(
+                    "via names no bookmark {via:?}{}",
+                    did_you_mean(closest(via, items.iter().map(|b| b.name.as_str())))
+                ))
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                return Err(ConfigError::File {
+                    path: path.to_path_buf(),
+                    message: format!("bookmark {:?}: {problem}", spec.name),
+                });
+            }
+            if spec.value(Field::SourceProfile).is_some() {
+                errors.push((
+                    Field::SourceProfile,
+                    "cannot be set together with via".to_owned(),
+                ));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(ConfigError::InvalidSpec {
+                path: path.to_path_buf(),
+                name: spec.name.clone(),
+                errors,
+            });
+        }
         if items.iter().any(|b| b.name == spec.name) {
             return Err(ConfigError::Exists {
                 path: path.to_path_buf(),
                 name: spec.name.clone(),
             });
         }
-        append(doc, spec);
+        append(doc, spec, extras);
         Ok(())
     })
 }
@@ -1091,14 +1371,18 @@ fn edit(
         .map_err(|e| io_error(path, "write", e))
 }
 
-fn check_spec(path: &Path, spec: &BookmarkSpec) -> Result<(), ConfigError> {
-    let errors: Vec<(Field, String)> = Field::ALL
+fn spec_errors(spec: &BookmarkSpec) -> Vec<(Field, String)> {
+    Field::ALL
         .iter()
         .filter_map(|&f| {
             let v = spec.value(f)?;
             validate_field(f, v).err().map(|e| (f, e))
         })
-        .collect();
+        .collect()
+}
+
+fn check_spec(path: &Path, spec: &BookmarkSpec) -> Result<(), ConfigError> {
+    let errors = spec_errors(spec);
     if errors.is_empty() {
         Ok(())
     } else {
@@ -1207,12 +1491,18 @@ fn take_tail<'a>(keys: impl Iterator<Item = &'a str>, old: &str) -> Vec<String> 
 
 /// Append `[bookmarks.NAME]` after everything else, including end-of-file
 /// comments, separated by one blank line: the existing text stays a prefix.
-fn append(doc: &mut DocumentMut, spec: &BookmarkSpec) {
+fn append(doc: &mut DocumentMut, spec: &BookmarkSpec, extras: &Extras) {
     let mut table = Table::new();
     for field in Field::ALL.into_iter().skip(1) {
         if let Some(v) = spec.value(field) {
             table.insert(field.key(), Item::Value(spec_value(field, v)));
         }
+    }
+    if let Some(on) = extras.mfa_session {
+        table.insert("mfa_session", Item::Value(Value::from(on)));
+    }
+    if let Some(via) = extras.via.as_deref() {
+        table.insert("via", Item::Value(Value::from(via)));
     }
     // A hand-written inline `bookmarks = { ... }` can only take another entry.
     if let Some(Item::Value(Value::InlineTable(list))) = doc.as_table_mut().get_mut("bookmarks") {
@@ -1547,9 +1837,9 @@ session_name = "bob"
             (r#"source_profile = """#.into(), r#"3:18: bookmark "prod": source_profile must not be empty"#.into()),
             (r#"session_name = "a""#.into(), r#"3:16: bookmark "prod": session_name must be 2 to 64 characters, got 1"#.into()),
             (r#"session_name = "a b""#.into(), r#"3:16: bookmark "prod": session_name may only contain letters, digits and +=,.@_-, got "a b""#.into()),
-            (r#"acount = "1""#.into(), r#"3:1: bookmark "prod": unknown key "acount"; did you mean "account"? (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name)"#.into()),
-            (r#"name = "prod""#.into(), r#"3:1: bookmark "prod": unknown key "name" (the name is the table key, as in [bookmarks.NAME]) (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name)"#.into()),
-            (r#"zzz = "1""#.into(), r#"3:1: bookmark "prod": unknown key "zzz" (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name)"#.into()),
+            (r#"acount = "1""#.into(), r#"3:1: bookmark "prod": unknown key "acount"; did you mean "account"? (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via)"#.into()),
+            (r#"name = "prod""#.into(), r#"3:1: bookmark "prod": unknown key "name" (the name is the table key, as in [bookmarks.NAME]) (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via)"#.into()),
+            (r#"zzz = "1""#.into(), r#"3:1: bookmark "prod": unknown key "zzz" (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via)"#.into()),
         ];
         for (line, expected) in cases {
             assert_eq!(
@@ -1609,7 +1899,7 @@ session_name = "bob"
             ),
             (
                 "[bookmarks.my.prod]",
-                r#"b.toml:1:15: bookmark "my": unknown key "prod" (to use '.' in a name, quote it: [bookmarks."my.prod"]) (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name)"#,
+                r#"b.toml:1:15: bookmark "my": unknown key "prod" (to use '.' in a name, quote it: [bookmarks."my.prod"]) (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via)"#,
             ),
             (
                 "[bookmark.prod]",
@@ -1646,8 +1936,6 @@ session_name = "bob"
             err("settings = 1\n"),
             "b.toml:1:1: settings must be a table like [settings], got an integer"
         );
-        // [settings] belongs to another module: accepted with any keys.
-        assert!(load_str("[settings]\ntheme = \"dark\"\n[settings.keys]\nq = 1\n").is_ok());
         // Dotted and inline bookmarks are TOML too.
         let items =
             load_str("[bookmarks]\na = { account = \"111111111111\", role = \"R\" }\nb.account = \"222222222222\"\nb.role = \"S\"\n")
@@ -1656,6 +1944,157 @@ session_name = "bob"
             items.iter().map(|b| b.name.as_str()).collect::<Vec<_>>(),
             ["a", "b"]
         );
+    }
+
+    fn load_full(text: &str) -> Result<Loaded, ConfigError> {
+        let src = Src {
+            path: Path::new("b.toml"),
+            text,
+        };
+        collect_all(&src, &parse(&src)?)
+    }
+
+    fn settings_err(text: &str) -> String {
+        match load_full(text) {
+            Ok(_) => panic!("expected an error for {text:?}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn settings_parse_with_defaults_and_located_errors() {
+        let s = load_full("").unwrap().settings;
+        assert_eq!(s, Settings::default());
+        assert!(s.cache && s.mfa_session && s.auto_renew);
+        assert_eq!((s.mfa_session_duration, s.refresh_window), (43_200, None));
+        let s = load_full(
+            "[settings]\ncache = false\nmfa_session = false\nmfa_session_duration = \"36h\"\nrefresh_window = \"2m\"\nauto_renew = false\n",
+        )
+        .unwrap()
+        .settings;
+        assert_eq!(
+            s,
+            Settings {
+                cache: false,
+                mfa_session: false,
+                mfa_session_duration: 129_600,
+                refresh_window: Some(120),
+                auto_renew: false,
+            }
+        );
+        assert_eq!(
+            load_full("[settings]\nmfa_session_duration = 900\n")
+                .unwrap()
+                .settings
+                .mfa_session_duration,
+            900
+        );
+        for (text, expected) in [
+            (
+                "[settings]\ncache = \"false\"\n",
+                r#"b.toml:2:9: settings: cache must be true or false without quotes, got "false""#,
+            ),
+            (
+                "[settings]\ncache = 1\n",
+                "b.toml:2:9: settings: cache must be true or false, got an integer",
+            ),
+            (
+                "[settings]\nmfa_session_duration = \"48h\"\n",
+                r#"b.toml:2:24: settings: mfa_session_duration must be between 900 and 129600 seconds (15m to 36h), got "48h""#,
+            ),
+            (
+                "[settings]\nmfa_session_duration = 600\n",
+                "b.toml:2:24: settings: mfa_session_duration must be between 900 and 129600 seconds (15m to 36h), got 600",
+            ),
+            (
+                "[settings]\nrefresh_window = \"soon\"\n",
+                r#"b.toml:2:18: settings: refresh_window must be a number of seconds or a duration like "15m", "1h" or "1h30m", got "soon""#,
+            ),
+            (
+                "[settings]\nrefresh_window = 0\n",
+                "b.toml:2:18: settings: refresh_window must be between 1 and 43200 seconds (1s to 12h), got 0",
+            ),
+            (
+                "[settings]\ncahce = true\n",
+                r#"b.toml:2:1: settings: unknown key "cahce"; did you mean "cache"? (allowed: cache, mfa_session, mfa_session_duration, refresh_window, auto_renew)"#,
+            ),
+            (
+                "[settings]\nregion = \"eu-west-1\"\n",
+                r#"b.toml:2:1: settings: unknown key "region" (put it under [defaults]) (allowed: cache, mfa_session, mfa_session_duration, refresh_window, auto_renew)"#,
+            ),
+        ] {
+            assert_eq!(settings_err(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn via_and_mfa_session_per_bookmark() {
+        let text = "[bookmarks.hub]\naccount = \"111111111111\"\nrole = \"R\"\nmfa_session = false\n\n[bookmarks.prod]\naccount = \"222222222222\"\nrole = \"P\"\nvia   = \"hub\"\n";
+        let loaded = load_full(text).unwrap();
+        assert_eq!(loaded.extras["hub"].mfa_session, Some(false));
+        assert_eq!(loaded.extras["prod"].via.as_deref(), Some("hub"));
+        assert_eq!(loaded.extras["prod"].via_at, Some((9, 9)));
+        assert_eq!(loaded.items.len(), 2, "the Bookmark values are unchanged");
+        for (line, expected) in [
+            (
+                "mfa_session = \"no\"",
+                "3:15: bookmark \"prod\": mfa_session must be true or false, got a string",
+            ),
+            (
+                "via = \"a b\"",
+                "3:7: bookmark \"prod\": via may only contain letters, digits, '.', '_' and '-', got \"a b\"",
+            ),
+            (
+                "via = \"x\"\nsource_profile = \"base\"",
+                "4:18: bookmark \"prod\": set via or source_profile, not both (with via, the credentials of the via bookmark are the source)",
+            ),
+        ] {
+            assert_eq!(
+                err(&bookmark_with(line)),
+                format!("b.toml:{expected}"),
+                "{line}"
+            );
+        }
+        assert_eq!(
+            err("[defaults]\nmfa_session = false\n"),
+            r#"b.toml:2:1: defaults: unknown key "mfa_session" (set it per bookmark, or for all in [settings]) (allowed: color, mfa_serial, external_id, region, duration, source_profile, session_name)"#
+        );
+    }
+
+    #[test]
+    fn add_with_via_checks_the_target_and_writes_the_keys() {
+        let (_dir, path) = file_with(EXAMPLE);
+        let extras = |via: &str| Extras {
+            mfa_session: Some(false),
+            via: Some(via.into()),
+            via_at: None,
+        };
+        let e = add_with(&path, &spec("x", "111111111111", "R"), &extras("prd")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                r#"{}: bookmark "x": via names no bookmark "prd"; did you mean "prod"?"#,
+                path.display()
+            )
+        );
+        let e = add_with(&path, &spec("x", "111111111111", "R"), &extras("x")).unwrap_err();
+        assert!(e.to_string().contains("cannot go via itself"), "{e}");
+        add_with(&path, &spec("x", "111111111111", "R"), &extras("prod")).unwrap();
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(
+            text.ends_with("[bookmarks.x]\naccount = \"111111111111\"\nrole = \"R\"\nmfa_session = false\nvia = \"prod\"\n"),
+            "{text}"
+        );
+        let b = Bookmarks::load(&path).unwrap();
+        assert_eq!(b.via_target("x").unwrap().unwrap().name, "prod");
+        assert_eq!(b.via_target("prod").unwrap(), None);
+        // An edit of the bookmark from the form keeps its extra keys.
+        let mut s = spec("x", "111111111111", "R2");
+        s.region = Some("eu-west-1".into());
+        update(&path, "x", &s).unwrap();
+        let b = Bookmarks::load(&path).unwrap();
+        assert_eq!(b.extras("x").via.as_deref(), Some("prod"));
+        assert_eq!(b.extras("x").mfa_session, Some(false));
     }
 
     #[test]
@@ -1866,7 +2305,7 @@ session_name = "bob"
 
     #[test]
     fn add_appends_and_keeps_everything_else_byte_for_byte() {
-        let original = "# My bookmarks  \n\n[defaults]   # shared\nregion = \"us-east-1\"\n\n[bookmarks.prod]  # the key\naccount = \"210987654321\" # acct\nrole   =   'Admin'\n\n[settings]\ntheme = \"dark\"\n# the end\n";
+        let original = "# My bookmarks  \n\n[defaults]   # shared\nregion = \"us-east-1\"\n\n[bookmarks.prod]  # the key\naccount = \"210987654321\" # acct\nrole   =   'Admin'\n\n[settings]\nauto_renew = false\n# the end\n";
         let (_dir, path) = file_with(original);
         let mut s = spec("dev", "111111111111", "Dev");
         s.display = Some("Dev box".into());

@@ -3,6 +3,7 @@
 //! where rolehop keeps its files.
 
 pub mod bookmarks;
+pub mod history;
 pub mod paths;
 
 pub use bookmarks::ConfigError;

@@ -28,6 +28,10 @@ pub enum StsError {
     },
     #[error("the MFA code was not accepted: {message}")]
     MfaFailed { message: String },
+    /// GetSessionToken was denied: the base identity is a role (session
+    /// credentials) or a policy forbids it.
+    #[error("STS refused an MFA session (GetSessionToken): {message}")]
+    SessionTokenRefused { message: String },
     #[error("the base credentials have expired: {message}")]
     ExpiredToken { message: String },
     #[error("AWS does not recognise the base credentials ({code}): {message}")]
@@ -85,6 +89,7 @@ impl StsError {
                 )
             }
             StsError::MfaFailed { .. } => "wait for the next code from your device and try again; check that mfa_serial is your device's ARN (IAM > Security credentials)".into(),
+            StsError::SessionTokenRefused { .. } => "set mfa_session = false on the bookmark (or in [settings]) to assume with the MFA code directly".into(),
             StsError::ExpiredToken { .. } => "get fresh base credentials (for SSO: `aws sso login`), then try again".into(),
             StsError::InvalidToken { .. } => "check aws_access_key_id / aws_secret_access_key of the base profile; the keys may have been deactivated or deleted".into(),
             StsError::DurationTooLong { .. } => "lower the bookmark's duration (1h always works), or raise the role's MaxSessionDuration; roles assumed from temporary credentials are capped at 1h".into(),
@@ -110,19 +115,7 @@ where
 {
     use aws_credential_types::provider::error::CredentialsError;
     if let Some(cred) = find_source::<CredentialsError>(err) {
-        let detail = match cred {
-            // "Nothing there": the sentence and hint say it all.
-            CredentialsError::CredentialsNotLoaded(_) => String::new(),
-            // A broken profile, SSO token, credential_process...: say what it said.
-            other => chain_text(other)
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" "),
-        };
-        return StsError::NoCredentials {
-            place: "the configured places".into(),
-            detail,
-        };
+        return credentials_error(cred);
     }
     match err {
         SdkError::ServiceError(_) => {
@@ -168,6 +161,26 @@ where
             code: None,
             message: innermost(err),
         },
+    }
+}
+
+/// A provider that found no (or broken) base credentials.
+pub(super) fn credentials_error(
+    cred: &aws_credential_types::provider::error::CredentialsError,
+) -> StsError {
+    use aws_credential_types::provider::error::CredentialsError;
+    let detail = match cred {
+        // "Nothing there": the sentence and hint say it all.
+        CredentialsError::CredentialsNotLoaded(_) => String::new(),
+        // A broken profile, SSO token, credential_process...: say what it said.
+        other => chain_text(other)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
+    StsError::NoCredentials {
+        place: "the configured places".into(),
+        detail,
     }
 }
 

@@ -74,14 +74,11 @@ pub async fn resolve_region(
 /// `source`, so a missing identity is reported in milliseconds, not after the
 /// default chain's ~4 s of metadata probing.
 pub async fn client(source: &BaseSource, region: &str) -> Client {
-    let timeouts = aws_config::timeout::TimeoutConfig::builder()
-        .connect_timeout(Duration::from_secs(3))
-        .operation_attempt_timeout(Duration::from_secs(10))
-        .operation_timeout(Duration::from_secs(25))
-        .build();
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .region(Region::new(region.to_owned()))
-        .timeout_config(timeouts);
+    Client::new(&base_config(source, region).await)
+}
+
+async fn base_config(source: &BaseSource, region: &str) -> aws_config::SdkConfig {
+    let mut loader = loader(region);
     loader = match source {
         BaseSource::Chain { profile } => {
             let mut pp = aws_config::profile::ProfileFileCredentialsProvider::builder();
@@ -114,7 +111,50 @@ pub async fn client(source: &BaseSource, region: &str) -> Client {
             "rolehop-base",
         )),
     };
-    Client::new(&loader.load().await)
+    loader.load().await
+}
+
+/// The config loader every client starts from: explicit region, bounded timeouts.
+fn loader(region: &str) -> aws_config::ConfigLoader {
+    let timeouts = aws_config::timeout::TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(3))
+        .operation_attempt_timeout(Duration::from_secs(10))
+        .operation_timeout(Duration::from_secs(25))
+        .build();
+    aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(region.to_owned()))
+        .timeout_config(timeouts)
+}
+
+/// An STS client signing with temporary credentials rolehop already holds (an
+/// MFA session, or the role before this one in a `via` chain): the next
+/// AssumeRole is then role chaining.
+pub async fn client_with(creds: &Credentials, region: &str) -> Client {
+    let provider = aws_credential_types::Credentials::new(
+        creds.access_key_id.clone(),
+        creds.secret_access_key().to_owned(),
+        Some(creds.session_token().to_owned()),
+        Some(creds.expiration),
+        "rolehop-session",
+    );
+    Client::new(&loader(region).credentials_provider(provider).load().await)
+}
+
+/// Resolve the base credentials locally (files, environment, SSO cache or
+/// `credential_process`), without calling STS: what `doctor` reports.
+pub async fn base_credentials(source: &BaseSource, region: &str) -> Result<String, StsError> {
+    use aws_credential_types::provider::ProvideCredentials;
+    let config = base_config(source, region).await;
+    let Some(provider) = config.credentials_provider() else {
+        return Err(StsError::NoCredentials {
+            place: "the configured places".into(),
+            detail: String::new(),
+        });
+    };
+    match provider.provide_credentials().await {
+        Ok(c) => Ok(c.access_key_id().to_owned()),
+        Err(e) => Err(errors::credentials_error(&e)),
+    }
 }
 
 /// Everything one AssumeRole call needs.
@@ -152,6 +192,43 @@ pub async fn assume_role(client: &Client, req: &AssumeRequest) -> Result<Credent
     })?;
     // Convert at once and let the SDK type (which owns copies of the
     // secrets) drop here.
+    convert(&c, assumed_role_arn)
+}
+
+/// GetSessionToken: an MFA session for the base identity. AccessDenied here
+/// (typically "Cannot call GetSessionToken with session credentials": the
+/// base identity is itself a role) becomes `SessionTokenRefused`, so the
+/// caller can fall back to AssumeRole with the MFA code.
+pub async fn get_session_token(
+    client: &Client,
+    serial: &str,
+    code: &str,
+    duration: u32,
+) -> Result<Credentials, StsError> {
+    let out = client
+        .get_session_token()
+        .serial_number(serial)
+        .token_code(code)
+        .duration_seconds(i32::try_from(duration).unwrap_or(i32::MAX))
+        .send()
+        .await
+        .map_err(|e| match errors::classify(&e, None) {
+            StsError::AccessDenied { message, .. } => StsError::SessionTokenRefused { message },
+            other => other,
+        })?;
+    let c = out.credentials.ok_or_else(|| StsError::Other {
+        code: None,
+        message: "STS answered without credentials".into(),
+    })?;
+    convert(&c, None)
+}
+
+/// The SDK's credentials as ours; the SDK type (which owns copies of the
+/// secrets) is dropped by the caller right after.
+fn convert(
+    c: &aws_sdk_sts::types::Credentials,
+    assumed_role_arn: Option<String>,
+) -> Result<Credentials, StsError> {
     let expiration =
         std::time::SystemTime::try_from(*c.expiration()).map_err(|_| StsError::Other {
             code: None,

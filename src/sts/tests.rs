@@ -207,3 +207,83 @@ async fn success_passes_every_parameter_and_keeps_secrets_wrapped() {
     let debug = format!("{creds:?}");
     assert!(!debug.contains("mock-secret-value") && !debug.contains("mock-token-value"));
 }
+
+/// GetSessionToken answered by `status` + `body`, through the real parser.
+async fn session_token_with(status: u16, body: String) -> StsError {
+    let rule = mock!(aws_sdk_sts::Client::get_session_token)
+        .sequence()
+        .http_status(status, Some(body))
+        .build();
+    let client = mock_client!(aws_sdk_sts, RuleMode::Sequential, [&rule]);
+    get_session_token(
+        &client,
+        "arn:aws:iam::123456789012:mfa/alice",
+        "123456",
+        43_200,
+    )
+    .await
+    .expect_err("should fail")
+}
+
+#[tokio::test]
+async fn session_token_refused_for_a_role_is_its_own_error() {
+    let err = session_token_with(
+        403,
+        error_xml(
+            "AccessDenied",
+            "Cannot call GetSessionToken with session credentials",
+        ),
+    )
+    .await;
+    assert!(
+        matches!(err, StsError::SessionTokenRefused { .. }),
+        "{err:?}"
+    );
+    assert!(err.hint().unwrap().contains("mfa_session = false"));
+    // A wrong code is still an MFA failure, not a refusal to fall back from.
+    let err = session_token_with(
+        403,
+        error_xml(
+            "AccessDenied",
+            "MultiFactorAuthentication failed with invalid MFA one time pass code. ",
+        ),
+    )
+    .await;
+    assert!(matches!(err, StsError::MfaFailed { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn session_token_success_passes_serial_code_and_duration() {
+    use aws_sdk_sts::operation::get_session_token::GetSessionTokenOutput;
+    let rule = mock!(aws_sdk_sts::Client::get_session_token)
+        .match_requests(|r| {
+            r.serial_number() == Some("arn:aws:iam::123456789012:mfa/alice")
+                && r.token_code() == Some("123456")
+                && r.duration_seconds() == Some(900)
+        })
+        .then_output(|| {
+            GetSessionTokenOutput::builder()
+                .credentials(
+                    StsCredentials::builder()
+                        .access_key_id("ASIAMFA")
+                        .secret_access_key("mfa-secret")
+                        .session_token("mfa-token")
+                        .expiration(DateTime::from_secs(2_000_000_000))
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+        });
+    let client = mock_client!(aws_sdk_sts, RuleMode::Sequential, [&rule]);
+    let c = get_session_token(
+        &client,
+        "arn:aws:iam::123456789012:mfa/alice",
+        "123456",
+        900,
+    )
+    .await
+    .unwrap();
+    assert_eq!(c.access_key_id, "ASIAMFA");
+    assert_eq!(c.assumed_role_arn, None);
+    assert!(!format!("{c:?}").contains("mfa-secret"));
+}

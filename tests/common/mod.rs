@@ -527,6 +527,8 @@ impl TestEnv {
             .env("ROLEHOP_CONFIG", self.bookmarks_path())
             .env("ROLEHOP_DATA_DIR", self.data_dir())
             .env("ROLEHOP_CACHE_DIR", self.cache_dir())
+            // Never the developer's real keyring (macOS would use it).
+            .env("ROLEHOP_CACHE_BACKEND", "file")
             .env("AWS_SHARED_CREDENTIALS_FILE", self.credentials_path())
             .env("AWS_CONFIG_FILE", self.config_path())
             .env("AWS_ENDPOINT_URL_STS", &self.endpoint)

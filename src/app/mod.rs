@@ -1,0 +1,223 @@
+//! All state transitions of the interactive picker, pure: `update` takes the
+//! state, one message and the current time, changes the state and returns the
+//! effects for the runtime (`crate::tui`) to carry out. No I/O, no clock, no
+//! tokio here, so every behaviour is testable without a terminal.
+
+pub mod filter;
+pub mod form;
+pub mod layout;
+pub mod session;
+#[cfg(test)]
+pub(crate) mod tests;
+mod update;
+
+pub use update::update;
+
+use crate::assume::Assumed;
+use crate::config::bookmarks::{Bookmark, BookmarkSpec};
+use crate::creds::export::Shell;
+use std::time::{Duration, SystemTime};
+
+/// Where keyboard focus is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Focus {
+    /// Typing filters the bookmark list (the main job).
+    #[default]
+    List,
+    /// Single-letter hand-over actions on the selected session.
+    Sessions,
+}
+
+/// The base identity shown in the header, like the console's top-right corner.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum IdentityState {
+    #[default]
+    Loading,
+    Known(String),
+    /// Why it is unknown (one line).
+    Unknown(String),
+}
+
+/// A failure shown in the error modal: the CLI's sentence and hint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorInfo {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// What an MFA code is being asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MfaPurpose {
+    Assume,
+    Renew,
+}
+
+/// Overlays; at most one at a time, and it takes the keys.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Modal {
+    /// Ask for a 6-digit code for `bookmark` (named with its device).
+    Mfa {
+        bookmark: String,
+        serial: String,
+        input: String,
+        purpose: MfaPurpose,
+        /// Why Enter did not submit yet (e.g. fewer than 6 digits), shown in the modal.
+        message: Option<String>,
+    },
+    Error(ErrorInfo),
+    /// Confirm deleting bookmark `name`.
+    ConfirmDelete {
+        name: String,
+    },
+    /// Profile name to write the selected session to.
+    ProfileName {
+        bookmark: String,
+        input: String,
+    },
+    /// Add (`editing` = None) or edit a bookmark.
+    Form(form::Form),
+    Help,
+}
+
+/// An STS call in flight (the spinner; Esc cancels).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pending {
+    pub bookmark: String,
+    pub since: SystemTime,
+    pub renew: bool,
+}
+
+/// Settings that shape behaviour (from the command line / config).
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub auto_renew: bool,
+    /// Override of the refresh window (default: lifetime / 4 within 1..10 min).
+    pub refresh_window: Option<Duration>,
+    /// `rolehop pick`: Enter assumes and prints exports for `eval`, then exits.
+    pub pick: bool,
+    /// Syntax of printed / copied exports (from `--shell` or `$SHELL`).
+    pub export_shell: Shell,
+    /// `NO_COLOR` was set: draw without colors (read once at start-up).
+    pub no_color: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            auto_renew: true,
+            refresh_window: None,
+            pick: false,
+            export_shell: Shell::Bash,
+            no_color: false,
+        }
+    }
+}
+
+/// The whole state of the picker.
+#[derive(Clone, Debug)]
+pub struct App {
+    pub bookmarks: Vec<Bookmark>,
+    /// The filter text typed so far.
+    pub filter: String,
+    /// Filtered view: indices into `bookmarks`, best first (highlights are
+    /// computed for the drawn rows only: `filter::Query::highlights`).
+    pub matches: Vec<filter::Match>,
+    /// Index into `matches`.
+    pub selected: usize,
+    /// First visible row of the list (kept stable while scrolling).
+    pub list_offset: usize,
+    pub focus: Focus,
+    pub sessions: Vec<session::Session>,
+    /// Index into `sessions`.
+    pub session_selected: usize,
+    pub modal: Option<Modal>,
+    pub pending: Option<Pending>,
+    pub identity: IdentityState,
+    /// A one-line status message and when it was set (fades after a while).
+    pub notice: Option<(String, SystemTime)>,
+    /// Recently used bookmark names, most recent first (shown first on an empty filter).
+    pub recent: Vec<String>,
+    pub options: Options,
+    /// Terminal size (columns, rows), for layout-dependent paging and mouse hits.
+    pub size: (u16, u16),
+    pub quit: bool,
+}
+
+/// Something for the runtime to do; its result comes back as a `Msg`.
+#[derive(Clone, Debug)]
+pub enum Effect {
+    /// GetCallerIdentity of the base credentials → `Msg::Identity`.
+    FetchIdentity,
+    /// Assume the role in a task → `Msg::Assumed`.
+    Assume {
+        bookmark: Bookmark,
+        mfa_code: Option<String>,
+        renew: bool,
+    },
+    /// Abort the assume task in flight.
+    CancelAssume,
+    /// Write the session into a credentials-file profile → `Msg::Done`.
+    WriteProfile {
+        bookmark: Bookmark,
+        assumed: Assumed,
+        profile: String,
+    },
+    /// Leave the screen, run `$SHELL` with the session, come back → `Msg::SubshellExited`.
+    Subshell {
+        bookmark: Bookmark,
+        assumed: Assumed,
+    },
+    /// Copy the exports to the clipboard → `Msg::Done`.
+    CopyExports {
+        bookmark: Bookmark,
+        assumed: Assumed,
+    },
+    /// Save a new or edited bookmark (`old_name` = None for add) → `Msg::BookmarksChanged`.
+    SaveBookmark {
+        old_name: Option<String>,
+        spec: BookmarkSpec,
+    },
+    /// Delete a bookmark → `Msg::BookmarksChanged`.
+    DeleteBookmark { name: String },
+    /// Remember a use in the history file.
+    RecordUse { name: String },
+    /// Restore the terminal, print `stdout` (exports for eval) if any, exit.
+    Quit { stdout: Option<String> },
+    /// Like `Quit`, after printing the session's exports on stdout for `eval`
+    /// (`e`, and Enter in pick mode). The runtime builds the text with
+    /// `creds::export::script(app.options.export_shell, ..)` from the real
+    /// environment, which `update` must not read.
+    PrintExports {
+        bookmark: Bookmark,
+        assumed: Assumed,
+    },
+}
+
+/// Everything that can happen, from the keyboard, the clock or a task.
+#[derive(Clone, Debug)]
+pub enum Msg {
+    /// A key was pressed.
+    Key(crossterm::event::KeyEvent),
+    /// The mouse was scrolled or clicked.
+    Mouse(crossterm::event::MouseEvent),
+    /// The terminal was resized to (columns, rows).
+    Resize(u16, u16),
+    /// One second passed (only sent while something time-dependent is shown).
+    Tick,
+    /// The base identity lookup finished: ARN, or why it failed.
+    Identity(Result<String, String>),
+    /// An assume task finished.
+    Assumed {
+        bookmark: String,
+        renew: bool,
+        result: Result<Assumed, ErrorInfo>,
+    },
+    /// A hand-over (write, clipboard) finished: a notice, or an error.
+    Done(Result<String, ErrorInfo>),
+    /// The subshell exited with this status code.
+    SubshellExited(Option<i32>),
+    /// Bookmarks were saved or deleted: the reloaded list, or the error.
+    BookmarksChanged(Result<Vec<Bookmark>, ErrorInfo>),
+    /// SIGTERM / SIGHUP / Ctrl-C from outside: leave cleanly.
+    Terminate,
+}

@@ -1,0 +1,149 @@
+//! An active role session and its clock arithmetic: time left, the refresh
+//! window, and the countdown's urgency.
+
+use crate::assume::Assumed;
+use crate::config::bookmarks::Bookmark;
+use std::time::{Duration, SystemTime};
+
+/// Shortest and longest refresh window (botocore: 10-15 min; we also serve
+/// 15-minute sessions, where 15 min ahead would mean "always renewing").
+pub const MIN_WINDOW: Duration = Duration::from_secs(60);
+pub const MAX_WINDOW: Duration = Duration::from_secs(600);
+
+/// How long before expiry a session of `lifetime` is renewed:
+/// a quarter of its lifetime, at least 1 and at most 10 minutes.
+pub fn refresh_window(lifetime: Duration) -> Duration {
+    (lifetime / 4).clamp(MIN_WINDOW, MAX_WINDOW)
+}
+
+/// How the countdown should look.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Urgency {
+    Calm,
+    /// Under 15 minutes left.
+    Soon,
+    /// Under 5 minutes left.
+    Urgent,
+    Expired,
+}
+
+/// A role session the picker holds.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub bookmark: Bookmark,
+    pub assumed: Assumed,
+    /// When it was obtained (start of its lifetime, for the gauge and window).
+    pub obtained: SystemTime,
+    /// An automatic or manual renewal is in flight.
+    pub renewing: bool,
+    /// After a failed renewal, do not retry before this time.
+    pub retry_after: Option<SystemTime>,
+}
+
+impl Session {
+    pub fn new(bookmark: Bookmark, assumed: Assumed, now: SystemTime) -> Session {
+        Session {
+            bookmark,
+            assumed,
+            obtained: now,
+            renewing: false,
+            retry_after: None,
+        }
+    }
+
+    pub fn expires(&self) -> SystemTime {
+        self.assumed.creds.expiration
+    }
+
+    pub fn lifetime(&self) -> Duration {
+        self.expires()
+            .duration_since(self.obtained)
+            .unwrap_or(Duration::ZERO)
+    }
+
+    pub fn remaining(&self, now: SystemTime) -> Duration {
+        self.assumed.creds.remaining(now)
+    }
+
+    pub fn is_expired(&self, now: SystemTime) -> bool {
+        self.remaining(now).is_zero()
+    }
+
+    /// When renewal is due, given an optional configured window.
+    pub fn renew_at(&self, window: Option<Duration>) -> SystemTime {
+        let w = window.unwrap_or_else(|| refresh_window(self.lifetime()));
+        self.expires().checked_sub(w).unwrap_or(self.obtained)
+    }
+
+    /// Due for automatic renewal at `now` (and not already renewing or backing off).
+    pub fn due(&self, now: SystemTime, window: Option<Duration>) -> bool {
+        !self.renewing
+            && !self.is_expired(now)
+            && now >= self.renew_at(window)
+            && self.retry_after.is_none_or(|t| now >= t)
+    }
+
+    /// Share of the lifetime still left, 0.0..=1.0, for the gauge.
+    pub fn fraction_left(&self, now: SystemTime) -> f64 {
+        let total = self.lifetime().as_secs_f64();
+        if total <= 0.0 {
+            return 0.0;
+        }
+        (self.remaining(now).as_secs_f64() / total).clamp(0.0, 1.0)
+    }
+
+    pub fn urgency(&self, now: SystemTime) -> Urgency {
+        urgency(self.remaining(now))
+    }
+}
+
+pub fn urgency(left: Duration) -> Urgency {
+    match left.as_secs() {
+        0 => Urgency::Expired,
+        1..300 => Urgency::Urgent,
+        300..900 => Urgency::Soon,
+        _ => Urgency::Calm,
+    }
+}
+
+/// `59:12` above a minute (minutes may exceed 59: `119:59`), `42s` in the last minute.
+pub fn countdown(left: Duration) -> String {
+    let s = left.as_secs();
+    if s == 0 {
+        "expired".into()
+    } else if s < 60 {
+        format!("{s}s")
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_is_a_quarter_clamped() {
+        assert_eq!(
+            refresh_window(Duration::from_secs(900)),
+            Duration::from_secs(225)
+        );
+        assert_eq!(
+            refresh_window(Duration::from_secs(3600)),
+            Duration::from_secs(600)
+        );
+        assert_eq!(refresh_window(Duration::from_secs(43200)), MAX_WINDOW);
+        assert_eq!(refresh_window(Duration::from_secs(120)), MIN_WINDOW);
+    }
+
+    #[test]
+    fn countdown_and_urgency() {
+        assert_eq!(countdown(Duration::from_secs(59 * 60 + 12)), "59:12");
+        assert_eq!(countdown(Duration::from_secs(59)), "59s");
+        assert_eq!(countdown(Duration::ZERO), "expired");
+        assert_eq!(urgency(Duration::from_secs(901)), Urgency::Calm);
+        assert_eq!(urgency(Duration::from_secs(899)), Urgency::Soon);
+        assert_eq!(urgency(Duration::from_secs(299)), Urgency::Urgent);
+        assert_eq!(urgency(Duration::ZERO), Urgency::Expired);
+    }
+}

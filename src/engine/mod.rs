@@ -1,0 +1,727 @@
+//! The session engine shared by the CLI and the picker: bookmark name (+ an
+//! MFA code when one is needed) in, role credentials out, calling STS only
+//! when no cached session will do.
+//!
+//! For bookmark B it resolves B's `via` chain (B -> V -> ... -> root), takes
+//! the cached session of the hop nearest B that is still fresh, and assumes
+//! the remaining hops in order. The root is assumed from the base identity:
+//! - no `mfa_serial`: AssumeRole;
+//! - `mfa_serial` with MFA sessions on (default): one GetSessionToken per base
+//!   identity and device, cached, then AssumeRole with it (role chaining:
+//!   1 h at most, renewed without a code while the MFA session lasts);
+//! - `mfa_session = false`, no cache, or GetSessionToken refused (the base is
+//!   a role; remembered): AssumeRole with SerialNumber + TokenCode (up to the
+//!   role's maximum, a code per renewal).
+//!
+//! Every other hop is AssumeRole with the previous hop's credentials, also
+//! role chaining. A code is asked for up front by the caller, using
+//! [`Engine::needs_code`], a cheap local check.
+
+pub mod window;
+
+use crate::assume::{Assumed, request};
+use crate::cache::totp::Guard;
+use crate::cache::{
+    Cache, Entry, MfaSession, Mode, Prefs, RoleSession, StoredCreds, from_unix, unix,
+};
+use crate::config::bookmarks::{Bookmark, Bookmarks};
+use crate::creds::Credentials;
+use crate::creds::file as credfile;
+use crate::env::{BaseSource, EnvView};
+use crate::error::Error;
+use crate::sts::{self, StsError};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+/// STS caps sessions assumed with temporary credentials at one hour.
+pub const CHAINING_LIMIT: u32 = 3600;
+
+/// Where "now" comes from; tests move it by hand.
+pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+
+/// A successful switch.
+#[derive(Clone, Debug)]
+pub struct Switched {
+    /// Credentials and the hand-over region, as the picker's sessions hold them.
+    pub assumed: Assumed,
+    /// When STS issued the credentials (start of their lifetime, for the
+    /// countdown gauge and the refresh window).
+    pub obtained: SystemTime,
+    /// Which STS limit shortened the session, for display, e.g.
+    /// "1 h: role chaining limit (assumed with MFA-session credentials)".
+    pub limit: Option<String>,
+    /// Served from the cache without calling STS.
+    pub cached: bool,
+    pub mode: Mode,
+}
+
+/// A switch needs a one-time code from this device first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeNeeded {
+    /// The bookmark whose hop needs it (may be a `via` of the one asked for).
+    pub bookmark: String,
+    pub serial: String,
+    /// The device's current code was already used: the next one comes in this long.
+    pub wait: Option<Duration>,
+    /// True when the code starts an MFA session (one code for all roles).
+    pub for_mfa_session: bool,
+}
+
+/// One AssumeRole of a chain, and what its cached session must match.
+struct Hop<'a> {
+    b: &'a Bookmark,
+    /// Bookmarks after this one in the chain, nearest first.
+    via: Vec<String>,
+    mode: Mode,
+    /// DurationSeconds to ask for.
+    duration: Option<u32>,
+    session_name: String,
+}
+
+pub struct Engine {
+    pub bookmarks: Bookmarks,
+    env: EnvView,
+    cache: Option<Arc<Cache>>,
+    clock: Clock,
+    /// Tests answer every call with one mocked client.
+    #[cfg(test)]
+    client: Option<aws_sdk_sts::Client>,
+}
+
+impl Engine {
+    /// `cache` None: every switch calls STS (`--no-cache`, `cache = false`).
+    pub fn new(bookmarks: Bookmarks, env: EnvView, cache: Option<Arc<Cache>>) -> Engine {
+        Engine {
+            bookmarks,
+            env,
+            cache,
+            clock: Arc::new(SystemTime::now),
+            #[cfg(test)]
+            client: None,
+        }
+    }
+
+    #[cfg(test)]
+    fn with_client(mut self, client: aws_sdk_sts::Client) -> Engine {
+        self.client = Some(client);
+        self
+    }
+
+    /// A client signing with the base identity.
+    async fn base_client(&self, source: &BaseSource, region: &str) -> aws_sdk_sts::Client {
+        #[cfg(test)]
+        if let Some(c) = &self.client {
+            return c.clone();
+        }
+        sts::client(source, region).await
+    }
+
+    /// A client signing with temporary credentials rolehop holds.
+    async fn client_with(&self, creds: &Credentials, region: &str) -> aws_sdk_sts::Client {
+        #[cfg(test)]
+        if let Some(c) = &self.client {
+            return c.clone();
+        }
+        sts::client_with(creds, region).await
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> Engine {
+        self.clock = clock;
+        self
+    }
+
+    pub fn cache(&self) -> Option<&Arc<Cache>> {
+        self.cache.as_ref()
+    }
+
+    pub fn now(&self) -> SystemTime {
+        (self.clock)()
+    }
+
+    /// `[settings] refresh_window`, if set.
+    pub fn configured_window(&self) -> Option<Duration> {
+        self.bookmarks
+            .settings
+            .refresh_window
+            .map(|s| Duration::from_secs(u64::from(s)))
+    }
+
+    /// When a session obtained at `obtained`, expiring at `expires`, is due for renewal.
+    pub fn renew_at(&self, obtained: SystemTime, expires: SystemTime) -> SystemTime {
+        window::renew_at(obtained, expires, self.configured_window())
+    }
+
+    /// Bookmark `name`, then what it goes via, up to the root.
+    fn chain(&self, name: &str) -> Result<Vec<&Bookmark>, Error> {
+        let mut path = vec![self.bookmarks.get(name)?];
+        while let Some(cur) = path.last().map(|b| b.name.as_str()) {
+            let Some(next) = self.bookmarks.via_target(cur)? else {
+                break;
+            };
+            if path.iter().any(|b| b.name == next.name) {
+                let names: Vec<&str> = path
+                    .iter()
+                    .map(|b| b.name.as_str())
+                    .chain([next.name.as_str()])
+                    .collect();
+                return Err(self
+                    .bookmarks
+                    .via_error(
+                        cur,
+                        format!("bookmark {cur:?}: via makes a loop: {}", names.join(" -> ")),
+                    )
+                    .into());
+            }
+            path.push(next);
+        }
+        Ok(path)
+    }
+
+    /// Where the chain's root gets its base credentials, and that identity's key.
+    fn base(&self, root: &Bookmark) -> (BaseSource, String) {
+        let source = self.env.base_source(root.source_profile.as_deref());
+        let key = base_key(&source, &self.env);
+        (source, key)
+    }
+
+    /// MFA sessions need the cache (there is nothing to reuse them from
+    /// otherwise), the setting, and a base identity that may have one.
+    fn uses_mfa_session(&self, root: &Bookmark, base: &str) -> bool {
+        let Some(cache) = &self.cache else {
+            return false;
+        };
+        let on = self
+            .bookmarks
+            .extras(&root.name)
+            .mfa_session
+            .unwrap_or(self.bookmarks.settings.mfa_session);
+        on && !cache.prefs(base).is_some_and(|p| p.direct_mfa)
+    }
+
+    /// The hops for `chain` (target first), each with what its session must match.
+    fn plan<'a>(&self, chain: &[&'a Bookmark], base: &str) -> Vec<Hop<'a>> {
+        let last = chain.len() - 1;
+        chain
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let mode = if i < last {
+                    Mode::Via
+                } else if b.mfa_serial.is_none() {
+                    Mode::Plain
+                } else if self.uses_mfa_session(b, base) {
+                    Mode::MfaSession
+                } else {
+                    Mode::DirectMfa
+                };
+                let duration = match mode {
+                    Mode::Via | Mode::MfaSession => {
+                        Some(b.duration.unwrap_or(CHAINING_LIMIT).min(CHAINING_LIMIT))
+                    }
+                    Mode::Plain | Mode::DirectMfa => b.duration,
+                };
+                Hop {
+                    b,
+                    via: chain[i + 1..].iter().map(|v| v.name.clone()).collect(),
+                    mode,
+                    duration,
+                    session_name: request(b, &self.env, None).session_name,
+                }
+            })
+            .collect()
+    }
+
+    /// The cached session of `hop`, if it was made for exactly this request
+    /// and is fresh at `now`. A session made for other inputs is reported once.
+    fn cached_role(&self, hop: &Hop<'_>, base: &str, now: SystemTime) -> Option<RoleSession> {
+        let cache = self.cache.as_ref()?;
+        let s = cache.role(&hop.b.name)?;
+        let fresh = self.fresh(s.obtained, &s.creds, now);
+        match mismatch(&s, hop, base) {
+            None => fresh.then_some(s),
+            Some(what) => {
+                // Only a session that would have been used is worth a word.
+                if fresh {
+                    cache.warn(format!(
+                        "ignoring the cached session of {:?}: it was made for a different {what}",
+                        hop.b.name
+                    ));
+                }
+                None
+            }
+        }
+    }
+
+    fn cached_mfa(&self, base: &str, serial: &str, now: SystemTime) -> Option<MfaSession> {
+        let m = self.cache.as_ref()?.mfa(base, serial)?;
+        self.fresh(m.obtained, &m.creds, now).then_some(m)
+    }
+
+    /// More than the refresh window left at `now`.
+    fn fresh(&self, obtained: u64, creds: &StoredCreds, now: SystemTime) -> bool {
+        window::is_fresh(
+            from_unix(obtained),
+            from_unix(creds.expires),
+            self.configured_window(),
+            now,
+        )
+    }
+
+    /// Would switching to `name` at `now` need a one-time code, and for which
+    /// device? Local only (bookmarks and cache, no STS): callers ask for a
+    /// code only when this says so. A stale answer is caught by `switch`,
+    /// which then fails with [`Error::CodeNeeded`].
+    pub fn needs_code(&self, name: &str, now: SystemTime) -> Result<Option<CodeNeeded>, Error> {
+        self.code_check(name, now, false)
+    }
+
+    /// [`Engine::needs_code`] for [`Engine::renew`], which never takes
+    /// `name`'s own cached session.
+    pub fn needs_code_to_renew(
+        &self,
+        name: &str,
+        now: SystemTime,
+    ) -> Result<Option<CodeNeeded>, Error> {
+        self.code_check(name, now, true)
+    }
+
+    fn code_check(
+        &self,
+        name: &str,
+        now: SystemTime,
+        force: bool,
+    ) -> Result<Option<CodeNeeded>, Error> {
+        let chain = self.chain(name)?;
+        let (_, base) = self.base(chain[chain.len() - 1]);
+        let hops = self.plan(&chain, &base);
+        let start = hops
+            .iter()
+            .enumerate()
+            .position(|(i, h)| !(force && i == 0) && self.cached_role(h, &base, now).is_some())
+            .unwrap_or(hops.len());
+        for hop in hops[..start].iter().rev() {
+            let Some(serial) = &hop.b.mfa_serial else {
+                continue;
+            };
+            let needed = match hop.mode {
+                Mode::MfaSession => self.cached_mfa(&base, serial, now).is_none(),
+                // A via hop passes its own device's code, if it has one.
+                Mode::Via | Mode::DirectMfa => true,
+                Mode::Plain => false,
+            };
+            if needed {
+                return Ok(Some(CodeNeeded {
+                    bookmark: hop.b.name.clone(),
+                    serial: serial.clone(),
+                    wait: self
+                        .cache
+                        .as_deref()
+                        .and_then(|c| Guard::new(c).wait(serial, now)),
+                    for_mfa_session: hop.mode == Mode::MfaSession,
+                }));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Credentials for bookmark `name`: a fresh cached session, or new ones
+    /// from STS. `code` is the 6-digit code when `needs_code` asked for one.
+    pub async fn switch(&self, name: &str, code: Option<String>) -> Result<Switched, Error> {
+        self.run(name, code, false).await
+    }
+
+    /// Like `switch`, but never reuse `name`'s own cached role session (a
+    /// manual renewal); hops it goes via and the MFA session are still reused.
+    pub async fn renew(&self, name: &str, code: Option<String>) -> Result<Switched, Error> {
+        self.run(name, code, true).await
+    }
+
+    async fn run(&self, name: &str, code: Option<String>, force: bool) -> Result<Switched, Error> {
+        let now = self.now();
+        let chain = self.chain(name)?;
+        let root = chain[chain.len() - 1];
+        let (source, base) = self.base(root);
+        let hops = self.plan(&chain, &base);
+
+        // The hop nearest the target with a fresh session ends the work.
+        let mut start = hops.len();
+        let mut current: Option<Credentials> = None;
+        for (i, hop) in hops.iter().enumerate() {
+            if i == 0 && force {
+                continue;
+            }
+            if let Some(s) = self.cached_role(hop, &base, now) {
+                if i == 0 {
+                    let region = self.region(hop.b, &source).await;
+                    return Ok(Switched {
+                        assumed: Assumed {
+                            creds: s.creds.to_credentials(),
+                            region,
+                        },
+                        obtained: from_unix(s.obtained),
+                        limit: s.limit,
+                        cached: true,
+                        mode: s.mode,
+                    });
+                }
+                current = Some(s.creds.to_credentials());
+                start = i;
+                break;
+            }
+        }
+
+        let mut code = code;
+        let mut last = None;
+        for hop in hops[..start].iter().rev() {
+            let region = self.region(hop.b, &source).await;
+            let call_region = region.as_deref().unwrap_or(sts::FALLBACK_REGION);
+            let got = match current.take() {
+                Some(prev) => self.assume_via(hop, &prev, call_region, &mut code).await?,
+                None => {
+                    self.assume_root(hop, &source, &base, call_region, &mut code)
+                        .await?
+                }
+            };
+            let obtained = self.now();
+            let session = RoleSession {
+                bookmark: hop.b.name.clone(),
+                role_arn: hop.b.role_arn(),
+                external_id: hop.b.external_id.clone(),
+                session_name: hop.session_name.clone(),
+                duration: got.duration,
+                base: base.clone(),
+                mfa_serial: hop.b.mfa_serial.clone(),
+                via: hop.via.clone(),
+                mode: got.mode,
+                creds: StoredCreds::from(&got.creds),
+                obtained: unix(obtained),
+                region: region.clone(),
+                limit: got.limit.clone(),
+            };
+            if let Some(cache) = &self.cache {
+                cache.put_or_warn(&Cache::role_name(&hop.b.name), &Entry::Role(session));
+            }
+            current = Some(got.creds.clone());
+            last = Some(Switched {
+                assumed: Assumed {
+                    creds: got.creds,
+                    region,
+                },
+                obtained,
+                limit: got.limit,
+                cached: false,
+                mode: got.mode,
+            });
+        }
+        last.ok_or_else(|| Error::Usage {
+            message: format!("nothing to assume for bookmark {name:?}"),
+            hint: None,
+        })
+    }
+
+    async fn region(&self, b: &Bookmark, source: &BaseSource) -> Option<String> {
+        sts::resolve_region(b.region.as_deref(), &self.env, source).await
+    }
+
+    /// Take the code for `b`'s device, or say one is needed; refuse a code
+    /// that was accepted moments ago.
+    fn take_code(
+        &self,
+        code: &mut Option<String>,
+        b: &Bookmark,
+        serial: &str,
+        for_mfa_session: bool,
+    ) -> Result<String, Error> {
+        let now = self.now();
+        let guard = self.cache.as_deref().map(Guard::new);
+        let Some(c) = code.take() else {
+            return Err(Error::CodeNeeded(CodeNeeded {
+                bookmark: b.name.clone(),
+                serial: serial.to_owned(),
+                wait: guard.and_then(|g| g.wait(serial, now)),
+                for_mfa_session,
+            }));
+        };
+        if let Some(g) = &guard
+            && let Err(r) = g.check(serial, &c, now)
+        {
+            return Err(Error::Mfa {
+                message: format!(
+                    "this MFA code for {serial} was already used; AWS accepts each code only once"
+                ),
+                hint: Some(format!(
+                    "wait {} s for the next code from your device",
+                    r.wait.as_secs()
+                )),
+            });
+        }
+        Ok(c)
+    }
+
+    fn accepted(&self, serial: &str, code: &str) {
+        if let Some(cache) = &self.cache {
+            Guard::new(cache).record(serial, code, self.now());
+        }
+    }
+
+    /// AssumeRole with the previous hop's credentials (role chaining).
+    async fn assume_via(
+        &self,
+        hop: &Hop<'_>,
+        prev: &Credentials,
+        region: &str,
+        code: &mut Option<String>,
+    ) -> Result<Got, Error> {
+        let client = self.client_with(prev, region).await;
+        let mut req = request(hop.b, &self.env, None);
+        req.duration = hop.duration;
+        req.session_name = hop.session_name.clone();
+        if let Some(serial) = &hop.b.mfa_serial {
+            let c = self.take_code(code, hop.b, serial, false)?;
+            req.mfa = Some((serial.clone(), c));
+        }
+        let creds = match sts::assume_role(&client, &req).await {
+            Ok(c) => c,
+            Err(e) => return Err(sts::with_identity(&client, e).await.into()),
+        };
+        if let Some((serial, c)) = &req.mfa {
+            self.accepted(serial, c);
+        }
+        let from = hop.via.first().map_or("", String::as_str);
+        Ok(Got {
+            creds,
+            mode: Mode::Via,
+            duration: req.duration,
+            limit: chaining_note(hop.b, &format!("assumed with the credentials of {from:?}")),
+        })
+    }
+
+    /// The chain's first AssumeRole, from the base identity.
+    async fn assume_root(
+        &self,
+        hop: &Hop<'_>,
+        source: &BaseSource,
+        base: &str,
+        region: &str,
+        code: &mut Option<String>,
+    ) -> Result<Got, Error> {
+        let client = self.base_client(source, region).await;
+        let mut req = request(hop.b, &self.env, None);
+        req.session_name = hop.session_name.clone();
+        let fail = |e: StsError| explain(e, source, &self.env, &client);
+        let serial = match (&hop.b.mfa_serial, hop.mode) {
+            (None, _) | (_, Mode::Plain) => {
+                let creds = match sts::assume_role(&client, &req).await {
+                    Ok(c) => c,
+                    Err(e) => return Err(fail(e).await.into()),
+                };
+                return Ok(Got {
+                    creds,
+                    mode: Mode::Plain,
+                    duration: req.duration,
+                    limit: None,
+                });
+            }
+            (Some(s), _) => s.clone(),
+        };
+
+        let mut direct_code = None;
+        if hop.mode == Mode::MfaSession {
+            let now = self.now();
+            let mfa = match self.cached_mfa(base, &serial, now) {
+                Some(m) => Some(m.creds.to_credentials()),
+                None => {
+                    let c = self.take_code(code, hop.b, &serial, true)?;
+                    let duration = self.bookmarks.settings.mfa_session_duration;
+                    match sts::get_session_token(&client, &serial, &c, duration).await {
+                        Ok(m) => {
+                            self.accepted(&serial, &c);
+                            if let Some(cache) = &self.cache {
+                                cache.put_or_warn(
+                                    &Cache::mfa_name(base, &serial),
+                                    &Entry::Mfa(MfaSession {
+                                        base: base.to_owned(),
+                                        mfa_serial: serial.clone(),
+                                        creds: StoredCreds::from(&m),
+                                        obtained: unix(self.now()),
+                                    }),
+                                );
+                            }
+                            Some(m)
+                        }
+                        Err(StsError::SessionTokenRefused { message }) => {
+                            // STS checks the caller before the code, so the
+                            // code is still unspent: use it directly.
+                            self.remember_direct(base, &message);
+                            direct_code = Some(c);
+                            None
+                        }
+                        Err(e) => return Err(fail(e).await.into()),
+                    }
+                }
+            };
+            if let Some(mfa) = mfa {
+                let chained = self.client_with(&mfa, region).await;
+                req.duration = hop.duration;
+                let creds = match sts::assume_role(&chained, &req).await {
+                    Ok(c) => c,
+                    Err(e) => return Err(sts::with_identity(&chained, e).await.into()),
+                };
+                return Ok(Got {
+                    creds,
+                    mode: Mode::MfaSession,
+                    duration: req.duration,
+                    limit: chaining_note(hop.b, "assumed with MFA-session credentials"),
+                });
+            }
+        }
+
+        // Direct: the code goes with AssumeRole itself; the bookmark's own duration.
+        let c = match direct_code {
+            Some(c) => c,
+            None => self.take_code(code, hop.b, &serial, false)?,
+        };
+        req.duration = hop.b.duration;
+        req.mfa = Some((serial.clone(), c.clone()));
+        let creds = match sts::assume_role(&client, &req).await {
+            Ok(creds) => creds,
+            Err(e) => return Err(fail(e).await.into()),
+        };
+        self.accepted(&serial, &c);
+        Ok(Got {
+            creds,
+            mode: Mode::DirectMfa,
+            duration: req.duration,
+            limit: None,
+        })
+    }
+
+    fn remember_direct(&self, base: &str, why: &str) {
+        let Some(cache) = &self.cache else { return };
+        cache.warn(format!(
+            "STS refused an MFA session for this identity ({why}); assuming with the MFA code directly from now on (`rolehop logout` forgets this)"
+        ));
+        cache.put_or_warn(
+            &Cache::prefs_name(base),
+            &Entry::Prefs(Prefs {
+                base: base.to_owned(),
+                direct_mfa: true,
+                since: unix(self.now()),
+            }),
+        );
+    }
+}
+
+/// An STS failure of a call made with the base credentials, in full words.
+async fn explain(
+    e: StsError,
+    source: &BaseSource,
+    env: &EnvView,
+    client: &aws_sdk_sts::Client,
+) -> StsError {
+    match e {
+        e @ StsError::NoCredentials { .. } => sts::name_source(e, source, env),
+        e => sts::with_identity(client, e).await,
+    }
+}
+
+/// What one AssumeRole produced.
+struct Got {
+    creds: Credentials,
+    mode: Mode,
+    /// DurationSeconds as sent (recorded, so the next lookup matches it).
+    duration: Option<u32>,
+    limit: Option<String>,
+}
+
+/// The note for a chained session, when the 1 h cap is what limits it.
+fn chaining_note(b: &Bookmark, how: &str) -> Option<String> {
+    let capped = b.duration.is_none_or(|d| d >= CHAINING_LIMIT);
+    capped.then(|| format!("1 h: role chaining limit ({how})"))
+}
+
+/// Which recorded input of `s` differs from `hop` (None: it is this request's).
+fn mismatch(s: &RoleSession, hop: &Hop<'_>, base: &str) -> Option<&'static str> {
+    let b = hop.b;
+    if s.bookmark != b.name || s.role_arn != b.role_arn() {
+        Some("role")
+    } else if s.base != base {
+        Some("base identity")
+    } else if s.external_id != b.external_id {
+        Some("external ID")
+    } else if s.session_name != hop.session_name {
+        Some("session name")
+    } else if s.mfa_serial != b.mfa_serial {
+        Some("MFA device")
+    } else if s.via != hop.via {
+        Some("via chain")
+    } else if s.mode != hop.mode {
+        Some("MFA mode")
+    } else if s.duration != hop.duration {
+        Some("duration")
+    } else {
+        None
+    }
+}
+
+/// A stable key for "who assumes": cached sessions are only reused by the
+/// identity that made them. Access key IDs are not secret (CloudTrail logs
+/// them); for SSO, role and process profiles the profile's definition stands
+/// in, since resolving those credentials would cost a call.
+pub fn base_key(source: &BaseSource, env: &EnvView) -> String {
+    match source {
+        BaseSource::Keys { access_key_id, .. } => format!("key:{access_key_id}"),
+        BaseSource::Chain { profile } => {
+            if profile.is_none()
+                && let Some(k) = env.get("AWS_ACCESS_KEY_ID")
+            {
+                return format!("key:{k}");
+            }
+            let p = profile
+                .as_deref()
+                .or_else(|| env.get("AWS_PROFILE"))
+                .or_else(|| env.get("AWS_DEFAULT_PROFILE"))
+                .unwrap_or("default");
+            profile_key(p)
+        }
+        BaseSource::Profile(p) => profile_key(p),
+    }
+}
+
+fn profile_key(p: &str) -> String {
+    let read = |path: Result<std::path::PathBuf, _>, section: &str| {
+        path.ok()
+            .and_then(|path| credfile::read_profile(&path, section).ok().flatten())
+            .unwrap_or_default()
+    };
+    let get = |kvs: &[(String, String)], k: &str| {
+        kvs.iter()
+            .rev()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    };
+    let creds = read(credfile::default_path(), p);
+    let section = if p == "default" {
+        p.to_owned()
+    } else {
+        format!("profile {p}")
+    };
+    let config = read(credfile::config_path(), &section);
+    if let Some(id) = get(&creds, "aws_access_key_id").or_else(|| get(&config, "aws_access_key_id"))
+    {
+        return format!("key:{id}");
+    }
+    if let (Some(acct), Some(role)) = (
+        get(&config, "sso_account_id"),
+        get(&config, "sso_role_name"),
+    ) {
+        return format!("sso:{acct}/{role}@{p}");
+    }
+    if let Some(role) = get(&config, "role_arn") {
+        return format!("role:{role}@{p}");
+    }
+    format!("profile:{p}")
+}
+
+#[cfg(test)]
+mod tests;

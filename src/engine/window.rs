@@ -1,0 +1,98 @@
+//! When a session is due for renewal: the refresh window, shared by the
+//! cache lookup, `write --keep` and the picker's auto-renew. Pure functions
+//! of their inputs (the clock comes in as `now`).
+
+use std::time::{Duration, SystemTime};
+
+/// Shortest and longest default window (botocore renews 10-15 min ahead; we
+/// also serve 15-minute sessions, where 15 min ahead would mean "always").
+pub const MIN_WINDOW: Duration = Duration::from_secs(60);
+pub const MAX_WINDOW: Duration = Duration::from_secs(600);
+
+/// How long before expiry a session of `lifetime` is renewed by default:
+/// a quarter of its lifetime, at least 1 and at most 10 minutes.
+pub fn refresh_window(lifetime: Duration) -> Duration {
+    (lifetime / 4).clamp(MIN_WINDOW, MAX_WINDOW)
+}
+
+/// The window in force: the configured one (`[settings] refresh_window`), or the default.
+pub fn window(lifetime: Duration, configured: Option<Duration>) -> Duration {
+    configured.unwrap_or_else(|| refresh_window(lifetime))
+}
+
+/// When a session obtained at `obtained` and expiring at `expires` is due
+/// for renewal (never before it was obtained).
+pub fn renew_at(
+    obtained: SystemTime,
+    expires: SystemTime,
+    configured: Option<Duration>,
+) -> SystemTime {
+    let lifetime = expires.duration_since(obtained).unwrap_or_default();
+    let w = window(lifetime, configured);
+    expires.checked_sub(w).unwrap_or(obtained).max(obtained)
+}
+
+/// Usable from the cache at `now`: more than the window is left.
+pub fn is_fresh(
+    obtained: SystemTime,
+    expires: SystemTime,
+    configured: Option<Duration>,
+    now: SystemTime,
+) -> bool {
+    let lifetime = expires.duration_since(obtained).unwrap_or_default();
+    expires
+        .duration_since(now)
+        .is_ok_and(|left| left > window(lifetime, configured))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(secs: u64) -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000 + secs)
+    }
+
+    #[test]
+    fn default_window_is_a_quarter_clamped() {
+        assert_eq!(
+            refresh_window(Duration::from_secs(900)),
+            Duration::from_secs(225)
+        );
+        assert_eq!(refresh_window(Duration::from_secs(3600)), MAX_WINDOW);
+        assert_eq!(refresh_window(Duration::from_secs(43_200)), MAX_WINDOW);
+        assert_eq!(refresh_window(Duration::from_secs(120)), MIN_WINDOW);
+    }
+
+    #[test]
+    fn fresh_until_the_window_starts() {
+        // A 1 h session: window 10 min, so fresh until 50 min in.
+        let (got, exp) = (t(0), t(3600));
+        assert!(is_fresh(got, exp, None, t(0)));
+        assert!(is_fresh(got, exp, None, t(2999)));
+        assert!(!is_fresh(got, exp, None, t(3000)));
+        assert!(!is_fresh(got, exp, None, t(4000)), "expired");
+        assert_eq!(renew_at(got, exp, None), t(3000));
+        // A 15 min session renews with 225 s left.
+        assert!(is_fresh(t(0), t(900), None, t(674)));
+        assert!(!is_fresh(t(0), t(900), None, t(675)));
+    }
+
+    #[test]
+    fn configured_window_wins_and_never_goes_before_obtained() {
+        let w = Some(Duration::from_secs(899));
+        assert!(is_fresh(t(0), t(900), w, t(0)));
+        assert!(!is_fresh(t(0), t(900), w, t(1)));
+        assert_eq!(renew_at(t(0), t(900), w), t(1));
+        // A window longer than the session: due at once, not in the past.
+        let long = Some(Duration::from_secs(5000));
+        assert_eq!(renew_at(t(0), t(900), long), t(0));
+        assert!(!is_fresh(t(0), t(900), long, t(0)));
+    }
+
+    #[test]
+    fn clock_before_obtained_is_not_a_panic() {
+        // A clock stepped back: still fresh, window from the full lifetime.
+        assert!(is_fresh(t(100), t(1000), None, t(0)));
+    }
+}

@@ -1,0 +1,418 @@
+//! The picker end to end: the real binary in a pseudo-terminal, read back
+//! through a vt100 screen parser, against moto. Waits poll the screen until
+//! the expected text shows (or fail with a dump of it); nothing asserts
+//! timings.
+
+mod common;
+
+use common::{Moto, TestEnv};
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+const ROWS: u16 = 30;
+const COLS: u16 = 110;
+/// Generous: the first test to run also starts moto.
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+const MFA_SERIAL: &str = "arn:aws:iam::123456789012:mfa/tester";
+
+/// A bookmarked environment: "prod-admin" needs MFA; the others do not. Their
+/// names and display names share no letters in order with "prod", so the
+/// filter leaves only the first.
+fn env_with_bookmarks() -> TestEnv {
+    let env = TestEnv::new(Moto::shared());
+    env.run(&[
+        "add",
+        "prod-admin",
+        "--account",
+        "210987654321",
+        "--role",
+        "Admin",
+        "--display",
+        "Production",
+        "--mfa-serial",
+        MFA_SERIAL,
+        "--color",
+        "red",
+    ])
+    .success();
+    env.run(&[
+        "add",
+        "sandbox",
+        "--account",
+        "011122223333",
+        "--role",
+        "Admin",
+        "--display",
+        "Sandbox",
+    ])
+    .success();
+    env.run(&[
+        "add",
+        "billing",
+        "--account",
+        "444455556666",
+        "--role",
+        "ReadOnly",
+        "--display",
+        "Billing",
+    ])
+    .success();
+    env
+}
+
+/// The binary (or `program`) in a pseudo-terminal.
+struct Screen {
+    parser: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    reader: Option<JoinHandle<()>>,
+    _master: Box<dyn MasterPty + Send>,
+}
+
+impl Screen {
+    /// `rolehop ARGS` with the harness's clean environment.
+    fn rolehop(env: &TestEnv, args: &[&str]) -> Screen {
+        let mut cmd = builder(env, env!("CARGO_BIN_EXE_rolehop"));
+        cmd.args(args);
+        Screen::spawn(cmd)
+    }
+
+    fn spawn(cmd: CommandBuilder) -> Screen {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let child = pty.slave.spawn_command(cmd).expect("spawn in the pty");
+        // Only the child holds the slave now, so the reader sees EOF when it exits.
+        drop(pty.slave);
+        let rows = std::num::NonZeroU16::new(ROWS).expect("rows");
+        let cols = std::num::NonZeroU16::new(COLS).expect("cols");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let mut reader = pty.master.try_clone_reader().expect("pty reader");
+        let feed = Arc::clone(&parser);
+        let reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                feed.lock().expect("parser lock").process(&buf[..n]);
+            }
+        });
+        Screen {
+            parser,
+            writer: pty.master.take_writer().expect("pty writer"),
+            child,
+            reader: Some(reader),
+            _master: pty.master,
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.parser.lock().expect("parser lock").screen().contents()
+    }
+
+    fn alternate_screen(&self) -> bool {
+        self.parser
+            .lock()
+            .expect("parser lock")
+            .screen()
+            .alternate_screen()
+    }
+
+    /// Wait until `pred` holds for the screen text; fail with the screen.
+    #[track_caller]
+    fn wait_until(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let text = self.contents();
+            if pred(&text) {
+                return text;
+            }
+            if start.elapsed() > TIMEOUT {
+                panic!(
+                    "timed out waiting for {what}; the screen shows:\n{}",
+                    frame(&text)
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    #[track_caller]
+    fn wait_for(&self, text: &str) -> String {
+        self.wait_until(&format!("{text:?}"), |s| s.contains(text))
+    }
+
+    #[track_caller]
+    fn wait_gone(&self, text: &str) -> String {
+        self.wait_until(&format!("{text:?} to disappear"), |s| !s.contains(text))
+    }
+
+    /// Type keys (raw bytes: "\r" is Enter, "\x03" Ctrl-C, "\x1b" Esc).
+    fn send(&mut self, keys: &str) {
+        self.writer
+            .write_all(keys.as_bytes())
+            .expect("write to the pty");
+        self.writer.flush().expect("flush the pty");
+    }
+
+    /// Wait for the program to exit and its last output to be parsed.
+    #[track_caller]
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("poll the child") {
+                break status;
+            }
+            if start.elapsed() > TIMEOUT {
+                let _ = self.child.kill();
+                panic!(
+                    "the program did not exit; the screen shows:\n{}",
+                    frame(&self.contents())
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+        status
+    }
+}
+
+impl Drop for Screen {
+    fn drop(&mut self) {
+        // A failed test must not leave the binary running.
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+        }
+    }
+}
+
+/// A pty command with exactly the environment of the harness's `cmd()`.
+fn builder(env: &TestEnv, program: &str) -> CommandBuilder {
+    let template = env.cmd();
+    let mut cmd = CommandBuilder::new(program);
+    cmd.env_clear();
+    for (key, value) in template.get_envs() {
+        if let Some(value) = value {
+            cmd.env(key, value);
+        }
+    }
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("SHELL", "/bin/sh");
+    cmd.cwd(template.get_current_dir().unwrap_or(env.home.path()));
+    cmd
+}
+
+/// The screen with a border, for failure messages.
+fn frame(text: &str) -> String {
+    let rule = "-".repeat(COLS as usize);
+    format!("{rule}\n{text}\n{rule}")
+}
+
+/// A countdown such as `59:12` or `42s` on the screen: a token of digits,
+/// one colon and two digits (an expiry time like `10:32:45Z` has two colons).
+fn countdown(text: &str) -> Option<String> {
+    text.split(|c: char| !(c.is_ascii_digit() || c == ':'))
+        .find(|t| {
+            matches!(t.split_once(':'), Some((m, s)) if !m.is_empty() && s.len() == 2
+                && !s.contains(':') && m.bytes().all(|b| b.is_ascii_digit()) && s.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .map(str::to_owned)
+}
+
+fn python() -> String {
+    format!("{}/.venv/bin/python", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
+
+/// Filter, pick, MFA code, and a live countdown.
+#[test]
+fn filter_pick_mfa_and_countdown() {
+    let env = env_with_bookmarks();
+    let mut s = Screen::rolehop(&env, &[]);
+    s.wait_for("Sandbox");
+    s.wait_for("Billing");
+    s.send("prod");
+    s.wait_gone("Billing");
+    s.wait_gone("Sandbox");
+    s.wait_for("Production");
+    s.send("\r");
+    // The modal names the bookmark and its MFA device.
+    s.wait_until("the MFA prompt", |t| {
+        t.contains("MFA code") && t.contains("Switch to Production") && t.contains(MFA_SERIAL)
+    });
+    s.send("123456\r");
+    let shown = s.wait_until("a countdown", |t| countdown(t).is_some());
+    let first = countdown(&shown);
+    // It is live: a later frame shows another value, with no key pressed.
+    s.wait_until("the countdown to move", |t| {
+        countdown(t).is_some() && countdown(t) != first
+    });
+    s.send("\x03");
+    assert!(s.wait_exit().success());
+}
+
+/// `w` writes the session into a profile of ~/.aws/credentials.
+#[test]
+fn write_profile_from_the_picker() {
+    let env = env_with_bookmarks();
+    let mut s = Screen::rolehop(&env, &[]);
+    s.wait_for("Sandbox");
+    s.send("sandbox\r");
+    s.wait_until("a countdown", |t| countdown(t).is_some());
+    // After a switch the sessions pane has the focus: letters act on it.
+    s.send("w");
+    // The profile name is asked for, with the bookmark name as default.
+    s.wait_for("[sandbox]");
+    s.send("\r");
+    s.wait_for("wrote profile sandbox");
+    let text = read(&env.credentials_path());
+    let section = text
+        .split("[sandbox]")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no [sandbox] in:\n{text}"));
+    assert!(section.contains("aws_session_token = "), "{text}");
+    assert!(section.contains("x_security_token_expires = "), "{text}");
+    assert!(
+        section.contains("x_principal_arn = arn:aws:sts::011122223333:assumed-role/Admin/tester"),
+        "{text}"
+    );
+    assert!(
+        text.contains(TestEnv::BASE_SECRET_ACCESS_KEY),
+        "the base profile is kept:\n{text}"
+    );
+    s.send("\x03");
+    assert!(s.wait_exit().success());
+}
+
+/// `s` opens a shell holding the role; `exit` comes back to the picker.
+#[test]
+fn subshell_has_the_role_and_returns() {
+    let env = env_with_bookmarks();
+    let who = env.home.path().join("who.py");
+    std::fs::write(
+        &who,
+        "import boto3\nprint('WHO=' + boto3.client('sts', region_name='us-east-1').get_caller_identity()['Arn'])\n",
+    )
+    .expect("write who.py");
+    let mut s = Screen::rolehop(&env, &[]);
+    s.wait_for("Sandbox");
+    s.send("sandbox\r");
+    s.wait_until("a countdown", |t| countdown(t).is_some());
+    s.send("s");
+    s.wait_until("the normal screen", |_| !s.alternate_screen());
+    s.send("echo \"BM=$ROLEHOP_BOOKMARK\"\r");
+    s.wait_for("BM=sandbox");
+    s.send(&format!("{} {}\r", python(), who.display()));
+    s.wait_for("WHO=arn:aws:sts::011122223333:assumed-role/Admin/tester");
+    s.send("exit\r");
+    s.wait_until("the picker's screen", |_| s.alternate_screen());
+    // The same screen as before: the filter, the list and the live session.
+    s.wait_until("the list and the session", |t| {
+        t.contains("› sandbox")
+            && t.contains("Bookmarks")
+            && t.contains("Sessions")
+            && countdown(t).is_some()
+    });
+    s.send("\x03");
+    assert!(s.wait_exit().success());
+}
+
+/// Ctrl-C quits and leaves the terminal as it found it.
+#[test]
+fn ctrl_c_quits_and_restores_the_terminal() {
+    let env = env_with_bookmarks();
+    let mut s = Screen::rolehop(&env, &[]);
+    s.wait_for("Sandbox");
+    assert!(s.alternate_screen());
+    s.send("\x03");
+    let status = s.wait_exit();
+    assert!(status.success(), "{status:?}");
+    let parser = s.parser.lock().expect("parser lock");
+    assert!(
+        !parser.screen().alternate_screen(),
+        "still on the alternate screen"
+    );
+    assert!(!parser.screen().hide_cursor(), "the cursor is still hidden");
+    assert_eq!(
+        parser.screen().mouse_protocol_mode(),
+        vt100::MouseProtocolMode::None
+    );
+}
+
+/// `rolehop pick` draws on the terminal and prints only the exports on stdout.
+#[test]
+fn pick_prints_exports_on_stdout() {
+    let env = env_with_bookmarks();
+    let out = env.home.path().join("exports.sh");
+    let mut cmd = builder(&env, "/bin/sh");
+    cmd.args([
+        "-c",
+        "exec \"$0\" pick > \"$1\"",
+        env!("CARGO_BIN_EXE_rolehop"),
+    ]);
+    cmd.arg(&out);
+    let mut s = Screen::spawn(cmd);
+    s.wait_for("Sandbox");
+    s.send("sandbox\r");
+    let status = s.wait_exit();
+    assert!(status.success(), "{status:?}\n{}", frame(&s.contents()));
+    assert!(!s.alternate_screen());
+    let text = read(&out);
+    assert!(text.contains("export AWS_ACCESS_KEY_ID="), "{text}");
+    assert!(text.contains("export ROLEHOP_BOOKMARK='sandbox'"), "{text}");
+    assert!(
+        !text.contains('\x1b'),
+        "no terminal codes in the exports:\n{text:?}"
+    );
+}
+
+/// SIGTERM quits through the normal path: the terminal is restored.
+#[test]
+fn sigterm_restores_the_terminal() {
+    let env = env_with_bookmarks();
+    let mut s = Screen::rolehop(&env, &[]);
+    s.wait_for("Sandbox");
+    let pid = s.child.process_id().expect("child pid");
+    // SAFETY: kill(2) on the pid of our own child, which is not reaped yet.
+    let sent = unsafe { libc::kill(pid as libc::pid_t, libc::SIGTERM) };
+    assert_eq!(sent, 0);
+    s.wait_exit();
+    assert!(
+        !s.alternate_screen(),
+        "still on the alternate screen:\n{}",
+        frame(&s.contents())
+    );
+}
+
+/// Without any terminal the picker refuses with one line, before drawing.
+#[test]
+fn no_terminal_is_a_clear_error() {
+    let env = env_with_bookmarks();
+    let mut cmd = env.cmd();
+    common::detach_from_terminal(&mut cmd);
+    let out = common::output(cmd);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr
+            .starts_with("rolehop: error: the picker needs a terminal"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+}
