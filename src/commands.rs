@@ -33,11 +33,18 @@ fn load() -> Result<Bookmarks> {
 /// The engine over the bookmarks file, with the session cache unless
 /// `--no-cache` or `[settings] cache = false` turn it off.
 pub(crate) fn engine(env: EnvView, no_cache: bool) -> Result<Engine> {
+    engine_for(env, no_cache, false)
+}
+
+/// [`engine`], with cache warnings kept for the caller (`quiet`, the picker)
+/// instead of printed on stderr.
+pub(crate) fn engine_for(env: EnvView, no_cache: bool, quiet: bool) -> Result<Engine> {
     let bookmarks = load()?;
     let cache = if no_cache || !bookmarks.settings.cache {
         None
     } else {
-        Some(Arc::new(Cache::open()?))
+        let cache = Cache::open()?;
+        Some(Arc::new(if quiet { cache.quiet() } else { cache }))
     };
     Ok(Engine::new(bookmarks, env, cache))
 }

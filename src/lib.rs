@@ -28,15 +28,14 @@ use std::process::ExitCode;
 /// Run one invocation; errors are reported on stderr as one line plus a hint.
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
-        None => tui::run(tui::options(false, None, cli.no_auto_renew)),
+        None => tui::run(tui::options(false, None, cli.no_auto_renew), cli.no_cache),
         Some(Command::Pick {
             shell,
             no_auto_renew,
-        }) => tui::run(tui::options(
-            true,
-            shell,
-            no_auto_renew || cli.no_auto_renew,
-        )),
+        }) => tui::run(
+            tui::options(true, shell, no_auto_renew || cli.no_auto_renew),
+            cli.no_cache,
+        ),
         Some(Command::List { json }) => commands::list(json),
         Some(Command::Add(args)) => commands::add(args),
         Some(Command::Remove { name }) => commands::remove(&name),

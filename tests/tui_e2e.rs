@@ -267,6 +267,46 @@ fn filter_pick_mfa_and_countdown() {
     assert!(s.wait_exit().success());
 }
 
+/// One code starts an MFA session: a second role on the same device, and
+/// a second picker run, need none (the session cache is shared with the CLI).
+#[test]
+fn one_mfa_code_serves_the_next_role_and_the_next_run() {
+    let env = env_with_bookmarks();
+    env.run(&[
+        "add",
+        "prod-read",
+        "--account",
+        "210987654321",
+        "--role",
+        "ReadOnly",
+        "--display",
+        "Prod reader",
+        "--mfa-serial",
+        MFA_SERIAL,
+    ])
+    .success();
+    let mut s = Screen::rolehop(&env, &[]);
+    s.wait_for("Sandbox");
+    s.send("prod-admin\r");
+    s.wait_for("MFA code");
+    s.send("123456\r");
+    s.wait_until("the first session", |t| countdown(t).is_some());
+    // Back to the list, pick the other MFA role: no prompt this time.
+    s.send("\t\x15prod-read\r");
+    s.wait_until("the second session", |t| {
+        t.contains("switched to prod-read") && !t.contains("MFA code")
+    });
+    s.send("\x03");
+    assert!(s.wait_exit().success());
+    // The CLI sees the same cache: no code asked, no terminal needed.
+    let out = env.run(&["env", "prod-read", "--shell", "bash"]).success();
+    assert!(
+        out.stdout.contains("export AWS_SESSION_TOKEN="),
+        "{}",
+        out.stdout
+    );
+}
+
 /// `w` writes the session into a profile of ~/.aws/credentials.
 #[test]
 fn write_profile_from_the_picker() {

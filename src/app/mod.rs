@@ -16,6 +16,7 @@ pub use update::update;
 use crate::assume::Assumed;
 use crate::config::bookmarks::{Bookmark, BookmarkSpec};
 use crate::creds::export::Shell;
+use crate::engine::{CodeNeeded, Switched};
 use std::time::{Duration, SystemTime};
 
 /// Where keyboard focus is.
@@ -148,7 +149,8 @@ pub struct App {
 pub enum Effect {
     /// GetCallerIdentity of the base credentials → `Msg::Identity`.
     FetchIdentity,
-    /// Assume the role in a task → `Msg::Assumed`.
+    /// Switch to the role in a task (cache, MFA session, STS) → `Msg::Assumed`,
+    /// or `Msg::CodeNeeded` when `mfa_code` is None and a code is required.
     Assume {
         bookmark: Bookmark,
         mfa_code: Option<String>,
@@ -206,11 +208,18 @@ pub enum Msg {
     Tick,
     /// The base identity lookup finished: ARN, or why it failed.
     Identity(Result<String, String>),
-    /// An assume task finished.
+    /// An assume task finished (the session may come from the cache).
     Assumed {
         bookmark: String,
         renew: bool,
-        result: Result<Assumed, ErrorInfo>,
+        result: Result<Switched, ErrorInfo>,
+    },
+    /// The switch to `bookmark` needs a one-time code first (no valid MFA
+    /// session is cached); nothing was sent to STS.
+    CodeNeeded {
+        bookmark: String,
+        renew: bool,
+        need: CodeNeeded,
     },
     /// A hand-over (write, clipboard) finished: a notice, or an error.
     Done(Result<String, ErrorInfo>),

@@ -5,16 +5,9 @@ use crate::assume::Assumed;
 use crate::config::bookmarks::Bookmark;
 use std::time::{Duration, SystemTime};
 
-/// Shortest and longest refresh window (botocore: 10-15 min; we also serve
-/// 15-minute sessions, where 15 min ahead would mean "always renewing").
-pub const MIN_WINDOW: Duration = Duration::from_secs(60);
-pub const MAX_WINDOW: Duration = Duration::from_secs(600);
-
-/// How long before expiry a session of `lifetime` is renewed:
-/// a quarter of its lifetime, at least 1 and at most 10 minutes.
-pub fn refresh_window(lifetime: Duration) -> Duration {
-    (lifetime / 4).clamp(MIN_WINDOW, MAX_WINDOW)
-}
+// The refresh window is the engine's, so the CLI cache and the picker's
+// auto-renew agree on when a session is "about to expire".
+use crate::engine::window;
 
 /// How the countdown should look.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,6 +31,11 @@ pub struct Session {
     pub renewing: bool,
     /// After a failed renewal, do not retry before this time.
     pub retry_after: Option<SystemTime>,
+    /// Which STS limit shortened the session (e.g. the 1 h chaining cap).
+    pub limit: Option<String>,
+    /// Renewing takes a fresh one-time code (direct AssumeRole with MFA);
+    /// sessions from an MFA session or without MFA renew silently.
+    pub renew_needs_code: bool,
 }
 
 impl Session {
@@ -48,6 +46,8 @@ impl Session {
             obtained: now,
             renewing: false,
             retry_after: None,
+            limit: None,
+            renew_needs_code: false,
         }
     }
 
@@ -70,9 +70,8 @@ impl Session {
     }
 
     /// When renewal is due, given an optional configured window.
-    pub fn renew_at(&self, window: Option<Duration>) -> SystemTime {
-        let w = window.unwrap_or_else(|| refresh_window(self.lifetime()));
-        self.expires().checked_sub(w).unwrap_or(self.obtained)
+    pub fn renew_at(&self, configured: Option<Duration>) -> SystemTime {
+        window::renew_at(self.obtained, self.expires(), configured)
     }
 
     /// Due for automatic renewal at `now` (and not already renewing or backing off).
@@ -121,20 +120,6 @@ pub fn countdown(left: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn window_is_a_quarter_clamped() {
-        assert_eq!(
-            refresh_window(Duration::from_secs(900)),
-            Duration::from_secs(225)
-        );
-        assert_eq!(
-            refresh_window(Duration::from_secs(3600)),
-            Duration::from_secs(600)
-        );
-        assert_eq!(refresh_window(Duration::from_secs(43200)), MAX_WINDOW);
-        assert_eq!(refresh_window(Duration::from_secs(120)), MIN_WINDOW);
-    }
 
     #[test]
     fn countdown_and_urgency() {

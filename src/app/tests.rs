@@ -4,6 +4,7 @@
 use super::session::Session;
 use super::*;
 use crate::creds::Credentials;
+use crate::engine::{CodeNeeded, Switched};
 use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
@@ -94,14 +95,47 @@ fn with_sessions(bookmarks: Vec<Bookmark>) -> App {
     app
 }
 
+/// A fresh (not cached) switch result obtained at `now`.
+pub(crate) fn switched(assumed: Assumed, now: SystemTime) -> Switched {
+    Switched {
+        assumed,
+        obtained: now,
+        limit: None,
+        cached: false,
+        mode: crate::cache::Mode::Plain,
+    }
+}
+
 fn assume_ok(app: &mut App, name: &str, renew: bool, now: SystemTime) -> Vec<Effect> {
-    let result = Ok(assumed_until(now + Duration::from_secs(3600)));
+    let result = Ok(switched(
+        assumed_until(now + Duration::from_secs(3600)),
+        now,
+    ));
     update(
         app,
         Msg::Assumed {
             bookmark: name.into(),
             renew,
             result,
+        },
+        now,
+    )
+}
+
+/// The runtime's answer when a switch needs a one-time code.
+fn code_needed(app: &mut App, name: &str, renew: bool, now: SystemTime) -> Vec<Effect> {
+    let need = CodeNeeded {
+        bookmark: name.into(),
+        serial: "arn:aws:iam::111111111111:mfa/alice".into(),
+        wait: None,
+        for_mfa_session: true,
+    };
+    update(
+        app,
+        Msg::CodeNeeded {
+            bookmark: name.into(),
+            renew,
+            need,
         },
         now,
     )
@@ -330,7 +364,25 @@ fn enter_while_a_switch_is_in_flight_only_says_so() {
 #[test]
 fn mfa_modal_takes_six_digits_only() {
     let mut app = app_with(vec![mfa("prod")]);
-    assert!(update(&mut app, key(KeyCode::Enter), t0()).is_empty());
+    // The runtime is asked first: a cached MFA session may make a code unnecessary.
+    let fx = update(&mut app, key(KeyCode::Enter), t0());
+    assert!(
+        matches!(
+            fx.as_slice(),
+            [Effect::Assume {
+                mfa_code: None,
+                renew: false,
+                ..
+            }]
+        ),
+        "{fx:?}"
+    );
+    assert!(app.modal.is_none() && app.pending.is_some());
+    assert!(code_needed(&mut app, "prod", false, t0()).is_empty());
+    assert!(
+        app.pending.is_none(),
+        "nothing in flight while the code is typed"
+    );
     let code = |app: &App| match &app.modal {
         Some(Modal::Mfa {
             input,
@@ -380,6 +432,7 @@ fn mfa_modal_takes_six_digits_only() {
 fn esc_on_the_mfa_modal_cancels_without_calling_sts() {
     let mut app = app_with(vec![mfa("prod")]);
     update(&mut app, key(KeyCode::Enter), t0());
+    code_needed(&mut app, "prod", false, t0());
     typed(&mut app, "123", t0());
     assert!(update(&mut app, key(KeyCode::Esc), t0()).is_empty());
     assert!(app.modal.is_none() && app.pending.is_none() && !app.quit);
@@ -597,7 +650,19 @@ fn expired_sessions_refuse_hand_over() {
 fn r_renews_now_with_mfa_prompt_when_needed() {
     let mut app = with_sessions(vec![mfa("prod")]);
     let now = t0() + Duration::from_secs(60);
-    assert!(update(&mut app, ch('r'), now).is_empty());
+    let fx = update(&mut app, ch('r'), now);
+    assert!(
+        matches!(
+            fx.as_slice(),
+            [Effect::Assume {
+                renew: true,
+                mfa_code: None,
+                ..
+            }]
+        ),
+        "{fx:?}"
+    );
+    code_needed(&mut app, "prod", true, now);
     assert!(matches!(
         &app.modal,
         Some(Modal::Mfa {
@@ -736,7 +801,16 @@ fn a_failed_renewal_backs_off_30_seconds() {
 fn tick_asks_for_an_mfa_code_in_time_and_esc_postpones_a_minute() {
     let mut app = with_sessions(vec![mfa("prod")]);
     let due = t0() + Duration::from_secs(50 * 60 + 48);
-    assert!(update(&mut app, Msg::Tick, due).is_empty());
+    let fx = update(&mut app, Msg::Tick, due);
+    assert!(matches!(
+        fx.as_slice(),
+        [Effect::Assume {
+            renew: true,
+            mfa_code: None,
+            ..
+        }]
+    ));
+    code_needed(&mut app, "prod", true, due);
     assert!(
         matches!(&app.modal, Some(Modal::Mfa { purpose: MfaPurpose::Renew, bookmark, .. }) if bookmark == "prod")
     );
@@ -753,19 +827,33 @@ fn tick_asks_for_an_mfa_code_in_time_and_esc_postpones_a_minute() {
         app.sessions[0].retry_after,
         Some(due + Duration::from_secs(62))
     );
-    update(&mut app, Msg::Tick, due + Duration::from_secs(61));
+    assert!(update(&mut app, Msg::Tick, due + Duration::from_secs(61)).is_empty());
     assert!(app.modal.is_none(), "not before a minute has passed");
-    update(&mut app, Msg::Tick, due + Duration::from_secs(62));
-    assert!(matches!(&app.modal, Some(Modal::Mfa { .. })));
+    let fx = update(&mut app, Msg::Tick, due + Duration::from_secs(62));
+    assert!(matches!(
+        fx.as_slice(),
+        [Effect::Assume { renew: true, .. }]
+    ));
 }
 
 #[test]
 fn tick_does_not_replace_an_open_modal_with_the_mfa_prompt() {
     let mut app = with_sessions(vec![mfa("prod")]);
     app.modal = Some(Modal::Form(form::Form::new_add()));
-    update(&mut app, Msg::Tick, t0() + Duration::from_secs(55 * 60));
+    let due = t0() + Duration::from_secs(55 * 60);
+    update(&mut app, Msg::Tick, due);
+    code_needed(&mut app, "prod", true, due);
     assert!(matches!(app.modal, Some(Modal::Form(_))));
     assert!(!app.sessions[0].renewing);
+    assert_eq!(
+        app.sessions[0].retry_after,
+        Some(due + Duration::from_secs(60))
+    );
+    assert!(
+        notice(&app).contains("needs an MFA code"),
+        "{}",
+        notice(&app)
+    );
 }
 
 #[test]
@@ -775,6 +863,7 @@ fn a_user_mfa_code_preempts_an_automatic_renewal() {
     app.focus = Focus::List;
     typed(&mut app, "prod", t0());
     update(&mut app, key(KeyCode::Enter), t0());
+    code_needed(&mut app, "prod", false, t0());
     let due = t0() + Duration::from_secs(50 * 60);
     let fx = update(&mut app, Msg::Tick, due);
     assert!(
@@ -1111,4 +1200,59 @@ fn subshell_exit_is_reported() {
     assert_eq!(notice(&app), "back from the subshell");
     update(&mut app, Msg::SubshellExited(Some(3)), t0());
     assert_eq!(notice(&app), "back from the subshell (exit status 3)");
+}
+
+#[test]
+fn a_code_just_used_says_when_the_next_comes_and_late_asks_are_ignored() {
+    let mut app = app_with(vec![mfa("prod"), bm("dev")]);
+    // Nothing pending: an answer for a cancelled switch opens nothing.
+    code_needed(&mut app, "prod", false, t0());
+    assert!(app.modal.is_none());
+    update(&mut app, key(KeyCode::Enter), t0());
+    let need = CodeNeeded {
+        bookmark: "prod".into(),
+        serial: "arn:aws:iam::111111111111:mfa/alice".into(),
+        wait: Some(Duration::from_secs(17)),
+        for_mfa_session: false,
+    };
+    let msg = Msg::CodeNeeded {
+        bookmark: "prod".into(),
+        renew: false,
+        need,
+    };
+    update(&mut app, msg, t0());
+    match &app.modal {
+        Some(Modal::Mfa { message, .. }) => assert_eq!(
+            message.as_deref(),
+            Some("that code was just used: the next one comes in 17 s")
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_switch_shows_its_limit_and_starts_when_sts_issued_it() {
+    let mut app = app_with(vec![mfa("prod")]);
+    update(&mut app, key(KeyCode::Enter), t0());
+    let issued = t0() - Duration::from_secs(600);
+    let mut s = switched(assumed_until(issued + Duration::from_secs(3600)), issued);
+    s.limit = Some("1 h: role chaining limit".into());
+    s.cached = true;
+    update(
+        &mut app,
+        Msg::Assumed {
+            bookmark: "prod".into(),
+            renew: false,
+            result: Ok(s),
+        },
+        t0(),
+    );
+    let session = &app.sessions[0];
+    assert_eq!(session.obtained, issued, "a cached session keeps its start");
+    assert_eq!(session.limit.as_deref(), Some("1 h: role chaining limit"));
+    assert!(
+        notice(&app).starts_with("switched to prod: 50:00 left (1 h: role chaining limit)"),
+        "{}",
+        notice(&app)
+    );
 }

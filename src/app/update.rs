@@ -11,8 +11,8 @@ use super::session::{self, Session};
 use super::{
     App, Effect, ErrorInfo, Focus, IdentityState, MfaPurpose, Modal, Msg, Options, Pending,
 };
-use crate::assume::Assumed;
 use crate::config::bookmarks::Bookmark;
+use crate::engine::{CodeNeeded, Switched};
 use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
@@ -129,6 +129,11 @@ pub fn update(app: &mut App, msg: Msg, now: SystemTime) -> Vec<Effect> {
             renew,
             result,
         } => assumed(app, &bookmark, renew, result, now, &mut fx),
+        Msg::CodeNeeded {
+            bookmark,
+            renew,
+            need,
+        } => code_needed(app, &bookmark, renew, need, now),
         Msg::Done(Ok(text)) => notice(app, text, now),
         Msg::Done(Err(e)) => show_error(app, e, now),
         Msg::SubshellExited(code) => {
@@ -306,7 +311,9 @@ fn move_sessions(app: &mut App, by: isize) {
     app.session_selected = app.session_selected.saturating_add_signed(by).min(last);
 }
 
-/// Enter on the list: assume the selected bookmark (asking for MFA first).
+/// Enter on the list: switch to the selected bookmark. Whether a code is
+/// needed depends on the session cache, so the runtime finds out and answers
+/// `Msg::CodeNeeded` when it is.
 fn enter(app: &mut App, now: SystemTime, fx: &mut Vec<Effect>) {
     let Some(b) = app.selected_bookmark().cloned() else {
         return;
@@ -315,20 +322,7 @@ fn enter(app: &mut App, now: SystemTime, fx: &mut Vec<Effect>) {
         let text = format!("switching to {} is in progress (Esc cancels)", p.bookmark);
         return notice(app, text, now);
     }
-    match &b.mfa_serial {
-        Some(serial) => app.modal = Some(mfa_modal(&b.name, serial, MfaPurpose::Assume)),
-        None => begin(app, b, None, false, now, fx),
-    }
-}
-
-fn mfa_modal(bookmark: &str, serial: &str, purpose: MfaPurpose) -> Modal {
-    Modal::Mfa {
-        bookmark: bookmark.to_owned(),
-        serial: serial.to_owned(),
-        input: String::new(),
-        purpose,
-        message: None,
-    }
+    begin(app, b, None, false, now, fx);
 }
 
 /// Start the STS call.
@@ -492,29 +486,76 @@ fn forget_session(app: &mut App, now: SystemTime, fx: &mut Vec<Effect>) {
     );
 }
 
-/// Renew session `i` now: straight away, or through the MFA prompt.
+/// Renew session `i` now; the runtime answers `Msg::CodeNeeded` if that
+/// takes a code (no MFA session left to renew it from).
 fn renew(app: &mut App, i: usize, now: SystemTime, fx: &mut Vec<Effect>) {
     let Some(s) = app.sessions.get(i) else { return };
     let name = s.bookmark.name.clone();
-    let left = s.remaining(now);
     let Some(b) = current_bookmark(app, &name) else {
         return;
     };
-    match &b.mfa_serial {
-        Some(serial) => {
-            app.modal = Some(mfa_modal(&name, serial, MfaPurpose::Renew));
-            app.sessions[i].renewing = true;
-            let text = if left.is_zero() {
-                format!("{name} expired: enter an MFA code to renew")
-            } else {
-                format!(
-                    "{name} expires in {}: enter an MFA code to renew",
-                    session::countdown(left)
-                )
-            };
-            notice(app, text, now);
+    begin(app, b, None, true, now, fx);
+}
+
+/// The switch in flight needs a one-time code: ask for it, naming the device.
+fn code_needed(app: &mut App, name: &str, renew: bool, need: CodeNeeded, now: SystemTime) {
+    if app
+        .pending
+        .as_ref()
+        .is_none_or(|p| p.bookmark != name || p.renew != renew)
+    {
+        return;
+    }
+    app.pending = None;
+    if app.modal.is_some() {
+        // Never replace a modal the user is in: an automatic renewal asks later.
+        backoff(app, name, now + RETRY_AFTER_CANCEL);
+        return notice(
+            app,
+            format!("{name} needs an MFA code to renew; asking again in a minute"),
+            now,
+        );
+    }
+    let purpose = if renew {
+        MfaPurpose::Renew
+    } else {
+        MfaPurpose::Assume
+    };
+    app.modal = Some(Modal::Mfa {
+        bookmark: name.to_owned(),
+        serial: need.serial,
+        input: String::new(),
+        purpose,
+        message: need.wait.map(|w| {
+            format!(
+                "that code was just used: the next one comes in {} s",
+                w.as_secs().max(1)
+            )
+        }),
+    });
+    if renew {
+        let left = app
+            .session_for(name)
+            .map(|s| s.remaining(now))
+            .unwrap_or_default();
+        if let Some(s) = app.sessions.iter_mut().find(|s| s.bookmark.name == name) {
+            s.renewing = true;
         }
-        None => begin(app, b, None, true, now, fx),
+        let text = if left.is_zero() {
+            format!("{name} expired: enter an MFA code to renew")
+        } else {
+            format!(
+                "{name} expires in {}: enter an MFA code to renew",
+                session::countdown(left)
+            )
+        };
+        notice(app, text, now);
+    } else if need.for_mfa_session {
+        notice(
+            app,
+            "one code starts an MFA session that serves every role on this device".to_owned(),
+            now,
+        );
     }
 }
 
@@ -718,7 +759,7 @@ fn assumed(
     app: &mut App,
     name: &str,
     renew: bool,
-    result: Result<Assumed, ErrorInfo>,
+    result: Result<Switched, ErrorInfo>,
     now: SystemTime,
     fx: &mut Vec<Effect>,
 ) {
@@ -731,8 +772,8 @@ fn assumed(
         return;
     }
     app.pending = None;
-    let assumed = match result {
-        Ok(a) => a,
+    let switched = match result {
+        Ok(s) => s,
         Err(e) => {
             if renew {
                 backoff(app, name, now + RETRY_AFTER_ERROR);
@@ -753,11 +794,21 @@ fn assumed(
             name: name.to_owned(),
         });
         app.quit = true;
-        fx.push(Effect::PrintExports { bookmark, assumed });
+        fx.push(Effect::PrintExports {
+            bookmark,
+            assumed: switched.assumed,
+        });
         return;
     }
-    let fresh = Session::new(bookmark, assumed, now);
+    let mut fresh = Session::new(bookmark, switched.assumed, switched.obtained);
+    fresh.limit = switched.limit;
+    fresh.renew_needs_code = switched.mode == crate::cache::Mode::DirectMfa;
     let left = session::countdown(fresh.remaining(now));
+    let how = match (&fresh.limit, switched.cached) {
+        (Some(limit), _) => format!(" ({limit})"),
+        (None, true) => " (from the cache)".to_owned(),
+        (None, false) => String::new(),
+    };
     let i = match app.sessions.iter().position(|s| s.bookmark.name == name) {
         Some(i) => {
             app.sessions[i] = fresh;
@@ -769,7 +820,7 @@ fn assumed(
         }
     };
     if renew {
-        notice(app, format!("renewed {name}: {left} left"), now);
+        notice(app, format!("renewed {name}: {left} left{how}"), now);
         return;
     }
     app.session_selected = i;
@@ -785,7 +836,7 @@ fn assumed(
     refilter_keep(app, keep);
     notice(
         app,
-        format!("switched to {name}: {left} left · s shell · w write · e exports"),
+        format!("switched to {name}: {left} left{how} · s shell · w write · e exports"),
         now,
     );
 }
@@ -802,12 +853,6 @@ fn tick(app: &mut App, now: SystemTime, fx: &mut Vec<Effect>) {
     let Some(i) = app.sessions.iter().position(|s| s.due(now, window)) else {
         return;
     };
-    let needs_mfa = current_bookmark(app, &app.sessions[i].bookmark.name)
-        .is_some_and(|b| b.mfa_serial.is_some());
-    // Never replace a modal the user is in; the prompt comes on a later tick.
-    if needs_mfa && app.modal.is_some() {
-        return;
-    }
     renew(app, i, now, fx);
 }
 

@@ -11,9 +11,10 @@ use crate::config::bookmarks::{self, Bookmark, Bookmarks};
 use crate::config::{history, paths};
 use crate::creds::export::{self, Shell};
 use crate::creds::{file as credfile, profile};
+use crate::engine::Engine;
 use crate::env::{EnvView, Handover};
 use crate::error::{Error, Result};
-use crate::{assume, sts, ui};
+use crate::{assume, commands, sts, ui};
 use crossterm::event::{Event, EventStream, KeyEventKind, MouseEventKind};
 use futures::StreamExt;
 use std::collections::VecDeque;
@@ -39,9 +40,16 @@ pub fn options(pick: bool, shell: Option<Shell>, no_auto_renew: bool) -> Options
 }
 
 /// Run the picker until the user quits; then print the exports (pick mode).
-pub fn run(options: Options) -> Result<ExitCode> {
+/// `no_cache`: `--no-cache` (every switch calls STS; nothing is stored).
+pub fn run(mut options: Options, no_cache: bool) -> Result<ExitCode> {
     let bookmarks_path = paths::bookmarks_path()?;
-    let items = Bookmarks::load(&bookmarks_path)?.items;
+    let env = EnvView::from_process();
+    // The picker reports cache warnings as notices, not on the screen it draws.
+    let engine = Arc::new(commands::engine_for(env.clone(), no_cache, true)?);
+    let settings = &engine.bookmarks.settings;
+    options.auto_renew &= settings.auto_renew;
+    options.refresh_window = engine.configured_window();
+    let items = engine.bookmarks.items.clone();
     // No data directory means no history, not no picker.
     let history_path = history::default_path();
     let recent = history_path
@@ -60,7 +68,9 @@ pub fn run(options: Options) -> Result<ExitCode> {
             tx,
             rx,
             backlog: VecDeque::new(),
-            env: EnvView::from_process(),
+            env,
+            engine,
+            no_cache,
             export_shell: options.export_shell,
             bookmarks_path,
             history_path,
@@ -97,6 +107,10 @@ struct Runtime {
     backlog: VecDeque<Msg>,
     /// The environment rolehop started in; hand-overs are built from it.
     env: EnvView,
+    /// Switches go through it (cache, MFA sessions, via chains); rebuilt
+    /// when the bookmarks change.
+    engine: Arc<Engine>,
+    no_cache: bool,
     export_shell: Shell,
     bookmarks_path: PathBuf,
     history_path: Option<PathBuf>,
@@ -144,8 +158,10 @@ impl Runtime {
                 batch.push(msg);
             }
             for msg in batch {
-                if matches!(msg, Msg::Assumed { .. }) {
-                    self.assume = None;
+                match &msg {
+                    Msg::Assumed { .. } | Msg::CodeNeeded { .. } => self.assume = None,
+                    Msg::BookmarksChanged(Ok(_)) => self.reload_engine(),
+                    _ => {}
                 }
                 for effect in app::update(&mut app, msg, SystemTime::now()) {
                     if let Some(exit) = self.run_effect(effect, tui).await? {
@@ -157,6 +173,14 @@ impl Runtime {
                 }
             }
             draw(tui, &app)?;
+        }
+    }
+
+    /// The bookmarks file changed (add, edit, delete): switch with the new one.
+    /// A file that no longer loads keeps the old engine; the app shows why.
+    fn reload_engine(&mut self) {
+        if let Ok(engine) = commands::engine_for(self.env.clone(), self.no_cache, true) {
+            self.engine = Arc::new(engine);
         }
     }
 
@@ -191,16 +215,15 @@ impl Runtime {
                 mfa_code,
                 renew,
             } => {
-                let (tx, env) = (self.tx.clone(), self.env.clone());
+                let (tx, engine) = (self.tx.clone(), self.engine.clone());
                 let task = tokio::spawn(async move {
-                    let result = assume::assume(&bookmark, &env, mfa_code)
-                        .await
-                        .map_err(|e| error_info(e.into()));
-                    let _ = tx.send(Msg::Assumed {
-                        bookmark: bookmark.name,
-                        renew,
-                        result,
-                    });
+                    let msg = switch(&engine, bookmark.name, mfa_code, renew).await;
+                    if let Some(cache) = engine.cache() {
+                        for warning in cache.take_warnings() {
+                            let _ = tx.send(Msg::Done(Ok(warning)));
+                        }
+                    }
+                    let _ = tx.send(msg);
                 });
                 self.assume = Some(task.abort_handle());
             }
@@ -431,6 +454,54 @@ fn draw(tui: &mut Tui, app: &App) -> Result<()> {
 }
 
 /// The error modal shows the CLI's sentence and hint.
+/// One switch through the engine: ask for a code first when one is needed
+/// (a local check), then switch or renew.
+async fn switch(engine: &Engine, name: String, code: Option<String>, renew: bool) -> Msg {
+    if code.is_none() {
+        let now = engine.now();
+        let need = if renew {
+            engine.needs_code_to_renew(&name, now)
+        } else {
+            engine.needs_code(&name, now)
+        };
+        match need {
+            Ok(Some(need)) => {
+                return Msg::CodeNeeded {
+                    bookmark: name,
+                    renew,
+                    need,
+                };
+            }
+            Ok(None) => {}
+            Err(e) => {
+                return Msg::Assumed {
+                    bookmark: name,
+                    renew,
+                    result: Err(error_info(e)),
+                };
+            }
+        }
+    }
+    let result = if renew {
+        engine.renew(&name, code).await
+    } else {
+        engine.switch(&name, code).await
+    };
+    match result {
+        // The cache changed between the check and the call (another rolehop).
+        Err(Error::CodeNeeded(need)) => Msg::CodeNeeded {
+            bookmark: name,
+            renew,
+            need,
+        },
+        result => Msg::Assumed {
+            bookmark: name,
+            renew,
+            result: result.map_err(error_info),
+        },
+    }
+}
+
 fn error_info(e: Error) -> ErrorInfo {
     ErrorInfo {
         message: e.to_string(),

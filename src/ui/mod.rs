@@ -403,6 +403,9 @@ fn facts(
             format!("{} left", session::countdown(left))
         };
         out.push(("Session", v, t.urgency(s.urgency(now))));
+        if let Some(limit) = &s.limit {
+            out.push(("Limit", sanitize(limit), t.dim()));
+        }
     }
     out
 }
@@ -546,7 +549,7 @@ fn session_state(app: &App, s: &Session, now: SystemTime, t: &Theme) -> (String,
         return ("auto-renew off".into(), t.dim());
     }
     let at = s.renew_at(app.options.refresh_window);
-    let what = if s.bookmark.mfa_serial.is_some() {
+    let what = if s.renew_needs_code {
         "asks for MFA"
     } else {
         "renews"

@@ -75,13 +75,32 @@ fn find(buf: &Buffer, needle: &str) -> (u16, u16) {
 }
 
 fn session(b: Bookmark, left: Duration, now: SystemTime) -> Session {
-    // Obtained an hour before it expires.
+    // Obtained an hour before it expires; MFA bookmarks as direct-MFA
+    // sessions, whose renewal asks for a code.
     let expires = now + left;
-    Session::new(
+    let mut s = Session::new(
         b,
         assumed_until(expires),
         expires - Duration::from_secs(3600),
-    )
+    );
+    s.renew_needs_code = s.bookmark.mfa_serial.is_some();
+    s
+}
+
+/// The runtime's answer when the switch in flight needs a one-time code.
+fn ask_code(app: &mut App, name: &str, renew: bool) {
+    let need = crate::engine::CodeNeeded {
+        bookmark: name.into(),
+        serial: "arn:aws:iam::111111111111:mfa/alice".into(),
+        wait: None,
+        for_mfa_session: false,
+    };
+    let msg = crate::app::Msg::CodeNeeded {
+        bookmark: name.into(),
+        renew,
+        need,
+    };
+    update(app, msg, t0());
 }
 
 #[test]
@@ -133,6 +152,7 @@ fn mfa_modal() {
     let mut app = app((80, 24));
     typed(&mut app, "prod", t0());
     update(&mut app, key(KeyCode::Enter), t0());
+    ask_code(&mut app, "prod", false);
     typed(&mut app, "123", t0());
     update(&mut app, key(KeyCode::Enter), t0());
     let term = draw(&app, t0());
@@ -152,6 +172,7 @@ fn mfa_modal_for_a_renewal_says_when_it_expires() {
         .push(session(prod, Duration::from_secs(9 * 60 + 12), t0()));
     app.focus = Focus::Sessions;
     update(&mut app, ch('r'), t0());
+    ask_code(&mut app, "prod", true);
     assert!(matches!(
         app.modal,
         Some(Modal::Mfa {
