@@ -15,15 +15,18 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 /// A one-shot command needs no thread pool: a current-thread runtime starts faster.
-pub(crate) fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
-    let rt = tokio::runtime::Builder::new_current_thread()
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|source| Error::Io {
             context: "cannot start the async runtime".into(),
             source,
-        })?;
-    Ok(rt.block_on(f))
+        })
+}
+
+pub(crate) fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
+    Ok(runtime()?.block_on(f))
 }
 
 fn load() -> Result<Bookmarks> {
@@ -200,23 +203,7 @@ fn list_table(bookmarks: &Bookmarks) -> String {
         })
         .collect();
     let header = ["NAME", "DISPLAY", "ACCOUNT", "ROLE", "REGION", "FLAGS"].map(String::from);
-    let mut widths = [0usize; 6];
-    for row in std::iter::once(&header).chain(&rows) {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let mut out = String::new();
-    for row in std::iter::once(&header).chain(&rows) {
-        let line: Vec<String> = row
-            .iter()
-            .zip(widths)
-            .map(|(cell, w)| format!("{cell:<w$}"))
-            .collect();
-        out.push_str(line.join("  ").trim_end());
-        out.push('\n');
-    }
-    out
+    columns(&header, &rows)
 }
 
 pub fn add(a: AddArgs) -> Result<ExitCode> {

@@ -28,13 +28,7 @@ pub fn write_keep(
     let engine = commands::engine(EnvView::from_process(), no_cache)?;
     let (profile, first) = commands::write_once(&engine, name, profile_name, force, args)?;
     println!("Keeping \"{profile}\" fresh; Ctrl-C stops and leaves the last credentials in place.");
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|source| Error::Io {
-            context: "cannot start the async runtime".into(),
-            source,
-        })?;
+    let rt = commands::runtime()?;
     let result = rt.block_on(keep(&engine, name, &profile, force, first));
     // A prompt thread may still wait on the terminal: do not wait for it.
     rt.shutdown_background();

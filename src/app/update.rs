@@ -497,16 +497,24 @@ fn renew(app: &mut App, i: usize, now: SystemTime, fx: &mut Vec<Effect>) {
     begin(app, b, None, true, now, fx);
 }
 
-/// The switch in flight needs a one-time code: ask for it, naming the device.
-fn code_needed(app: &mut App, name: &str, renew: bool, need: CodeNeeded, now: SystemTime) {
-    if app
+/// Clear the call in flight if this answer is for it. An answer nobody
+/// waits for any more (cancelled, or superseded) is dropped: false.
+fn take_pending(app: &mut App, name: &str, renew: bool) -> bool {
+    let ours = app
         .pending
         .as_ref()
-        .is_none_or(|p| p.bookmark != name || p.renew != renew)
-    {
+        .is_some_and(|p| p.bookmark == name && p.renew == renew);
+    if ours {
+        app.pending = None;
+    }
+    ours
+}
+
+/// The switch in flight needs a one-time code: ask for it, naming the device.
+fn code_needed(app: &mut App, name: &str, renew: bool, need: CodeNeeded, now: SystemTime) {
+    if !take_pending(app, name, renew) {
         return;
     }
-    app.pending = None;
     if app.modal.is_some() {
         // Never replace a modal the user is in: an automatic renewal asks later.
         backoff(app, name, now + RETRY_AFTER_CANCEL);
@@ -763,15 +771,9 @@ fn assumed(
     now: SystemTime,
     fx: &mut Vec<Effect>,
 ) {
-    // A result nobody waits for any more (cancelled, or superseded) is dropped.
-    if app
-        .pending
-        .as_ref()
-        .is_none_or(|p| p.bookmark != name || p.renew != renew)
-    {
+    if !take_pending(app, name, renew) {
         return;
     }
-    app.pending = None;
     let switched = match result {
         Ok(s) => s,
         Err(e) => {
