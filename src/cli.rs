@@ -1,7 +1,9 @@
 //! Command-line interface: subcommands and flags only; the work is in `commands`.
 
 use crate::creds::export::Shell;
+use crate::shell_init::{CompletionShell, InitShell, bookmark_candidates};
 use clap::{Args, Parser, Subcommand};
+use clap_complete::engine::ArgValueCandidates;
 
 /// The AWS Console's Switch Role, for the terminal.
 ///
@@ -44,11 +46,13 @@ pub enum Command {
     /// Remove a bookmark.
     Remove {
         /// Bookmark name.
+        #[arg(add = ArgValueCandidates::new(bookmark_candidates))]
         name: String,
     },
     /// Assume the role and run a command (or your $SHELL) with its credentials.
     Exec {
         /// Bookmark name.
+        #[arg(add = ArgValueCandidates::new(bookmark_candidates))]
         name: String,
         #[command(flatten)]
         mfa: MfaArgs,
@@ -63,6 +67,7 @@ pub enum Command {
     /// Print shell code that exports the role's credentials (use with eval).
     Env {
         /// Bookmark name.
+        #[arg(add = ArgValueCandidates::new(bookmark_candidates))]
         name: String,
         /// Shell syntax; default from $SHELL.
         #[arg(long, value_enum)]
@@ -73,6 +78,7 @@ pub enum Command {
     /// Write the role's credentials into a profile of ~/.aws/credentials.
     Write {
         /// Bookmark name.
+        #[arg(add = ArgValueCandidates::new(bookmark_candidates))]
         name: String,
         /// Profile to write (default: the bookmark name).
         #[arg(long)]
@@ -91,6 +97,7 @@ pub enum Command {
     /// Print credentials as JSON for an AWS `credential_process` setting.
     CredentialProcess {
         /// Bookmark name.
+        #[arg(add = ArgValueCandidates::new(bookmark_candidates))]
         name: String,
     },
     /// List cached role and MFA sessions with the time they have left.
@@ -105,6 +112,7 @@ pub enum Command {
     /// rolehop forget them.
     Logout {
         /// Bookmark whose session to drop (default: everything).
+        #[arg(add = ArgValueCandidates::new(bookmark_candidates))]
         name: Option<String>,
     },
     /// Check the setup step by step and say how to fix what fails.
@@ -114,10 +122,27 @@ pub enum Command {
     /// assumed. Exits 1 if any check fails.
     Doctor {
         /// Also assume this bookmark's role.
+        #[arg(add = ArgValueCandidates::new(bookmark_candidates))]
         name: Option<String>,
         #[command(flatten)]
         mfa: MfaArgs,
     },
+    /// Open the AWS console as the role (federation sign-in), or print its link.
+    ///
+    /// Assumes the role (reusing a cached session), gets a sign-in token from
+    /// the AWS federation endpoint and opens the console in your browser
+    /// ($BROWSER, else open / xdg-open / start). The sign-in link works for
+    /// 15 minutes. With --switch-url, prints the console's own Switch Role
+    /// link instead (no credentials needed; not for roles with an external ID).
+    Console(ConsoleArgs),
+    /// Print (or apply) the IAM policies the cross-account setup needs.
+    ///
+    /// The role's trust policy (in the trusting account, where the role is),
+    /// the identity policy for the users who may assume it (in the trusted
+    /// account), and the `aws iam` commands that apply them. --apply-trusting
+    /// and --apply-trusted create or update them through IAM after showing
+    /// the difference and asking.
+    Policy(PolicyArgs),
     /// Show who the base credentials belong to (GetCallerIdentity).
     Whoami {
         /// Base profile to check (default: the standard credential chain).
@@ -127,6 +152,154 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Turn existing role configurations into bookmarks.
+    #[command(subcommand)]
+    Import(ImportSource),
+    /// Export NAME's credentials into this shell (needs `rolehop init`).
+    ///
+    /// Provided by the shell function of `rolehop init`: `rolehop use NAME`
+    /// evals `rolehop env NAME`, `rolehop use` the picker (`rolehop pick`).
+    Use {
+        /// Bookmark name (default: pick one in the picker).
+        #[arg(add = ArgValueCandidates::new(bookmark_candidates))]
+        name: Option<String>,
+        /// Passed on to `rolehop env` (e.g. --mfa-code CODE).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+        rest: Vec<String>,
+    },
+    /// Print the shell function that makes `rolehop use NAME` switch this shell.
+    ///
+    /// bash: eval "$(rolehop init bash)" in ~/.bashrc; zsh: eval "$(rolehop
+    /// init zsh)" in ~/.zshrc; fish: rolehop init fish | source in
+    /// ~/.config/fish/config.fish.
+    Init {
+        #[arg(value_enum)]
+        shell: InitShell,
+    },
+    /// Print a completion script (bookmark names included).
+    ///
+    /// bash: source <(rolehop completions bash) in ~/.bashrc; zsh: source
+    /// <(rolehop completions zsh) in ~/.zshrc; fish: rolehop completions fish
+    /// | source; PowerShell: rolehop completions powershell | Out-String |
+    /// Invoke-Expression in $PROFILE.
+    Completions {
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+    /// Print the manual page (roff), generated from this command line.
+    ///
+    /// man <(rolehop man) to read it; --dir DIR writes rolehop.1 and one
+    /// page per subcommand (rolehop-import.1, ...) for installing into
+    /// a man1 directory.
+    Man {
+        /// Write the pages into this directory instead of printing rolehop.1.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
+    },
+    /// Print a short prompt segment (`prod 42m`) in a rolehop environment.
+    ///
+    /// Prints nothing outside one. Reads only the environment (no network,
+    /// no files): fit for PS1 or starship's custom module.
+    Prompt {
+        /// Placeholders: {name} {left} {expiry} {account} {role}.
+        #[arg(long, value_name = "TEXT", default_value = crate::prompt::DEFAULT_FORMAT)]
+        format: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportSource {
+    /// Every profile of the AWS config file with a role_arn.
+    ///
+    /// Reads $AWS_CONFIG_FILE (default ~/.aws/config) and
+    /// $AWS_SHARED_CREDENTIALS_FILE with the AWS SDK's own parser. A profile
+    /// whose source_profile is itself a role profile becomes a `via` chain.
+    AwsConfig {
+        /// Config file to read instead of $AWS_CONFIG_FILE / ~/.aws/config.
+        #[arg(long, value_name = "PATH")]
+        file: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        opts: ImportOpts,
+    },
+    /// The configuration of the "AWS Extend Switch Roles" browser extension.
+    ///
+    /// Paste the extension's configuration text into FILE. Target roles
+    /// (role_arn, or aws_account_id + role_name; color, region) become
+    /// bookmarks; base accounts (no role) are skipped. A target's
+    /// source_profile names a console base account, not an AWS profile, so
+    /// it only supplies target_role_name / target_region.
+    ExtendSwitchRoles {
+        /// The configuration text, saved to a file.
+        file: std::path::PathBuf,
+        #[command(flatten)]
+        opts: ImportOpts,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ImportOpts {
+    /// Show what would be imported; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Replace existing bookmarks of the same name (default: skip them).
+    #[arg(long)]
+    pub replace: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConsoleArgs {
+    /// Bookmark name.
+    #[arg(add = ArgValueCandidates::new(bookmark_candidates))]
+    pub name: String,
+    /// Print the sign-in link (valid 15 minutes) instead of opening a browser.
+    #[arg(long)]
+    pub print: bool,
+    /// Console region (default: the session's region).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Where to land: a service (s3, ec2, iam) or a console URL.
+    #[arg(long, value_name = "SERVICE_OR_URL")]
+    pub destination: Option<String>,
+    /// Print the console's Switch Role link (account, role, display name,
+    /// color) for a console already signed in; nothing is assumed.
+    #[arg(long, conflicts_with_all = ["print", "destination"])]
+    pub switch_url: bool,
+    #[command(flatten)]
+    pub mfa: MfaArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// Bookmark name.
+    #[arg(add = ArgValueCandidates::new(bookmark_candidates))]
+    pub name: String,
+    /// Principal the role trusts: a user or role ARN (default: the root of
+    /// the base identity's account, from GetCallerIdentity).
+    #[arg(long, value_name = "ARN")]
+    pub principal: Option<String>,
+    /// Print the documents and commands as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Create the role, or update its trust policy, in the trusting account
+    /// (with the credentials of --profile).
+    #[arg(long, requires = "profile")]
+    pub apply_trusting: bool,
+    /// Put the identity policy on a user or group of the trusted account
+    /// (with the credentials of --profile; default: the calling user).
+    #[arg(long, requires = "profile", conflicts_with = "apply_trusting")]
+    pub apply_trusted: bool,
+    /// AWS profile whose credentials make the IAM changes.
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// User to put the identity policy on (--apply-trusted).
+    #[arg(long, conflicts_with = "group")]
+    pub user: Option<String>,
+    /// Group to put the identity policy on (--apply-trusted).
+    #[arg(long)]
+    pub group: Option<String>,
+    /// Apply without asking.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -177,6 +350,6 @@ pub struct AddArgs {
     pub mfa_session: Option<bool>,
     /// Assume bookmark OTHER first and this role with its credentials
     /// (role chaining: sessions last at most 1 h).
-    #[arg(long, value_name = "OTHER")]
+    #[arg(long, value_name = "OTHER", add = ArgValueCandidates::new(bookmark_candidates))]
     pub via: Option<String>,
 }

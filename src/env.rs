@@ -66,7 +66,10 @@ impl EnvView {
             let k = k.into_string().ok()?;
             let keep = k.starts_with("AWS_")
                 || k.starts_with("ROLEHOP_")
-                || matches!(k.as_str(), "SHELL" | "USER" | "USERNAME" | "LOGNAME");
+                || matches!(
+                    k.as_str(),
+                    "SHELL" | "USER" | "USERNAME" | "LOGNAME" | "BROWSER"
+                );
             keep.then(|| Some((k, v.into_string().ok()?)))?
         }))
     }

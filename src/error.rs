@@ -62,6 +62,19 @@ pub enum Error {
         program: String,
         source: std::io::Error,
     },
+    /// Console sign-in or a browser failed (`rolehop console`); never holds
+    /// the federation URL, which carries the secret key.
+    #[error("{message}")]
+    Console {
+        message: String,
+        hint: Option<String>,
+    },
+    /// IAM refused or failed (`rolehop policy --apply-*`).
+    #[error("{message}")]
+    Iam {
+        message: String,
+        hint: Option<String>,
+    },
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -91,6 +104,8 @@ impl Error {
                 _ => code::NOT_EXECUTABLE,
             },
             Error::Io { .. } => code::FAILURE,
+            Error::Console { .. } => code::FAILURE,
+            Error::Iam { .. } => code::DENIED,
         }
     }
 
@@ -105,7 +120,10 @@ impl Error {
                 ),
                 None => "pass --mfa-code CODE, or run in a terminal to be asked".into(),
             }),
-            Error::Mfa { hint, .. } | Error::Usage { hint, .. } => hint.clone(),
+            Error::Mfa { hint, .. }
+            | Error::Usage { hint, .. }
+            | Error::Console { hint, .. }
+            | Error::Iam { hint, .. } => hint.clone(),
             _ => None,
         }
     }

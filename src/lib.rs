@@ -9,14 +9,19 @@ pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod console;
 pub mod creds;
 pub mod doctor;
 pub mod engine;
 pub mod env;
 pub mod error;
 pub mod fsutil;
+pub mod import;
 pub mod keep;
 pub mod mfa;
+pub mod policy;
+pub mod prompt;
+pub mod shell_init;
 pub mod sts;
 pub mod text;
 pub mod tui;
@@ -63,6 +68,14 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Logout { name }) => commands::logout(name.as_deref()),
         Some(Command::Doctor { name, mfa }) => doctor::run(name.as_deref(), &mfa, cli.no_cache),
         Some(Command::Whoami { profile, json }) => commands::whoami(profile.as_deref(), json),
+        Some(Command::Import(source)) => import::run(source),
+        Some(Command::Use { name, .. }) => shell_init::use_without_init(name.as_deref()),
+        Some(Command::Init { shell }) => shell_init::init(shell),
+        Some(Command::Completions { shell }) => shell_init::completions(shell),
+        Some(Command::Prompt { format }) => prompt::run(&format),
+        Some(Command::Man { dir }) => shell_init::man(dir.as_deref()),
+        Some(Command::Console(args)) => console::run(&args, cli.no_cache),
+        Some(Command::Policy(args)) => policy::run(&args),
     };
     result.unwrap_or_else(|e| e.report())
 }

@@ -456,3 +456,57 @@ fn no_terminal_is_a_clear_error() {
     );
     assert!(out.stdout.is_empty(), "{}", out.stdout);
 }
+
+/// `c` on the sessions pane signs in to the console (a local stand-in for
+/// the federation endpoint) and opens the link with $BROWSER.
+#[test]
+fn console_key_opens_the_browser() {
+    use std::io::{BufRead, BufReader};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind stand-in");
+    let federation = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { break };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let body = r#"{"SigninToken":"picker-token"}"#;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    let env = env_with_bookmarks();
+    let opened = env.home.path().join("opened.txt");
+    let browser = env.home.path().join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", opened.display()),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    let mut cmd = builder(&env, env!("CARGO_BIN_EXE_rolehop"));
+    cmd.env("ROLEHOP_FEDERATION_URL", &federation);
+    cmd.env("BROWSER", &browser);
+    let mut s = Screen::spawn(cmd);
+    s.wait_for("Sandbox");
+    s.send("sandbox\r");
+    s.wait_until("a countdown", |t| countdown(t).is_some());
+    s.send("c");
+    s.wait_for("opened the console as sandbox");
+    let url = read(&opened);
+    assert!(
+        url.starts_with(&format!(
+            "{federation}/federation?Action=login&Issuer=rolehop&"
+        )) && url.ends_with("&SigninToken=picker-token"),
+        "{url}"
+    );
+    s.send("\x03");
+    assert!(s.wait_exit().success());
+}

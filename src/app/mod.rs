@@ -174,6 +174,14 @@ pub enum Effect {
         bookmark: Bookmark,
         assumed: Assumed,
     },
+    /// Sign in to the AWS console as the session (federation) and open the
+    /// browser → `Msg::Done`.
+    OpenConsole {
+        bookmark: Bookmark,
+        assumed: Assumed,
+        /// Chained credentials: no SessionDuration for the federation endpoint.
+        chained: bool,
+    },
     /// Save a new or edited bookmark (`old_name` = None for add) → `Msg::BookmarksChanged`.
     SaveBookmark {
         old_name: Option<String>,

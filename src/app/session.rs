@@ -36,6 +36,9 @@ pub struct Session {
     /// Renewing takes a fresh one-time code (direct AssumeRole with MFA);
     /// sessions from an MFA session or without MFA renew silently.
     pub renew_needs_code: bool,
+    /// Assumed with temporary credentials (MFA session or `via`): the
+    /// console's federation endpoint then takes no SessionDuration.
+    pub chained: bool,
 }
 
 impl Session {
@@ -48,6 +51,7 @@ impl Session {
             retry_after: None,
             limit: None,
             renew_needs_code: false,
+            chained: false,
         }
     }
 

@@ -1256,3 +1256,63 @@ fn a_switch_shows_its_limit_and_starts_when_sts_issued_it() {
         notice(&app)
     );
 }
+
+#[test]
+fn console_key_opens_the_console_for_the_selected_session() {
+    let mut app = app_with(vec![bm("a"), bm("b")]);
+    let now = t0();
+    update(&mut app, key(KeyCode::Down), now);
+    update(&mut app, key(KeyCode::Enter), now);
+    // A session from an MFA session is chained: the effect says so, for the
+    // federation endpoint's SessionDuration rule.
+    let mut s = switched(assumed_until(now + Duration::from_secs(3600)), now);
+    s.mode = crate::cache::Mode::MfaSession;
+    update(
+        &mut app,
+        Msg::Assumed {
+            bookmark: "b".into(),
+            renew: false,
+            result: Ok(s),
+        },
+        now,
+    );
+    assert_eq!(app.focus, Focus::Sessions);
+    let fx = update(&mut app, ch('c'), now);
+    assert!(
+        matches!(fx.as_slice(), [Effect::OpenConsole { bookmark, chained: true, .. }] if bookmark.name == "b"),
+        "{fx:?}"
+    );
+    assert!(
+        notice(&app).contains("opening the console as b"),
+        "{}",
+        notice(&app)
+    );
+    // The runtime's answer is a notice; a failure is the error modal.
+    update(
+        &mut app,
+        Msg::Done(Ok("opened the console as b".into())),
+        now,
+    );
+    assert_eq!(notice(&app), "opened the console as b");
+    update(
+        &mut app,
+        Msg::Done(Err(err_info("cannot open a browser"))),
+        now,
+    );
+    assert!(
+        matches!(app.modal, Some(Modal::Error(_))),
+        "{:?}",
+        app.modal
+    );
+
+    // Plain sessions are not chained; an expired one is refused.
+    let mut app = with_sessions(vec![bm("a")]);
+    let fx = update(&mut app, ch('c'), now);
+    assert!(matches!(
+        fx.as_slice(),
+        [Effect::OpenConsole { chained: false, .. }]
+    ));
+    let fx = update(&mut app, ch('c'), now + Duration::from_secs(7200));
+    assert!(fx.is_empty());
+    assert!(notice(&app).contains("expired"), "{}", notice(&app));
+}

@@ -422,6 +422,20 @@ fn sessions_key(app: &mut App, k: KeyEvent, now: SystemTime, fx: &mut Vec<Effect
                 });
             }
         }
+        (_, Some('c')) => {
+            if let Some(s) = handover_session(app, now) {
+                notice(
+                    app,
+                    format!("opening the console as {}…", s.bookmark.name),
+                    now,
+                );
+                fx.push(Effect::OpenConsole {
+                    bookmark: s.bookmark,
+                    assumed: s.assumed,
+                    chained: s.chained,
+                });
+            }
+        }
         (_, Some('r')) => {
             if let Some(p) = &app.pending {
                 let text = format!("switching to {} is in progress (Esc cancels)", p.bookmark);
@@ -805,6 +819,7 @@ fn assumed(
     let mut fresh = Session::new(bookmark, switched.assumed, switched.obtained);
     fresh.limit = switched.limit;
     fresh.renew_needs_code = switched.mode == crate::cache::Mode::DirectMfa;
+    fresh.chained = crate::console::is_chained(switched.mode);
     let left = session::countdown(fresh.remaining(now));
     let how = match (&fresh.limit, switched.cached) {
         (Some(limit), _) => format!(" ({limit})"),

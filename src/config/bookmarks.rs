@@ -16,6 +16,11 @@ use toml_edit::{Document, DocumentMut, Item, Key, Table, TableLike, Value};
 
 use crate::fsutil;
 
+mod batch;
+mod fast;
+
+pub use batch::{Outcome, add_many, plan_for_file, plan_many};
+
 /// Keys a `[bookmarks.NAME]` table may hold, in the order new tables are written.
 const BOOKMARK_KEYS: [&str; 10] = [
     "account",
@@ -307,10 +312,7 @@ impl Bookmarks {
     /// new user can run `rolehop list` before adding anything.
     pub fn load(path: &Path) -> Result<Bookmarks, ConfigError> {
         let loaded = match fs::read_to_string(path) {
-            Ok(text) => {
-                let src = Src { path, text: &text };
-                collect_all(&src, &parse(&src)?)?
-            }
+            Ok(text) => load_text(&Src { path, text: &text })?,
             Err(e) if e.kind() == io::ErrorKind::NotFound => Loaded::default(),
             Err(e) => return Err(io_error(path, "read", e)),
         };
@@ -924,7 +926,7 @@ impl fmt::Display for Ctx<'_> {
 
 /// One table's values, borrowed from the parsed document so loading copies
 /// each string once, into the final `Bookmark`.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Raw<'d> {
     account: Option<&'d str>,
     role: Option<&'d str>,
@@ -1078,6 +1080,29 @@ struct Loaded {
     settings: Settings,
 }
 
+/// Read the file's text: the fast path for a valid file in the usual form
+/// (see `fast`), else the `toml_edit` validator, which reports the precise
+/// error or accepts a valid file the fast path does not handle.
+fn load_text(src: &Src<'_>) -> Result<Loaded, ConfigError> {
+    let Some(loaded) = fast::load(src.text) else {
+        return collect_all(src, &parse(src)?);
+    };
+    // Debug builds and tests check every fast load against the validator,
+    // so the whole test suite guards their equivalence.
+    #[cfg(debug_assertions)]
+    {
+        let slow = collect_all(src, &parse(src).expect("fast path accepted invalid TOML"))
+            .expect("fast path accepted a file the validator rejects");
+        assert_eq!(loaded.items, slow.items, "fast path: different bookmarks");
+        assert_eq!(loaded.extras, slow.extras, "fast path: different extras");
+        assert_eq!(
+            loaded.settings, slow.settings,
+            "fast path: different settings"
+        );
+    }
+    Ok(loaded)
+}
+
 /// Validate the whole document and build the effective bookmarks.
 fn collect(src: &Src<'_>, doc: &Document<&str>) -> Result<Vec<Bookmark>, ConfigError> {
     collect_all(src, doc).map(|l| l.items)
@@ -1190,36 +1215,43 @@ fn collect_all(src: &Src<'_>, doc: &Document<&str>) -> Result<Loaded, ConfigErro
                 format!("{ctx}: set via or source_profile, not both (with via, the credentials of the via bookmark are the source)"),
             ));
         }
-        if raw.mfa_session.is_some() || raw.via.is_some() {
-            extras.insert(
-                name.to_owned(),
-                Extras {
-                    mfa_session: raw.mfa_session,
-                    via: raw.via.map(str::to_owned),
-                    via_at: raw.via_at.map(|at| line_col(src.text, at)),
-                },
-            );
+        if let Some(e) = extras_of(src.text, &raw) {
+            extras.insert(name.to_owned(), e);
         }
-        let own = |v: Option<&str>, d: Option<&str>| v.or(d).map(str::to_owned);
-        items.push(Bookmark {
-            name: name.to_owned(),
-            account: account.to_owned(),
-            role: role.to_owned(),
-            display: raw.display.unwrap_or(name).to_owned(),
-            color: raw.color.or_else(|| defaults.color.clone()),
-            mfa_serial: own(raw.mfa_serial, defaults.mfa_serial),
-            external_id: own(raw.external_id, defaults.external_id),
-            region: own(raw.region, defaults.region),
-            duration: raw.duration.or(defaults.duration),
-            source_profile: own(raw.source_profile, defaults.source_profile),
-            session_name: own(raw.session_name, defaults.session_name),
-        });
+        items.push(effective(name, account, role, &raw, &defaults));
     }
     Ok(Loaded {
         items,
         extras,
         settings,
     })
+}
+
+/// A bookmark's `mfa_session` / `via`, if it sets either.
+fn extras_of(text: &str, raw: &Raw<'_>) -> Option<Extras> {
+    (raw.mfa_session.is_some() || raw.via.is_some()).then(|| Extras {
+        mfa_session: raw.mfa_session,
+        via: raw.via.map(str::to_owned),
+        via_at: raw.via_at.map(|at| line_col(text, at)),
+    })
+}
+
+/// The bookmark with `[defaults]` applied and `display` defaulted to the name.
+fn effective(name: &str, account: &str, role: &str, raw: &Raw<'_>, defaults: &Raw<'_>) -> Bookmark {
+    let own = |v: Option<&str>, d: Option<&str>| v.or(d).map(str::to_owned);
+    Bookmark {
+        name: name.to_owned(),
+        account: account.to_owned(),
+        role: role.to_owned(),
+        display: raw.display.unwrap_or(name).to_owned(),
+        color: raw.color.clone().or_else(|| defaults.color.clone()),
+        mfa_serial: own(raw.mfa_serial, defaults.mfa_serial),
+        external_id: own(raw.external_id, defaults.external_id),
+        region: own(raw.region, defaults.region),
+        duration: raw.duration.or(defaults.duration),
+        source_profile: own(raw.source_profile, defaults.source_profile),
+        session_name: own(raw.session_name, defaults.session_name),
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1492,48 +1524,69 @@ fn take_tail<'a>(keys: impl Iterator<Item = &'a str>, old: &str) -> Vec<String> 
 /// Append `[bookmarks.NAME]` after everything else, including end-of-file
 /// comments, separated by one blank line: the existing text stays a prefix.
 fn append(doc: &mut DocumentMut, spec: &BookmarkSpec, extras: &Extras) {
-    let mut table = Table::new();
-    for field in Field::ALL.into_iter().skip(1) {
-        if let Some(v) = spec.value(field) {
-            table.insert(field.key(), Item::Value(spec_value(field, v)));
+    append_all(doc, [(spec, extras)]);
+}
+
+/// [`append`] for several bookmarks in order, rendering the document once
+/// (an import of thousands stays linear).
+fn append_all<'a>(
+    doc: &mut DocumentMut,
+    entries: impl IntoIterator<Item = (&'a BookmarkSpec, &'a Extras)>,
+) {
+    let mut first = true;
+    let mut position = max_position(doc.as_table());
+    for (spec, extras) in entries {
+        let mut table = Table::new();
+        for field in Field::ALL.into_iter().skip(1) {
+            if let Some(v) = spec.value(field) {
+                table.insert(field.key(), Item::Value(spec_value(field, v)));
+            }
         }
-    }
-    if let Some(on) = extras.mfa_session {
-        table.insert("mfa_session", Item::Value(Value::from(on)));
-    }
-    if let Some(via) = extras.via.as_deref() {
-        table.insert("via", Item::Value(Value::from(via)));
-    }
-    // A hand-written inline `bookmarks = { ... }` can only take another entry.
-    if let Some(Item::Value(Value::InlineTable(list))) = doc.as_table_mut().get_mut("bookmarks") {
-        list.insert(&spec.name, Value::InlineTable(table.into_inline_table()));
-        return;
-    }
+        if let Some(on) = extras.mfa_session {
+            table.insert("mfa_session", Item::Value(Value::from(on)));
+        }
+        if let Some(via) = extras.via.as_deref() {
+            table.insert("via", Item::Value(Value::from(via)));
+        }
+        // A hand-written inline `bookmarks = { ... }` can only take another entry.
+        if let Some(Item::Value(Value::InlineTable(list))) = doc.as_table_mut().get_mut("bookmarks")
+        {
+            list.insert(&spec.name, Value::InlineTable(table.into_inline_table()));
+            continue;
+        }
 
-    let rendered = doc.to_string();
-    let separator = if rendered.is_empty() || rendered.ends_with("\n\n") {
-        ""
-    } else if rendered.ends_with('\n') {
-        "\n"
-    } else {
-        "\n\n"
-    };
-    // End-of-file comments stay above the new table rather than below it.
-    let trailing = doc.trailing().as_str().unwrap_or("");
-    table
-        .decor_mut()
-        .set_prefix(format!("{trailing}{separator}"));
-    doc.set_trailing("");
-    table.set_position(Some(max_position(doc.as_table()).saturating_add(1)));
+        if first {
+            let rendered = doc.to_string();
+            let separator = if rendered.is_empty() || rendered.ends_with("\n\n") {
+                ""
+            } else if rendered.ends_with('\n') {
+                "\n"
+            } else {
+                "\n\n"
+            };
+            // End-of-file comments stay above the new table rather than below it.
+            let trailing = doc.trailing().as_str().unwrap_or("");
+            table
+                .decor_mut()
+                .set_prefix(format!("{trailing}{separator}"));
+            doc.set_trailing("");
+            first = false;
+        } else {
+            // The previous table was appended by us and ends with a newline.
+            table.decor_mut().set_prefix("\n");
+        }
+        position = position.saturating_add(1);
+        table.set_position(Some(position));
 
-    let root = doc.as_table_mut();
-    if let Some(Item::Table(list)) = root.get_mut("bookmarks") {
-        list.insert(&spec.name, Item::Table(table));
-    } else {
-        let mut list = Table::new();
-        list.set_implicit(true);
-        list.insert(&spec.name, Item::Table(table));
-        root.insert("bookmarks", Item::Table(list));
+        let root = doc.as_table_mut();
+        if let Some(Item::Table(list)) = root.get_mut("bookmarks") {
+            list.insert(&spec.name, Item::Table(table));
+        } else {
+            let mut list = Table::new();
+            list.set_implicit(true);
+            list.insert(&spec.name, Item::Table(table));
+            root.insert("bookmarks", Item::Table(list));
+        }
     }
 }
 
@@ -1665,11 +1718,7 @@ color = "#A1B2C3"
 "##;
 
     fn load_str(text: &str) -> Result<Vec<Bookmark>, ConfigError> {
-        let src = Src {
-            path: Path::new("b.toml"),
-            text,
-        };
-        collect(&src, &parse(&src)?)
+        load_full(text).map(|l| l.items)
     }
 
     fn err(text: &str) -> String {
@@ -1946,12 +1995,13 @@ session_name = "bob"
         );
     }
 
+    /// What `Bookmarks::load` does with the text: the fast path when it
+    /// applies (checked against the validator in tests), else the validator.
     fn load_full(text: &str) -> Result<Loaded, ConfigError> {
-        let src = Src {
+        load_text(&Src {
             path: Path::new("b.toml"),
             text,
-        };
-        collect_all(&src, &parse(&src)?)
+        })
     }
 
     fn settings_err(text: &str) -> String {

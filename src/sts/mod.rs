@@ -1,6 +1,7 @@
 //! The only module that talks to AWS: base credentials through aws-config,
 //! then AssumeRole / GetCallerIdentity through aws-sdk-sts.
 
+mod connector;
 mod errors;
 
 pub use errors::StsError;
@@ -114,6 +115,12 @@ async fn base_config(source: &BaseSource, region: &str) -> aws_config::SdkConfig
     loader.load().await
 }
 
+/// The SDK config of the base credentials for `source`, for other AWS
+/// clients (IAM in `rolehop policy --apply-*`).
+pub async fn sdk_config(source: &BaseSource, region: &str) -> aws_config::SdkConfig {
+    base_config(source, region).await
+}
+
 /// The config loader every client starts from: explicit region, bounded timeouts.
 fn loader(region: &str) -> aws_config::ConfigLoader {
     let timeouts = aws_config::timeout::TimeoutConfig::builder()
@@ -124,6 +131,8 @@ fn loader(region: &str) -> aws_config::ConfigLoader {
     aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(region.to_owned()))
         .timeout_config(timeouts)
+        // The SDK's connector, minus loading root certificates for http:// endpoints.
+        .http_client(connector::client())
 }
 
 /// An STS client signing with temporary credentials rolehop already holds (an

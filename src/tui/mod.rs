@@ -140,6 +140,12 @@ impl Runtime {
             }
         }
         draw(tui, &app)?;
+        // Benchmark seam (scripts/bench, BENCHMARKS.md): with this variable
+        // set to 1 the picker quits right after its first full frame, which
+        // `draw` has flushed to the terminal, so a run times exec -> frame.
+        if std::env::var_os("ROLEHOP_EXIT_AFTER_FIRST_FRAME").is_some_and(|v| v == "1") {
+            return Ok(None);
+        }
         loop {
             self.set_ticking(app.tick_interval(SystemTime::now()));
             let first = match self.backlog.pop_front() {
@@ -269,6 +275,29 @@ impl Runtime {
                             message,
                             hint: None,
                         });
+                    let _ = tx.send(Msg::Done(result));
+                });
+            }
+            Effect::OpenConsole {
+                bookmark,
+                assumed,
+                chained,
+            } => {
+                let (tx, env) = (self.tx.clone(), self.env.clone());
+                tokio::task::spawn_blocking(move || {
+                    let result = crate::console::sign_in(
+                        &crate::console::SignIn {
+                            creds: &assumed.creds,
+                            chained,
+                            partition: bookmark.partition(),
+                            region: assumed.region.as_deref(),
+                            destination: None,
+                        },
+                        &env,
+                    )
+                    .and_then(|url| crate::console::open_browser(&url, &env))
+                    .map(|program| format!("opened the console as {} ({program})", bookmark.name))
+                    .map_err(error_info);
                     let _ = tx.send(Msg::Done(result));
                 });
             }

@@ -614,10 +614,11 @@ fn footer_keys(app: &App) -> Vec<(&'static str, &'static str)> {
             Focus::Sessions => vec![
                 ("s", "shell"),
                 ("w", "write"),
-                ("e", "exports"),
+                ("e", "env"),
                 ("y", "copy"),
+                ("c", "console"),
                 ("r", "renew"),
-                ("a", "auto-renew"),
+                ("a", "auto"),
                 ("x", "forget"),
                 ("?", "help"),
             ],
@@ -928,6 +929,7 @@ const HELP: [(&str, &[(&str, &str)]); 3] = [
             ("w", "write to a profile"),
             ("e", "print exports, exit"),
             ("y", "copy exports"),
+            ("c", "open the AWS console"),
             ("r", "renew now"),
             ("a", "auto-renew on/off"),
             ("x", "forget the session"),
@@ -950,9 +952,9 @@ fn help(t: &Theme, area: Rect, buf: &mut Buffer) {
     const COL_W: u16 = 36;
     let two_columns = area.width >= 2 * COL_W + 6;
     let (w, h) = if two_columns {
-        (2 * COL_W + 6, 18)
+        (2 * COL_W + 6, 19)
     } else {
-        (COL_W + 4, 30)
+        (COL_W + 4, 31)
     };
     let inner = modal_box("Keys", w, h, area, t, buf);
     let mut draw_section = |x: u16, y: u16, (title, keys): (&str, &[(&str, &str)])| -> u16 {

@@ -1,0 +1,553 @@
+//! The AWS console as a role: sign-in through the federation endpoint
+//! (`rolehop console NAME`), and the console's own Switch Role link
+//! (`rolehop console NAME --switch-url`).
+//!
+//! Federation is two steps: GET `{base}/federation?Action=getSigninToken`
+//! with the credentials as a `Session` JSON parameter answers a sign-in token
+//! (valid 15 minutes); the browser then opens
+//! `{base}/federation?Action=login&Issuer=..&Destination=..&SigninToken=..`.
+//! The `Session` parameter carries the secret key and session token: it is
+//! never printed, logged or put in an error message.
+
+use crate::cache::Mode;
+use crate::cli::ConsoleArgs;
+use crate::commands::{self, Ask};
+use crate::config::bookmarks::{Bookmark, Bookmarks};
+use crate::config::paths;
+use crate::creds::Credentials;
+use crate::env::EnvView;
+use crate::error::{Error, Result};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Overrides the federation base URL (`https://signin.aws.amazon.com` and the
+/// partition's equivalents), for tests and private endpoints.
+pub const FEDERATION_URL_VAR: &str = "ROLEHOP_FEDERATION_URL";
+
+/// How long a sign-in token from getSigninToken may be used.
+pub const SIGNIN_TOKEN_LIFETIME: Duration = Duration::from_secs(15 * 60);
+
+/// What the login URL names as the issuer (shown when the console session ends).
+pub const ISSUER: &str = "rolehop";
+
+/// SessionDuration bounds of the federation endpoint.
+const MIN_SESSION: u64 = 900;
+const MAX_SESSION: u64 = 43_200;
+
+/// Percent-encode everything but RFC 3986's unreserved characters, so a
+/// space is `%20` (never `+`) and `/` in a role path is `%2F`.
+const QUERY: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+fn enc(s: &str) -> String {
+    utf8_percent_encode(s, QUERY).to_string()
+}
+
+/// The sign-in and console hosts of an AWS partition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hosts {
+    pub signin: &'static str,
+    pub console: &'static str,
+}
+
+pub fn hosts(partition: &str) -> Hosts {
+    match partition {
+        "aws-cn" => Hosts {
+            signin: "signin.amazonaws.cn",
+            console: "console.amazonaws.cn",
+        },
+        "aws-us-gov" => Hosts {
+            signin: "signin.amazonaws-us-gov.com",
+            console: "console.amazonaws-us-gov.com",
+        },
+        _ => Hosts {
+            signin: "signin.aws.amazon.com",
+            console: "console.aws.amazon.com",
+        },
+    }
+}
+
+/// The partition a region belongs to.
+pub fn region_partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}
+
+/// `https://signin.aws.amazon.com` for the partition, or `$ROLEHOP_FEDERATION_URL`.
+pub fn federation_base(partition: &str, env: &EnvView) -> String {
+    match env.get(FEDERATION_URL_VAR).filter(|s| !s.is_empty()) {
+        Some(base) => base.trim_end_matches('/').to_owned(),
+        None => format!("https://{}", hosts(partition).signin),
+    }
+}
+
+/// The `Session` parameter: `{"sessionId":..,"sessionKey":..,"sessionToken":..}`.
+/// Secret: never print it.
+pub fn session_json(creds: &Credentials) -> String {
+    serde_json::json!({
+        "sessionId": creds.access_key_id,
+        "sessionKey": creds.secret_access_key(),
+        "sessionToken": creds.session_token(),
+    })
+    .to_string()
+}
+
+/// The getSigninToken URL. `session_duration` only for credentials that are
+/// not chained: the endpoint answers 400 to it for chained role credentials
+/// (roles assumed with session or other role credentials). Secret.
+pub fn signin_token_url(base: &str, creds: &Credentials, session_duration: Option<u64>) -> String {
+    let mut url = format!("{base}/federation?Action=getSigninToken");
+    if let Some(d) = session_duration {
+        url.push_str(&format!("&SessionDuration={d}"));
+    }
+    url.push_str("&Session=");
+    url.push_str(&enc(&session_json(creds)));
+    url
+}
+
+/// SessionDuration to ask for: the credentials' remaining life, within the
+/// endpoint's 900-43200 s; None for chained credentials (not allowed there).
+pub fn session_duration(chained: bool, remaining: Duration) -> Option<u64> {
+    (!chained).then(|| remaining.as_secs().clamp(MIN_SESSION, MAX_SESSION))
+}
+
+/// The console page to land on: the home page, a service's home page
+/// (`s3`, `ec2`, `cloudformation`), or a full console URL of the partition.
+pub fn destination(partition: &str, region: Option<&str>, dest: Option<&str>) -> Result<String> {
+    let console = hosts(partition).console;
+    let query = region
+        .map(|r| format!("?region={}", enc(r)))
+        .unwrap_or_default();
+    let Some(dest) = dest.map(str::trim).filter(|d| !d.is_empty()) else {
+        return Ok(format!("https://{console}/console/home{query}"));
+    };
+    if let Some(rest) = dest.strip_prefix("https://") {
+        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+        if host == console || host.ends_with(&format!(".{console}")) {
+            return Ok(dest.to_owned());
+        }
+        return Err(usage(
+            format!("--destination {dest} is not a page of the AWS console ({console})"),
+            Some(format!(
+                "give a service (s3, ec2, iam) or a URL starting with https://{console}/"
+            )),
+        ));
+    }
+    let service = dest.trim_matches('/');
+    if service.is_empty()
+        || !service
+            .bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+    {
+        return Err(usage(
+            format!("--destination {dest:?} is neither a service name nor a console URL"),
+            Some(format!(
+                "give a service (s3, ec2, iam) or a URL starting with https://{console}/"
+            )),
+        ));
+    }
+    Ok(format!("https://{console}/{service}/home{query}"))
+}
+
+/// The URL that signs the browser in with the token and lands on `destination`.
+pub fn login_url(base: &str, destination: &str, token: &str) -> String {
+    format!(
+        "{base}/federation?Action=login&Issuer={}&Destination={}&SigninToken={}",
+        enc(ISSUER),
+        enc(destination),
+        enc(token)
+    )
+}
+
+/// The console's own Switch Role link for a bookmark: it pre-fills the form of
+/// a console already signed in to the trusted account. Roles that need an
+/// external ID cannot be switched to there: refused with the reason.
+pub fn switch_url(b: &Bookmark) -> Result<String> {
+    if b.external_id.is_some() {
+        return Err(usage(
+            format!(
+                "bookmark \"{}\" needs an external ID, and the console's Switch Role cannot pass one",
+                b.name
+            ),
+            Some(format!(
+                "sign in through federation instead: rolehop console {}",
+                b.name
+            )),
+        ));
+    }
+    let mut url = format!(
+        "https://{}/switchrole?account={}&roleName={}&displayName={}",
+        hosts(b.partition()).signin,
+        enc(&b.account),
+        enc(&b.role),
+        enc(&b.display)
+    );
+    if let Some(c) = &b.color {
+        url.push_str(&format!("&color={}", c.console_hex()));
+    }
+    Ok(url)
+}
+
+fn usage(message: String, hint: Option<String>) -> Error {
+    Error::Usage { message, hint }
+}
+
+fn failed(message: String, hint: Option<String>) -> Error {
+    Error::Console { message, hint }
+}
+
+/// Call getSigninToken; the answer's `SigninToken`. Errors never contain
+/// the URL (it holds the secret key).
+pub fn get_signin_token(url: &str, chained: bool) -> Result<String> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(30)))
+        .http_status_as_error(false)
+        .user_agent(concat!("rolehop/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into();
+    let mut resp = agent.get(url).call().map_err(|e| {
+        let why = match &e {
+            ureq::Error::Io(io) => io.to_string(),
+            ureq::Error::Timeout(_) => "no answer in 30 s".to_owned(),
+            ureq::Error::HostNotFound => "host not found".to_owned(),
+            ureq::Error::ConnectionFailed => "connection failed".to_owned(),
+            ureq::Error::Tls(t) => format!("TLS: {t}"),
+            _ => "request failed".to_owned(),
+        };
+        failed(
+            format!("cannot reach the AWS sign-in (federation) endpoint: {why}"),
+            Some("check the network (and HTTPS_PROXY); --switch-url works offline".into()),
+        )
+    })?;
+    let status = resp.status().as_u16();
+    let body = resp
+        .body_mut()
+        .with_config()
+        .limit(64 * 1024)
+        .read_to_string()
+        .unwrap_or_default();
+    if status != 200 {
+        let hint = match status {
+            400 if chained => "the endpoint refused these chained role credentials; try `rolehop logout NAME` and again".to_owned(),
+            400 => "the credentials may have expired or not come from AssumeRole: `rolehop logout NAME` and try again".to_owned(),
+            _ => "try again in a moment".to_owned(),
+        };
+        return Err(failed(
+            format!("the AWS sign-in endpoint refused to issue a sign-in token (HTTP {status})"),
+            Some(hint),
+        ));
+    }
+    let v: serde_json::Value = serde_json::from_str(&body).map_err(|_| {
+        failed(
+            "the AWS sign-in endpoint answered something that is not a sign-in token".into(),
+            None,
+        )
+    })?;
+    v.get("SigninToken")
+        .and_then(|t| t.as_str())
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            failed(
+                "the AWS sign-in endpoint answered without a SigninToken".into(),
+                None,
+            )
+        })
+}
+
+/// Everything `console` needs besides the network.
+pub struct SignIn<'a> {
+    pub creds: &'a Credentials,
+    pub chained: bool,
+    pub partition: &'a str,
+    pub region: Option<&'a str>,
+    pub destination: Option<&'a str>,
+}
+
+/// The login URL for these credentials: getSigninToken, then the login link.
+pub fn sign_in(s: &SignIn<'_>, env: &EnvView) -> Result<String> {
+    if let Some(r) = s.region
+        && region_partition(r) != s.partition
+    {
+        return Err(usage(
+            format!("region {r} is not in partition {} of the role", s.partition),
+            Some("give a region of the role's partition with --region".into()),
+        ));
+    }
+    let dest = destination(s.partition, s.region, s.destination)?;
+    let base = federation_base(s.partition, env);
+    let remaining = s.creds.remaining(std::time::SystemTime::now());
+    let url = signin_token_url(&base, s.creds, session_duration(s.chained, remaining));
+    let token = get_signin_token(&url, s.chained)?;
+    Ok(login_url(&base, &dest, &token))
+}
+
+/// Open `url` in the default browser: `$BROWSER` (the first of a `:` list;
+/// `%s` is replaced by the URL), else `open` (macOS), `start` (Windows) or
+/// `xdg-open`. Waits for the launcher; stdio is detached from the terminal.
+pub fn open_browser(url: &str, env: &EnvView) -> Result<String> {
+    use std::process::{Command, Stdio};
+    let mut cmd;
+    let program: String;
+    if let Some(browser) = env
+        .get("BROWSER")
+        .and_then(|b| b.split(':').find(|s| !s.trim().is_empty()))
+    {
+        let mut words = browser.split_whitespace();
+        program = words.next().unwrap_or_default().to_owned();
+        cmd = Command::new(&program);
+        let mut had_placeholder = false;
+        for w in words {
+            if w.contains("%s") {
+                had_placeholder = true;
+                cmd.arg(w.replace("%s", url));
+            } else {
+                cmd.arg(w);
+            }
+        }
+        if !had_placeholder {
+            cmd.arg(url);
+        }
+    } else if cfg!(target_os = "macos") {
+        program = "open".into();
+        cmd = Command::new(&program);
+        cmd.arg(url);
+    } else if cfg!(windows) {
+        program = "cmd".into();
+        cmd = Command::new(&program);
+        cmd.args(["/C", "start", ""]).arg(url);
+    } else {
+        program = "xdg-open".into();
+        cmd = Command::new(&program);
+        cmd.arg(url);
+    }
+    let status = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map_err(|e| {
+            failed(
+                format!("cannot open a browser ({program}: {e})"),
+                Some("set $BROWSER, or use --print and open the link yourself".into()),
+            )
+        })?;
+    if !status.success() {
+        return Err(failed(
+            format!("the browser launcher {program} failed ({status})"),
+            Some("set $BROWSER, or use --print and open the link yourself".into()),
+        ));
+    }
+    Ok(program)
+}
+
+/// Whether credentials of this mode are chained (assumed with temporary
+/// credentials), which the federation endpoint takes without SessionDuration.
+pub fn is_chained(mode: Mode) -> bool {
+    matches!(mode, Mode::MfaSession | Mode::Via)
+}
+
+/// `rolehop console NAME [--print] [--region R] [--destination D] [--switch-url]`.
+pub fn run(args: &ConsoleArgs, no_cache: bool) -> Result<ExitCode> {
+    let env = EnvView::from_process();
+    if args.switch_url {
+        let bookmarks = Bookmarks::load(&paths::bookmarks_path()?)?;
+        let b = bookmarks.get(&args.name)?;
+        println!("{}", switch_url(b)?);
+        eprintln!(
+            "rolehop: note: the link pre-fills the console's Switch Role form; sign in to the trusted account first"
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Check what needs no network first: no code spent on a bad --destination.
+    let engine = commands::engine(env.clone(), no_cache)?;
+    let b = engine.bookmarks.get(&args.name)?.clone();
+    let partition = b.partition();
+    destination(
+        partition,
+        args.region.as_deref(),
+        args.destination.as_deref(),
+    )?;
+    let (b, switched) = commands::switch_with(&engine, &args.name, &args.mfa, Ask::Terminal)?;
+    let region = args
+        .region
+        .as_deref()
+        .or(switched.assumed.region.as_deref());
+    let url = sign_in(
+        &SignIn {
+            creds: &switched.assumed.creds,
+            chained: is_chained(switched.mode),
+            partition,
+            region,
+            destination: args.destination.as_deref(),
+        },
+        &env,
+    )?;
+    let until = crate::creds::rfc3339(std::time::SystemTime::now() + SIGNIN_TOKEN_LIFETIME);
+    if args.print {
+        println!("{url}");
+        eprintln!(
+            "rolehop: note: the link signs in as {} once, within 15 minutes (until {until}); keep it secret",
+            b.role_arn()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let program = open_browser(&url, &env)?;
+    eprintln!(
+        "rolehop: opened the console as {} ({}) with {program}",
+        b.role_arn(),
+        commands::describe_expiry(&switched)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::bookmarks::Color;
+    use secrecy::SecretString;
+    use std::time::SystemTime;
+
+    fn creds() -> Credentials {
+        Credentials {
+            access_key_id: "ASIAEXAMPLE".into(),
+            secret_access_key: SecretString::from("se/cr+et".to_string()),
+            session_token: SecretString::from("to ken=".to_string()),
+            expiration: SystemTime::now() + Duration::from_secs(3600),
+            assumed_role_arn: None,
+        }
+    }
+
+    fn bookmark(region: Option<&str>) -> Bookmark {
+        Bookmark {
+            name: "prod".into(),
+            account: "210987654321".into(),
+            role: "ops/Admin".into(),
+            display: "Prod (admin)".into(),
+            color: Some(Color::Red),
+            mfa_serial: None,
+            external_id: None,
+            region: region.map(String::from),
+            duration: None,
+            source_profile: None,
+            session_name: None,
+        }
+    }
+
+    #[test]
+    fn partitions_have_their_hosts() {
+        assert_eq!(hosts("aws").signin, "signin.aws.amazon.com");
+        assert_eq!(hosts("aws").console, "console.aws.amazon.com");
+        assert_eq!(hosts("aws-cn").signin, "signin.amazonaws.cn");
+        assert_eq!(hosts("aws-cn").console, "console.amazonaws.cn");
+        assert_eq!(hosts("aws-us-gov").signin, "signin.amazonaws-us-gov.com");
+        assert_eq!(hosts("aws-us-gov").console, "console.amazonaws-us-gov.com");
+        assert_eq!(region_partition("cn-north-1"), "aws-cn");
+        assert_eq!(region_partition("us-gov-west-1"), "aws-us-gov");
+        assert_eq!(region_partition("eu-west-1"), "aws");
+    }
+
+    #[test]
+    fn federation_base_defaults_per_partition_and_is_configurable() {
+        let env = EnvView::from_pairs(Vec::<(String, String)>::new());
+        assert_eq!(
+            federation_base("aws-cn", &env),
+            "https://signin.amazonaws.cn"
+        );
+        let env = EnvView::from_pairs([(FEDERATION_URL_VAR, "http://127.0.0.1:9/")]);
+        assert_eq!(federation_base("aws", &env), "http://127.0.0.1:9");
+    }
+
+    #[test]
+    fn signin_token_url_carries_the_session_and_duration_only_unchained() {
+        let c = creds();
+        let url = signin_token_url("https://signin.aws.amazon.com", &c, Some(3600));
+        assert_eq!(
+            url,
+            "https://signin.aws.amazon.com/federation?Action=getSigninToken&SessionDuration=3600&Session=%7B%22sessionId%22%3A%22ASIAEXAMPLE%22%2C%22sessionKey%22%3A%22se%2Fcr%2Bet%22%2C%22sessionToken%22%3A%22to%20ken%3D%22%7D"
+        );
+        let url = signin_token_url("https://x", &c, None);
+        assert!(!url.contains("SessionDuration"), "{url}");
+        assert_eq!(session_duration(true, Duration::from_secs(3000)), None);
+        assert_eq!(
+            session_duration(false, Duration::from_secs(3000)),
+            Some(3000)
+        );
+        assert_eq!(session_duration(false, Duration::from_secs(60)), Some(900));
+        assert_eq!(
+            session_duration(false, Duration::from_secs(90_000)),
+            Some(43_200)
+        );
+    }
+
+    #[test]
+    fn destinations() {
+        assert_eq!(
+            destination("aws", Some("eu-west-1"), None).unwrap(),
+            "https://console.aws.amazon.com/console/home?region=eu-west-1"
+        );
+        assert_eq!(
+            destination("aws", None, None).unwrap(),
+            "https://console.aws.amazon.com/console/home"
+        );
+        assert_eq!(
+            destination("aws-cn", Some("cn-north-1"), Some("s3")).unwrap(),
+            "https://console.amazonaws.cn/s3/home?region=cn-north-1"
+        );
+        let url = "https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#Instances:";
+        assert_eq!(destination("aws", None, Some(url)).unwrap(), url);
+        assert!(destination("aws", None, Some("https://evil.example/x")).is_err());
+        assert!(destination("aws", None, Some("S3 bucket")).is_err());
+        assert!(destination("aws-us-gov", None, Some("https://console.aws.amazon.com/")).is_err());
+    }
+
+    #[test]
+    fn login_url_encodes_every_part() {
+        assert_eq!(
+            login_url(
+                "https://signin.aws.amazon.com",
+                "https://console.aws.amazon.com/console/home?region=eu-west-1",
+                "tok+en/="
+            ),
+            "https://signin.aws.amazon.com/federation?Action=login&Issuer=rolehop&Destination=https%3A%2F%2Fconsole.aws.amazon.com%2Fconsole%2Fhome%3Fregion%3Deu-west-1&SigninToken=tok%2Ben%2F%3D"
+        );
+    }
+
+    #[test]
+    fn switch_urls_per_partition_with_color() {
+        assert_eq!(
+            switch_url(&bookmark(Some("eu-west-1"))).unwrap(),
+            "https://signin.aws.amazon.com/switchrole?account=210987654321&roleName=ops%2FAdmin&displayName=Prod%20%28admin%29&color=f2b0a9"
+        );
+        let mut b = bookmark(Some("cn-northwest-1"));
+        b.color = None;
+        assert_eq!(
+            switch_url(&b).unwrap(),
+            "https://signin.amazonaws.cn/switchrole?account=210987654321&roleName=ops%2FAdmin&displayName=Prod%20%28admin%29"
+        );
+        let b = bookmark(Some("us-gov-east-1"));
+        assert!(
+            switch_url(&b)
+                .unwrap()
+                .starts_with("https://signin.amazonaws-us-gov.com/switchrole?")
+        );
+    }
+
+    #[test]
+    fn switch_url_refuses_external_id() {
+        let mut b = bookmark(None);
+        b.external_id = Some("x".into());
+        let e = switch_url(&b).unwrap_err();
+        assert!(e.to_string().contains("external ID"), "{e}");
+        assert!(e.hint().unwrap().contains("rolehop console prod"));
+    }
+}

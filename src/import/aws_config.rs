@@ -1,0 +1,329 @@
+//! Role profiles of the AWS config file → bookmarks.
+//!
+//! The files are read with aws-config's own parser, so its rules apply:
+//! `AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE`, the merge of config and
+//! credentials (credentials win per key), `[profile x]` vs `[default]`, and
+//! dropping sections whose names it considers invalid.
+
+use super::{Entry, Parsed, Skipped, bookmark_name, parse_role_arn, partition_mismatch};
+use crate::config::bookmarks::{BookmarkSpec, Extras};
+use crate::error::{Error, Result};
+use aws_config::profile::ProfileSet;
+use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_types::os_shim_internal::{Env, Fs};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// Read the AWS config (and credentials) files: `config_file` instead of
+/// `AWS_CONFIG_FILE` / `~/.aws/config` when given.
+pub fn read(config_file: Option<&Path>) -> Result<Parsed> {
+    let files = match config_file {
+        Some(p) => EnvConfigFiles::builder()
+            .include_default_credentials_file(true)
+            .with_file(EnvConfigFileKind::Config, p)
+            .build(),
+        None => EnvConfigFiles::default(),
+    };
+    let set = crate::commands::block_on(aws_config::profile::load(
+        &Fs::real(),
+        &Env::real(),
+        &files,
+        None,
+    ))?
+    .map_err(|e| Error::Usage {
+        message: format!("cannot read the AWS config: {}", DisplayErrorContext(&e)),
+        hint: None,
+    })?;
+    let path = config_file
+        .map(Path::to_path_buf)
+        .or_else(default_config_path);
+    let text = path
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .unwrap_or_default();
+    let headers = headers(&text);
+    let mut parsed = from_profiles(&set, &section_order(&headers));
+    parsed.skipped.extend(dropped(&set, &headers));
+    Ok(parsed)
+}
+
+/// `$AWS_CONFIG_FILE`, else `~/.aws/config` (only for the report's order).
+fn default_config_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("AWS_CONFIG_FILE").filter(|p| !p.is_empty()) {
+        let p = PathBuf::from(p);
+        return Some(match (p.strip_prefix("~"), std::env::var_os("HOME")) {
+            (Ok(rest), Some(home)) => PathBuf::from(home).join(rest),
+            _ => p,
+        });
+    }
+    std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".aws").join("config"))
+}
+
+/// A `[...]` header of the config file, in file order.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Header {
+    /// The profile name (`[profile NAME]`, `[default]`) or the raw header.
+    pub name: String,
+    /// `[profile NAME]` or `[default]`; false for `[sso-session x]`,
+    /// `[services x]` and a bare `[NAME]` (which config files ignore).
+    pub is_profile: bool,
+}
+
+/// The section headers of a config file's `text`.
+pub fn headers(text: &str) -> Vec<Header> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        let Some(inner) = line.strip_prefix('[').and_then(|l| l.split(']').next()) else {
+            continue;
+        };
+        let inner = inner.trim();
+        out.push(match inner.strip_prefix("profile") {
+            Some(rest) if rest.starts_with([' ', '\t']) => Header {
+                name: rest.trim().to_owned(),
+                is_profile: true,
+            },
+            _ => Header {
+                name: inner.to_owned(),
+                is_profile: inner == "default",
+            },
+        });
+    }
+    out
+}
+
+/// Profile names in the order their sections first appear.
+pub fn section_order(headers: &[Header]) -> HashMap<String, usize> {
+    let mut order = HashMap::new();
+    for h in headers.iter().filter(|h| h.is_profile) {
+        let n = order.len();
+        order.entry(h.name.clone()).or_insert(n);
+    }
+    order
+}
+
+/// Sections of the file the SDK's parser left out, with the reason.
+pub fn dropped(set: &ProfileSet, headers: &[Header]) -> Vec<Skipped> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for h in headers {
+        if !seen.insert(h.name.as_str()) || set.get_profile(&h.name).is_some() {
+            continue;
+        }
+        let other = ["sso-session", "services", "plugins", "preview"]
+            .iter()
+            .any(|p| h.name.starts_with(p));
+        let reason = if h.is_profile {
+            "the AWS SDK ignores this profile: its name is not valid (letters, digits and -_./@:+= only)"
+        } else if other {
+            continue;
+        } else {
+            "the AWS SDK ignores [NAME] in the config file: profiles are [profile NAME]"
+        };
+        out.push(Skipped {
+            from: h.name.clone(),
+            reason: reason.to_owned(),
+        });
+    }
+    out
+}
+
+/// Why a profile without `role_arn` is no bookmark.
+fn no_role_reason(set: &ProfileSet, name: &str) -> String {
+    let p = set.get_profile(name);
+    let has = |k: &str| p.and_then(|p| p.get(k)).is_some();
+    if has("sso_account_id") || has("sso_role_name") {
+        "no role_arn (an SSO profile: usable as a bookmark's source_profile)".into()
+    } else if has("aws_access_key_id") || has("credential_process") {
+        "no role_arn (base credentials: usable as a bookmark's source_profile)".into()
+    } else {
+        "no role_arn".into()
+    }
+}
+
+/// Turn the profiles of `set` into candidates, in file order (`order`; the
+/// rest by name), each `via` target before its users.
+pub fn from_profiles(set: &ProfileSet, order: &HashMap<String, usize>) -> Parsed {
+    let mut names: Vec<&str> = set.profiles().collect();
+    names.sort_by(|a, b| {
+        let key = |n: &str| order.get(n).copied().unwrap_or(usize::MAX);
+        key(a).cmp(&key(b)).then(a.cmp(b))
+    });
+    let mut parsed = Parsed::default();
+    let mut entries: HashMap<&str, Entry> = HashMap::new();
+    let mut via_of: HashMap<&str, &str> = HashMap::new();
+    for &name in &names {
+        let p = set.get_profile(name).expect("listed profile");
+        let get = |k: &str| p.get(k).map(str::trim).filter(|v| !v.is_empty());
+        let skip = |reason: String| Skipped {
+            from: name.to_owned(),
+            reason,
+        };
+        let Some(arn) = get("role_arn") else {
+            parsed.skipped.push(skip(no_role_reason(set, name)));
+            continue;
+        };
+        if let Some(cs) = get("credential_source") {
+            parsed.skipped.push(skip(format!(
+                "credential_source = {cs} is not supported (rolehop assumes from a profile or the standard chain); use source_profile"
+            )));
+            continue;
+        }
+        if get("web_identity_token_file").is_some() {
+            parsed.skipped.push(skip(
+                "web_identity_token_file (AssumeRoleWithWebIdentity) is not supported".into(),
+            ));
+            continue;
+        }
+        let (partition, account, role) = match parse_role_arn(arn) {
+            Ok(parts) => parts,
+            Err(why) => {
+                parsed.skipped.push(skip(why));
+                continue;
+            }
+        };
+        let region = get("region");
+        if let Some(why) = partition_mismatch(partition, region) {
+            parsed.skipped.push(skip(why));
+            continue;
+        }
+        let bookmark = bookmark_name(name);
+        let mut notes = Vec::new();
+        let mut display = None;
+        if bookmark != name {
+            notes.push(format!("renamed from {name:?}"));
+            display = Some(name.chars().take(64).collect());
+        }
+        let mut spec = BookmarkSpec {
+            name: bookmark,
+            account: account.to_owned(),
+            role: role.to_owned(),
+            display,
+            color: None,
+            mfa_serial: get("mfa_serial").map(str::to_owned),
+            external_id: get("external_id").map(str::to_owned),
+            region: region.map(str::to_owned),
+            duration: get("duration_seconds").map(str::to_owned),
+            source_profile: None,
+            session_name: get("role_session_name").map(str::to_owned),
+        };
+        let mut extras = Extras::default();
+        match get("source_profile") {
+            Some(src) if src == name => {
+                parsed.skipped.push(skip(
+                    "source_profile names the profile itself (its own keys assume the role); move the keys to a base profile".into(),
+                ));
+                continue;
+            }
+            Some(src) => match set.get_profile(src) {
+                None => {
+                    parsed
+                        .skipped
+                        .push(skip(format!("source_profile {src:?} does not exist")));
+                    continue;
+                }
+                Some(s) if s.get("role_arn").is_some() => {
+                    extras.via = Some(bookmark_name(src));
+                    via_of.insert(name, src);
+                }
+                Some(_) => spec.source_profile = Some(src.to_owned()),
+            },
+            None => notes.push("no source_profile: assumes from the standard chain".into()),
+        }
+        entries.insert(
+            name,
+            Entry {
+                from: name.to_owned(),
+                spec,
+                extras,
+                notes,
+            },
+        );
+    }
+    // File order, but a via target before the profiles chained from it.
+    let mut done: HashSet<&str> = HashSet::new();
+    for &name in &names {
+        let mut stack = vec![name];
+        let mut cur = name;
+        while let Some(&next) = via_of.get(cur) {
+            if stack.contains(&next) {
+                break; // a loop: plan_many reports the unresolved via
+            }
+            stack.push(next);
+            cur = next;
+        }
+        for n in stack.into_iter().rev() {
+            if done.insert(n)
+                && let Some(e) = entries.remove(n)
+            {
+                parsed.entries.push(e);
+            }
+        }
+    }
+    parsed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(config: &str, credentials: &str) -> Parsed {
+        let files = EnvConfigFiles::builder()
+            .with_contents(EnvConfigFileKind::Config, config)
+            .with_contents(EnvConfigFileKind::Credentials, credentials)
+            .build();
+        let set = crate::commands::block_on(aws_config::profile::load(
+            &Fs::from_slice(&[]),
+            &Env::from_slice(&[]),
+            &files,
+            None,
+        ))
+        .unwrap()
+        .unwrap();
+        let headers = headers(config);
+        let mut parsed = from_profiles(&set, &section_order(&headers));
+        parsed.skipped.extend(dropped(&set, &headers));
+        parsed
+    }
+
+    #[test]
+    fn chains_put_the_via_target_first_and_credentials_merge() {
+        let p = parse(
+            "[profile c]\nrole_arn = arn:aws:iam::333333333333:role/C\nsource_profile = b\n\
+             [profile b]\nrole_arn = arn:aws:iam::222222222222:role/B\nsource_profile = a\n\
+             [profile a]\nrole_arn = arn:aws:iam::111111111111:role/A\nsource_profile = base\n\
+             [profile loop1]\nrole_arn = arn:aws:iam::111111111111:role/L\nsource_profile = loop2\n\
+             [profile loop2]\nrole_arn = arn:aws:iam::111111111111:role/L\nsource_profile = loop1\n\
+             [notaprofile]\nregion = eu-west-1\n",
+            "[base]\naws_access_key_id = AKIA\naws_secret_access_key = s\n\
+             [a]\nregion = eu-west-2\n",
+        );
+        let names: Vec<&str> = p.entries.iter().map(|e| e.spec.name.as_str()).collect();
+        assert_eq!(&names[..3], ["a", "b", "c"]);
+        assert_eq!(p.entries[0].spec.source_profile.as_deref(), Some("base"));
+        // credentials win per key: region of [a] came from there.
+        assert_eq!(p.entries[0].spec.region.as_deref(), Some("eu-west-2"));
+        assert_eq!(p.entries[1].extras.via.as_deref(), Some("a"));
+        assert_eq!(p.entries[2].extras.via.as_deref(), Some("b"));
+        // A loop is not resolved here: plan_many refuses the unresolvable via.
+        let existing = [];
+        let pairs: Vec<_> = p
+            .entries
+            .iter()
+            .map(|e| (e.spec.clone(), e.extras.clone()))
+            .collect();
+        let outcomes = crate::config::bookmarks::plan_many(&existing, &pairs, false);
+        assert!(outcomes[..3].iter().all(|o| o.writes()), "{outcomes:?}");
+        assert!(
+            outcomes[3..].iter().any(|o| !o.writes()),
+            "a via loop cannot be imported: {outcomes:?}"
+        );
+        assert!(
+            p.skipped
+                .iter()
+                .any(|s| s.from == "notaprofile" && s.reason.contains("[profile NAME]")),
+            "{:?}",
+            p.skipped
+        );
+    }
+}

@@ -1,0 +1,250 @@
+//! `rolehop import`: bookmarks from the role profiles of the AWS config file,
+//! or from the AWS Extend Switch Roles browser extension's configuration.
+//!
+//! A source is read into [`Parsed`]: candidate bookmarks plus the sections
+//! that cannot become one, each with the reason. The candidates then go
+//! through [`bookmarks::add_many`] in one locked edit, which never overwrites
+//! an existing bookmark unless `--replace` is given.
+
+pub mod aesr;
+pub mod aws_config;
+
+use crate::config::bookmarks::{self, BookmarkSpec, Extras, Outcome};
+use crate::config::paths;
+use crate::error::Result;
+use std::process::ExitCode;
+
+/// One candidate bookmark and where it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// The profile or section it was read from.
+    pub from: String,
+    pub spec: BookmarkSpec,
+    pub extras: Extras,
+    /// What changed on the way (a renamed profile, an ignored key).
+    pub notes: Vec<String>,
+}
+
+/// A section that cannot become a bookmark.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    pub from: String,
+    pub reason: String,
+}
+
+/// What a source yields: candidates (in an order where a `via` target comes
+/// before the bookmarks that use it) and the sections skipped.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Parsed {
+    pub entries: Vec<Entry>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// A bookmark name for a profile name: characters rolehop's names do not
+/// allow become '-', and it must start with a letter or digit (≤ 64 chars).
+pub fn bookmark_name(profile: &str) -> String {
+    let mapped: String = profile
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let trimmed = mapped.trim_start_matches(|c: char| !c.is_ascii_alphanumeric());
+    trimmed.chars().take(64).collect()
+}
+
+/// `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME` → (partition, account, role
+/// with its path).
+pub fn parse_role_arn(arn: &str) -> std::result::Result<(&str, &str, &str), String> {
+    let bad =
+        || format!("role_arn {arn:?} is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)");
+    let rest = arn.strip_prefix("arn:").ok_or_else(bad)?;
+    let (partition, rest) = rest.split_once(':').ok_or_else(bad)?;
+    let rest = rest.strip_prefix("iam::").ok_or_else(bad)?;
+    let (account, resource) = rest.split_once(':').ok_or_else(bad)?;
+    let role = resource.strip_prefix("role/").ok_or_else(bad)?;
+    if !partition.starts_with("aws") || role.is_empty() {
+        return Err(bad());
+    }
+    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "role_arn {arn:?}: the account must be 12 digits, got {account:?}"
+        ));
+    }
+    Ok((partition, account, role))
+}
+
+/// The partition a bookmark will use (inferred from its region), when it
+/// differs from the ARN's: the bookmark would assume the wrong ARN.
+pub fn partition_mismatch(partition: &str, region: Option<&str>) -> Option<String> {
+    let implied = match region {
+        Some(r) if r.starts_with("cn-") => "aws-cn",
+        Some(r) if r.starts_with("us-gov-") => "aws-us-gov",
+        _ => "aws",
+    };
+    (implied != partition).then(|| {
+        format!(
+            "role in partition {partition} needs a region of that partition (rolehop infers the partition from the region), got {}",
+            region.map_or_else(|| "none".to_owned(), |r| format!("{r:?}"))
+        )
+    })
+}
+
+/// `rolehop import SOURCE`.
+pub fn run(source: crate::cli::ImportSource) -> Result<ExitCode> {
+    use crate::cli::ImportSource;
+    match source {
+        ImportSource::AwsConfig { file, opts } => apply(
+            "aws-config",
+            aws_config::read(file.as_deref())?,
+            opts.dry_run,
+            opts.replace,
+        ),
+        ImportSource::ExtendSwitchRoles { file, opts } => apply(
+            "extend-switch-roles",
+            aesr::read(&file)?,
+            opts.dry_run,
+            opts.replace,
+        ),
+    }
+}
+
+/// Print the report table and write (unless `dry_run`).
+pub fn apply(source: &str, parsed: Parsed, dry_run: bool, replace: bool) -> Result<ExitCode> {
+    let path = paths::bookmarks_path()?;
+    let pairs: Vec<(BookmarkSpec, Extras)> = parsed
+        .entries
+        .iter()
+        .map(|e| (e.spec.clone(), e.extras.clone()))
+        .collect();
+    let outcomes = if dry_run {
+        bookmarks::plan_for_file(&path, &pairs, replace)?
+    } else {
+        bookmarks::add_many(&path, &pairs, replace)?
+    };
+    print!("{}", report(&parsed, &outcomes, dry_run));
+    let count = |f: fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
+    let added = count(|o| *o == Outcome::Added);
+    let replaced = count(|o| *o == Outcome::Replaced);
+    let exists = count(|o| *o == Outcome::Exists);
+    let invalid = count(|o| matches!(o, Outcome::Invalid(_))) + parsed.skipped.len();
+    let verb = if dry_run { "would import" } else { "imported" };
+    let mut summary = format!("{source}: {verb} {added}");
+    if replaced > 0 {
+        summary.push_str(&format!(
+            ", {} {replaced}",
+            if dry_run { "would replace" } else { "replaced" }
+        ));
+    }
+    summary.push_str(&format!(
+        "; {exists} already in {} (--replace to overwrite); {invalid} skipped",
+        path.display()
+    ));
+    if dry_run {
+        summary.push_str("; dry run: nothing written");
+    }
+    println!("{summary}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Aligned columns: FROM BOOKMARK ACCOUNT ROLE RESULT, imported rows first in
+/// source order, then skipped sections.
+pub fn report(parsed: &Parsed, outcomes: &[Outcome], dry_run: bool) -> String {
+    let mut rows: Vec<[String; 5]> = vec![[
+        "FROM".into(),
+        "BOOKMARK".into(),
+        "ACCOUNT".into(),
+        "ROLE".into(),
+        "RESULT".into(),
+    ]];
+    for (e, o) in parsed.entries.iter().zip(outcomes) {
+        let mut result = match o {
+            Outcome::Added if dry_run => "would import".to_owned(),
+            Outcome::Added => "imported".to_owned(),
+            Outcome::Replaced if dry_run => "would replace".to_owned(),
+            Outcome::Replaced => "replaced".to_owned(),
+            Outcome::Exists => "skipped: bookmark exists (--replace to overwrite)".to_owned(),
+            Outcome::Invalid(why) => format!("skipped: {why}"),
+        };
+        let mut notes = Vec::new();
+        if let Some(via) = &e.extras.via {
+            notes.push(format!("via {via}"));
+        }
+        if let Some(p) = &e.spec.source_profile {
+            notes.push(format!("source_profile {p}"));
+        }
+        if e.spec.mfa_serial.is_some() {
+            notes.push("mfa".into());
+        }
+        notes.extend(e.notes.iter().cloned());
+        if !notes.is_empty() && o.writes() {
+            result.push_str(&format!(" ({})", notes.join(", ")));
+        }
+        rows.push([
+            e.from.clone(),
+            e.spec.name.clone(),
+            e.spec.account.clone(),
+            e.spec.role.clone(),
+            result,
+        ]);
+    }
+    for s in &parsed.skipped {
+        rows.push([
+            s.from.clone(),
+            "-".into(),
+            "-".into(),
+            "-".into(),
+            format!("skipped: {}", s.reason),
+        ]);
+    }
+    let mut widths = [0usize; 4];
+    for r in &rows {
+        for (w, c) in widths.iter_mut().zip(r.iter()) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for r in &rows {
+        for (i, c) in r.iter().enumerate() {
+            let c = crate::text::sanitize(c);
+            if i < 4 {
+                out.push_str(&format!("{c:<w$}  ", w = widths[i]));
+            } else {
+                out.push_str(&c);
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn odd_profile_names_become_valid_bookmark_names() {
+        assert_eq!(bookmark_name("prod"), "prod");
+        assert_eq!(bookmark_name("team/prod admin"), "team-prod-admin");
+        assert_eq!(bookmark_name("_x:y"), "x-y");
+        assert_eq!(bookmark_name("a".repeat(80).as_str()).len(), 64);
+    }
+
+    #[test]
+    fn role_arns_keep_their_path() {
+        assert_eq!(
+            parse_role_arn("arn:aws:iam::210987654321:role/ops/team/Admin"),
+            Ok(("aws", "210987654321", "ops/team/Admin"))
+        );
+        assert!(parse_role_arn("arn:aws:iam::210987654321:user/bob").is_err());
+        assert!(parse_role_arn("arn:aws:iam::2109:role/x").is_err());
+        assert!(parse_role_arn("Admin").is_err());
+        assert!(partition_mismatch("aws-cn", Some("cn-north-1")).is_none());
+        assert!(partition_mismatch("aws-cn", None).is_some());
+        assert!(partition_mismatch("aws", Some("eu-west-1")).is_none());
+    }
+}

@@ -1,0 +1,762 @@
+//! `rolehop policy NAME`: the cross-account trust a bookmark needs, written
+//! out (the role's trust policy in the trusting account, the identity policy
+//! in the trusted account, and the `aws iam` commands that apply them), and
+//! applied through IAM with `--apply-trusting` / `--apply-trusted`.
+
+use crate::cli::PolicyArgs;
+use crate::commands::block_on;
+use crate::config::bookmarks::{Bookmark, Bookmarks};
+use crate::config::paths;
+use crate::env::{BaseSource, EnvView};
+use crate::error::{Error, Result};
+use crate::sts;
+use serde_json::{Value, json};
+use std::io::{BufRead, Write};
+use std::process::ExitCode;
+
+/// Who the role trusts, and where the identity policy goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Principal {
+    /// `arn:aws:iam::ACCT:root`, a user ARN or a role ARN.
+    pub arn: String,
+    /// The trusted account.
+    pub account: String,
+    /// Where the identity policy goes in the trusted account.
+    pub target: Target,
+}
+
+/// The holder of the identity policy in the trusted account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    User(String),
+    Group(String),
+    Role(String),
+    /// Not known: the commands show `<USER>` / `<GROUP>` placeholders.
+    Unknown,
+}
+
+/// The three documents and the commands, for one bookmark.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub bookmark: String,
+    pub role_arn: String,
+    /// Role name without its path.
+    pub role_name: String,
+    /// `/` or `/ops/`.
+    pub role_path: String,
+    pub trusting_account: String,
+    pub principal: Principal,
+    pub trust: Value,
+    pub identity: Value,
+    pub policy_name: String,
+    pub max_session: Option<u32>,
+}
+
+/// The role's trust policy: `principal` may call sts:AssumeRole, with MFA
+/// and an external ID when the bookmark uses them.
+pub fn trust_policy(principal: &str, mfa: bool, external_id: Option<&str>) -> Value {
+    let mut stmt = json!({
+        "Effect": "Allow",
+        "Principal": {"AWS": principal},
+        "Action": "sts:AssumeRole",
+    });
+    let mut cond = serde_json::Map::new();
+    if mfa {
+        cond.insert("Bool".into(), json!({"aws:MultiFactorAuthPresent": "true"}));
+    }
+    if let Some(id) = external_id {
+        cond.insert("StringEquals".into(), json!({"sts:ExternalId": id}));
+    }
+    if !cond.is_empty() {
+        stmt["Condition"] = Value::Object(cond);
+    }
+    json!({"Version": "2012-10-17", "Statement": [stmt]})
+}
+
+/// The identity policy: sts:AssumeRole on exactly this role.
+pub fn identity_policy(role_arn: &str) -> Value {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Action": "sts:AssumeRole",
+            "Resource": role_arn,
+        }],
+    })
+}
+
+fn usage(message: String, hint: Option<String>) -> Error {
+    Error::Usage { message, hint }
+}
+
+/// `--principal`: a 12-digit account (its root), or an IAM user/role/root ARN.
+pub fn parse_principal(s: &str, partition: &str) -> Result<Principal> {
+    let s = s.trim();
+    if s.len() == 12 && s.bytes().all(|c| c.is_ascii_digit()) {
+        return Ok(Principal {
+            arn: format!("arn:{partition}:iam::{s}:root"),
+            account: s.to_owned(),
+            target: Target::Unknown,
+        });
+    }
+    let bad = || {
+        usage(
+            format!("--principal {s:?} is not an IAM user, role or account root ARN"),
+            Some(
+                "e.g. arn:aws:iam::123456789012:user/alice, arn:aws:iam::123456789012:role/ops/Tooling or a 12-digit account"
+                    .into(),
+            ),
+        )
+    };
+    let parts: Vec<&str> = s.splitn(6, ':').collect();
+    let [arn, _part, service, _region, account, resource] = parts[..] else {
+        return Err(bad());
+    };
+    if arn != "arn" || account.len() != 12 || !account.bytes().all(|c| c.is_ascii_digit()) {
+        return Err(bad());
+    }
+    if service == "sts" {
+        return Err(usage(
+            format!("--principal {s} is a role session, which a trust policy cannot name"),
+            Some("give the role's ARN: arn:aws:iam::ACCOUNT:role/NAME".into()),
+        ));
+    }
+    if service != "iam" {
+        return Err(bad());
+    }
+    let last = |r: &str| r.rsplit('/').next().unwrap_or(r).to_owned();
+    let target = if resource == "root" {
+        Target::Unknown
+    } else if let Some(r) = resource.strip_prefix("user/") {
+        Target::User(last(r))
+    } else if let Some(r) = resource.strip_prefix("role/") {
+        Target::Role(last(r))
+    } else {
+        return Err(bad());
+    };
+    Ok(Principal {
+        arn: s.to_owned(),
+        account: account.to_owned(),
+        target,
+    })
+}
+
+/// The principal from GetCallerIdentity of the base credentials: the root of
+/// their account; the identity policy goes to the user when it is one.
+pub fn principal_from_identity(caller_arn: &str, account: &str, partition: &str) -> Principal {
+    let target = caller_arn
+        .split_once(":user/")
+        .map(|(_, u)| Target::User(u.rsplit('/').next().unwrap_or(u).to_owned()))
+        .unwrap_or(Target::Unknown);
+    Principal {
+        arn: format!("arn:{partition}:iam::{account}:root"),
+        account: account.to_owned(),
+        target,
+    }
+}
+
+pub fn plan(b: &Bookmark, principal: Principal) -> Plan {
+    let (path, name) = match b.role.rsplit_once('/') {
+        Some((p, n)) => (format!("/{}/", p.trim_matches('/')), n.to_owned()),
+        None => ("/".to_owned(), b.role.clone()),
+    };
+    let role_arn = b.role_arn();
+    Plan {
+        bookmark: b.name.clone(),
+        trust: trust_policy(
+            &principal.arn,
+            b.mfa_serial.is_some(),
+            b.external_id.as_deref(),
+        ),
+        identity: identity_policy(&role_arn),
+        role_arn,
+        role_name: name,
+        role_path: path,
+        trusting_account: b.account.clone(),
+        principal,
+        policy_name: format!("rolehop-assume-{}", b.name),
+        max_session: b.duration.filter(|d| *d > 3600),
+    }
+}
+
+/// Single-quote for POSIX shells.
+fn sh(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+fn compact(v: &Value) -> String {
+    serde_json::to_string(v).expect("JSON")
+}
+
+/// Commands for the trusting account (role) and the trusted account (identity policy).
+pub fn commands(p: &Plan) -> (Vec<String>, Vec<String>) {
+    let trust = sh(&compact(&p.trust));
+    let mut create = format!("aws iam create-role --role-name {}", sh(&p.role_name));
+    if p.role_path != "/" {
+        create.push_str(&format!(" --path {}", sh(&p.role_path)));
+    }
+    if let Some(d) = p.max_session {
+        create.push_str(&format!(" --max-session-duration {d}"));
+    }
+    create.push_str(&format!(" --assume-role-policy-document {trust}"));
+    let trusting = vec![
+        create,
+        format!(
+            "aws iam update-assume-role-policy --role-name {} --policy-document {trust}   # if the role exists",
+            sh(&p.role_name)
+        ),
+        format!(
+            "aws iam attach-role-policy --role-name {} --policy-arn arn:{}:iam::aws:policy/ReadOnlyAccess   # what the role may do: pick yours",
+            sh(&p.role_name),
+            p.role_arn.split(':').nth(1).unwrap_or("aws")
+        ),
+    ];
+    let identity = sh(&compact(&p.identity));
+    let name = sh(&p.policy_name);
+    let trusted = match &p.principal.target {
+        Target::User(u) => vec![
+            format!(
+                "aws iam put-user-policy --user-name {} --policy-name {name} --policy-document {identity}",
+                sh(u)
+            ),
+            format!(
+                "aws iam put-group-policy --group-name '<GROUP>' --policy-name {name} --policy-document {identity}   # or for a whole group"
+            ),
+        ],
+        Target::Group(g) => vec![format!(
+            "aws iam put-group-policy --group-name {} --policy-name {name} --policy-document {identity}",
+            sh(g)
+        )],
+        Target::Role(r) => vec![format!(
+            "aws iam put-role-policy --role-name {} --policy-name {name} --policy-document {identity}",
+            sh(r)
+        )],
+        Target::Unknown => vec![
+            format!(
+                "aws iam put-user-policy --user-name '<USER>' --policy-name {name} --policy-document {identity}"
+            ),
+            format!(
+                "aws iam put-group-policy --group-name '<GROUP>' --policy-name {name} --policy-document {identity}   # or for a whole group"
+            ),
+        ],
+    };
+    (trusting, trusted)
+}
+
+fn describe_target(t: &Target) -> String {
+    match t {
+        Target::User(u) => format!("user {u}"),
+        Target::Group(g) => format!("group {g}"),
+        Target::Role(r) => format!("role {r}"),
+        Target::Unknown => "the users (or a group) who switch".into(),
+    }
+}
+
+pub fn render_text(p: &Plan) -> String {
+    let pretty = |v: &Value| serde_json::to_string_pretty(v).expect("JSON");
+    let (trusting, trusted) = commands(p);
+    let mut out = String::new();
+    out.push_str(&format!(
+        "# 1. Trust policy of role {} (in account {}, the trusting account)\n",
+        p.role_arn, p.trusting_account
+    ));
+    out.push_str(&pretty(&p.trust));
+    out.push_str(&format!(
+        "\n\n# 2. Identity policy for {} (in account {}, the trusted account)\n",
+        describe_target(&p.principal.target),
+        p.principal.account
+    ));
+    out.push_str(&pretty(&p.identity));
+    out.push_str(&format!(
+        "\n\n# 3. Commands\n# in account {} (trusting), as an IAM administrator there:\n",
+        p.trusting_account
+    ));
+    for c in &trusting {
+        out.push_str(c);
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "# in account {} (trusted), as an IAM administrator there:\n",
+        p.principal.account
+    ));
+    for c in &trusted {
+        out.push_str(c);
+        out.push('\n');
+    }
+    out
+}
+
+pub fn render_json(p: &Plan) -> Value {
+    let (trusting, trusted) = commands(p);
+    let target = match &p.principal.target {
+        Target::User(u) => json!({"kind": "user", "name": u}),
+        Target::Group(g) => json!({"kind": "group", "name": g}),
+        Target::Role(r) => json!({"kind": "role", "name": r}),
+        Target::Unknown => Value::Null,
+    };
+    json!({
+        "bookmark": p.bookmark,
+        "role_arn": p.role_arn,
+        "trust_policy": {
+            "account": p.trusting_account,
+            "role_name": p.role_name,
+            "role_path": p.role_path,
+            "document": p.trust,
+        },
+        "identity_policy": {
+            "account": p.principal.account,
+            "principal": p.principal.arn,
+            "target": target,
+            "policy_name": p.policy_name,
+            "document": p.identity,
+        },
+        "commands": {
+            "trusting": trusting,
+            "trusted": trusted,
+        },
+    })
+}
+
+/// `rolehop policy NAME [--principal ARN] [--json] [--apply-trusting | --apply-trusted]`.
+pub fn run(args: &PolicyArgs) -> Result<ExitCode> {
+    let env = EnvView::from_process();
+    let bookmarks = Bookmarks::load(&paths::bookmarks_path()?)?;
+    let b = bookmarks.get(&args.name)?.clone();
+    let partition = b.partition();
+    let mut principal = match (&args.principal, &bookmarks.extras(&b.name).via) {
+        (Some(p), _) => parse_principal(p, partition)?,
+        // Through `via`, the role is assumed by the via bookmark's role.
+        (None, Some(via)) => {
+            let v = bookmarks.get(via)?;
+            parse_principal(&v.role_arn(), partition)?
+        }
+        (None, None) => {
+            let source = env.base_source(b.source_profile.as_deref());
+            let id = block_on(async {
+                let region = sts::resolve_region(None, &env, &source).await;
+                let client =
+                    sts::client(&source, region.as_deref().unwrap_or(sts::FALLBACK_REGION)).await;
+                sts::caller_identity(&client).await
+            })?
+            .map_err(|e| sts::name_source(e, &source, &env))?;
+            principal_from_identity(&id.arn, &id.account, partition)
+        }
+    };
+    if let Some(u) = &args.user {
+        principal.target = Target::User(u.clone());
+    }
+    if let Some(g) = &args.group {
+        principal.target = Target::Group(g.clone());
+    }
+    let p = plan(&b, principal);
+    if args.apply_trusting || args.apply_trusted {
+        let profile = args.profile.clone().unwrap_or_default();
+        return apply(&p, args.apply_trusting, &profile, args.yes, &env);
+    }
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&render_json(&p)).expect("JSON")
+        );
+    } else {
+        print!("{}", render_text(&p));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+// -- applying ---------------------------------------------------------------
+
+fn iam_error(what: &str, e: impl std::fmt::Display, code: Option<&str>) -> Error {
+    let hint = match code {
+        Some("AccessDenied") | Some("AccessDeniedException") => Some(
+            "the --profile credentials may not change IAM here: use an administrator of that account"
+                .into(),
+        ),
+        Some("InvalidClientTokenId") | Some("SignatureDoesNotMatch") => {
+            Some("the --profile credentials were rejected: check its keys".into())
+        }
+        _ => None,
+    };
+    Error::Iam {
+        message: format!("IAM refused to {what}: {e}"),
+        hint,
+    }
+}
+
+/// Code and message of a failed IAM call. moto's auth errors come in an XML
+/// shape the SDK finds no code in: then read the raw body; for failures
+/// without an answer, the innermost cause.
+fn why<E>(
+    e: &aws_sdk_iam::error::SdkError<E, aws_sdk_iam::config::http::HttpResponse>,
+) -> (Option<String>, Option<String>)
+where
+    E: aws_sdk_iam::error::ProvideErrorMetadata + std::error::Error + 'static,
+{
+    use aws_sdk_iam::error::ProvideErrorMetadata;
+    if let Some(c) = e.code() {
+        return (Some(c.to_owned()), e.message().map(str::to_owned));
+    }
+    let tag = |body: &str, tag: &str| -> Option<String> {
+        let open = format!("<{tag}>");
+        let start = body.find(&open)? + open.len();
+        let end = start + body[start..].find(&format!("</{tag}>"))?;
+        Some(body[start..end].trim().to_owned())
+    };
+    if let Some(raw) = e.raw_response() {
+        let body = raw
+            .body()
+            .bytes()
+            .map(String::from_utf8_lossy)
+            .unwrap_or_default();
+        let code = tag(&body, "Code")
+            .or_else(|| (raw.status().as_u16() == 403).then(|| "AccessDenied".to_owned()));
+        let message = tag(&body, "Message")
+            .or_else(|| e.message().map(str::to_owned))
+            .or_else(|| Some(format!("HTTP {}", raw.status().as_u16())));
+        return (code, message);
+    }
+    let mut cur: &(dyn std::error::Error + 'static) = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    (None, Some(cur.to_string()))
+}
+
+fn refused(what: &str, (code, msg): (Option<String>, Option<String>)) -> Error {
+    let text = match (&code, msg) {
+        (Some(c), Some(m)) => format!("{c}: {m}"),
+        (Some(c), None) => c.clone(),
+        (None, Some(m)) => m,
+        (None, None) => "unknown error".into(),
+    };
+    iam_error(what, text, code.as_deref())
+}
+
+/// Policy documents come back URL-encoded from IAM; parse either form.
+fn parse_document(doc: &str) -> Option<Value> {
+    serde_json::from_str(doc).ok().or_else(|| {
+        let decoded = percent_encoding::percent_decode_str(doc)
+            .decode_utf8()
+            .ok()?;
+        serde_json::from_str(&decoded).ok()
+    })
+}
+
+/// A line diff of two pretty JSON documents (`-` old, `+` new, ` ` same).
+pub fn diff(old: Option<&Value>, new: &Value) -> String {
+    let pretty = |v: &Value| serde_json::to_string_pretty(v).expect("JSON");
+    let new_text = pretty(new);
+    let b: Vec<&str> = new_text.lines().collect();
+    let old_text = old.map(pretty).unwrap_or_default();
+    let a: Vec<&str> = old_text.lines().collect();
+    // Longest common subsequence, then walk it.
+    let mut l = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            l[i][j] = if a[i] == b[j] {
+                l[i + 1][j + 1] + 1
+            } else {
+                l[i + 1][j].max(l[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, String::new());
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            out.push_str(&format!("  {}\n", a[i]));
+            i += 1;
+            j += 1;
+        } else if i < a.len() && (j == b.len() || l[i + 1][j] >= l[i][j + 1]) {
+            out.push_str(&format!("- {}\n", a[i]));
+            i += 1;
+        } else {
+            out.push_str(&format!("+ {}\n", b[j]));
+            j += 1;
+        }
+    }
+    out
+}
+
+/// Ask y/N on the terminal; `yes` skips the question.
+fn confirm(question: &str, yes: bool) -> Result<bool> {
+    if yes {
+        return Ok(true);
+    }
+    let no_tty = |_| {
+        usage(
+            "cannot ask for confirmation: no terminal".into(),
+            Some("pass --yes to apply without asking".into()),
+        )
+    };
+    let tty_in = std::fs::File::open("/dev/tty").map_err(no_tty)?;
+    let mut tty_out = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/tty")
+        .map_err(no_tty)?;
+    write!(tty_out, "{question} [y/N] ").map_err(no_tty)?;
+    tty_out.flush().map_err(no_tty)?;
+    let mut line = String::new();
+    std::io::BufReader::new(tty_in)
+        .read_line(&mut line)
+        .map_err(no_tty)?;
+    Ok(matches!(line.trim(), "y" | "Y" | "yes" | "Yes"))
+}
+
+fn apply(p: &Plan, trusting: bool, profile: &str, yes: bool, env: &EnvView) -> Result<ExitCode> {
+    let source = BaseSource::Profile(profile.to_owned());
+    block_on(async {
+        let region = sts::resolve_region(None, env, &source).await;
+        let config =
+            sts::sdk_config(&source, region.as_deref().unwrap_or(sts::FALLBACK_REGION)).await;
+        let iam = aws_sdk_iam::Client::new(&config);
+        if trusting {
+            apply_trusting(&iam, p, yes).await
+        } else {
+            apply_trusted(&iam, p, yes).await
+        }
+    })?
+}
+
+async fn apply_trusting(iam: &aws_sdk_iam::Client, p: &Plan, yes: bool) -> Result<ExitCode> {
+    let existing = match iam.get_role().role_name(&p.role_name).send().await {
+        Ok(out) => Some(
+            out.role()
+                .and_then(|r| r.assume_role_policy_document())
+                .and_then(parse_document)
+                .unwrap_or(Value::Null),
+        ),
+        Err(e) => match why(&e) {
+            (Some(c), _) if c == "NoSuchEntity" => None,
+            other => return Err(refused("read the role", other)),
+        },
+    };
+    let action = if existing.is_some() {
+        format!("Update the trust policy of role {}", p.role_arn)
+    } else {
+        format!("Create role {}", p.role_arn)
+    };
+    eprintln!("{action} (account {}):", p.trusting_account);
+    eprint!("{}", diff(existing.as_ref(), &p.trust));
+    if existing.as_ref() == Some(&p.trust) {
+        eprintln!("rolehop: the trust policy is already in place; nothing to do");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !confirm(&format!("{action}?"), yes)? {
+        eprintln!("rolehop: nothing changed");
+        return Ok(ExitCode::from(crate::error::code::REFUSED));
+    }
+    let doc = compact(&p.trust);
+    if existing.is_some() {
+        iam.update_assume_role_policy()
+            .role_name(&p.role_name)
+            .policy_document(doc)
+            .send()
+            .await
+            .map_err(|e| refused("update the trust policy", why(&e)))?;
+        println!("Updated the trust policy of {}", p.role_arn);
+    } else {
+        let mut req = iam
+            .create_role()
+            .role_name(&p.role_name)
+            .path(&p.role_path)
+            .assume_role_policy_document(doc);
+        if let Some(d) = p.max_session {
+            req = req.max_session_duration(d as i32);
+        }
+        req.send()
+            .await
+            .map_err(|e| refused("create the role", why(&e)))?;
+        println!(
+            "Created role {}; give it permissions (attach-role-policy) for what it may do",
+            p.role_arn
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn apply_trusted(iam: &aws_sdk_iam::Client, p: &Plan, yes: bool) -> Result<ExitCode> {
+    let name = &p.policy_name;
+    let (kind, holder) = match &p.principal.target {
+        Target::User(u) => ("user", u.clone()),
+        Target::Group(g) => ("group", g.clone()),
+        Target::Role(r) => ("role", r.clone()),
+        Target::Unknown => {
+            return Err(usage(
+                "--apply-trusted needs to know whom the identity policy is for".into(),
+                Some("pass --user NAME or --group NAME".into()),
+            ));
+        }
+    };
+    let existing = match &p.principal.target {
+        Target::User(u) => iam
+            .get_user_policy()
+            .user_name(u)
+            .policy_name(name)
+            .send()
+            .await
+            .map(|o| o.policy_document().to_owned())
+            .map_err(|e| why(&e)),
+        Target::Group(g) => iam
+            .get_group_policy()
+            .group_name(g)
+            .policy_name(name)
+            .send()
+            .await
+            .map(|o| o.policy_document().to_owned())
+            .map_err(|e| why(&e)),
+        Target::Role(r) => iam
+            .get_role_policy()
+            .role_name(r)
+            .policy_name(name)
+            .send()
+            .await
+            .map(|o| o.policy_document().to_owned())
+            .map_err(|e| why(&e)),
+        Target::Unknown => unreachable!(),
+    };
+    let existing = match existing {
+        Ok(doc) => Some(parse_document(&doc).unwrap_or(Value::Null)),
+        Err((Some(c), _)) if c == "NoSuchEntity" => None,
+        Err(other) => {
+            return Err(refused(
+                &format!("read the policies of {kind} {holder}"),
+                other,
+            ));
+        }
+    };
+    let action = format!(
+        "{} policy {name} on {kind} {holder}",
+        if existing.is_some() { "Update" } else { "Put" }
+    );
+    eprintln!("{action} (account {}):", p.principal.account);
+    eprint!("{}", diff(existing.as_ref(), &p.identity));
+    if existing.as_ref() == Some(&p.identity) {
+        eprintln!("rolehop: the identity policy is already in place; nothing to do");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !confirm(&format!("{action}?"), yes)? {
+        eprintln!("rolehop: nothing changed");
+        return Ok(ExitCode::from(crate::error::code::REFUSED));
+    }
+    let doc = compact(&p.identity);
+    let sent = match &p.principal.target {
+        Target::User(u) => iam
+            .put_user_policy()
+            .user_name(u)
+            .policy_name(name)
+            .policy_document(doc)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| why(&e)),
+        Target::Group(g) => iam
+            .put_group_policy()
+            .group_name(g)
+            .policy_name(name)
+            .policy_document(doc)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| why(&e)),
+        Target::Role(r) => iam
+            .put_role_policy()
+            .role_name(r)
+            .policy_name(name)
+            .policy_document(doc)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| why(&e)),
+        Target::Unknown => unreachable!(),
+    };
+    sent.map_err(|e| refused(&format!("put the policy on {kind} {holder}"), e))?;
+    println!(
+        "Put policy {name} on {kind} {holder}: it may now assume {}",
+        p.role_arn
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trust_policy_with_mfa_and_external_id() {
+        assert_eq!(
+            trust_policy("arn:aws:iam::123456789012:root", true, Some("x'1")),
+            json!({
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Effect": "Allow",
+                    "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                    "Action": "sts:AssumeRole",
+                    "Condition": {
+                        "Bool": {"aws:MultiFactorAuthPresent": "true"},
+                        "StringEquals": {"sts:ExternalId": "x'1"},
+                    },
+                }],
+            })
+        );
+        let plain = trust_policy("arn:aws:iam::123456789012:user/alice", false, None);
+        assert!(plain["Statement"][0].get("Condition").is_none());
+    }
+
+    #[test]
+    fn principals_parse() {
+        let p = parse_principal("123456789012", "aws-cn").unwrap();
+        assert_eq!(p.arn, "arn:aws-cn:iam::123456789012:root");
+        let p = parse_principal("arn:aws:iam::123456789012:user/team/alice", "aws").unwrap();
+        assert_eq!(p.target, Target::User("alice".into()));
+        assert_eq!(p.account, "123456789012");
+        let p = parse_principal("arn:aws:iam::123456789012:role/ops/Tooling", "aws").unwrap();
+        assert_eq!(p.target, Target::Role("Tooling".into()));
+        assert!(parse_principal("arn:aws:sts::123456789012:assumed-role/A/b", "aws").is_err());
+        assert!(parse_principal("alice", "aws").is_err());
+        let p =
+            principal_from_identity("arn:aws:iam::111111111111:user/bob", "111111111111", "aws");
+        assert_eq!(p.arn, "arn:aws:iam::111111111111:root");
+        assert_eq!(p.target, Target::User("bob".into()));
+    }
+
+    #[test]
+    fn commands_quote_documents_and_keep_role_paths() {
+        let b = Bookmark {
+            name: "prod".into(),
+            account: "210987654321".into(),
+            role: "ops/Admin".into(),
+            display: "prod".into(),
+            color: None,
+            mfa_serial: None,
+            external_id: Some("it's".into()),
+            region: None,
+            duration: Some(7200),
+            source_profile: None,
+            session_name: None,
+        };
+        let p = plan(&b, parse_principal("123456789012", "aws").unwrap());
+        let (trusting, trusted) = commands(&p);
+        assert_eq!(
+            trusting[0],
+            r#"aws iam create-role --role-name 'Admin' --path '/ops/' --max-session-duration 7200 --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"it'\''s"}}}]}'"#
+        );
+        assert!(trusting[2].starts_with("aws iam attach-role-policy --role-name 'Admin'"));
+        assert!(trusted[0].starts_with("aws iam put-user-policy --user-name '<USER>' --policy-name 'rolehop-assume-prod' --policy-document '{"));
+        assert!(trusted[1].starts_with("aws iam put-group-policy"));
+    }
+
+    #[test]
+    fn diffs_show_changed_lines() {
+        let old = json!({"a": 1, "b": 2});
+        let new = json!({"a": 1, "b": 3});
+        assert_eq!(
+            diff(Some(&old), &new),
+            "  {\n    \"a\": 1,\n-   \"b\": 2\n+   \"b\": 3\n  }\n"
+        );
+        assert_eq!(diff(None, &json!({"a": 1})), "+ {\n+   \"a\": 1\n+ }\n");
+        assert_eq!(
+            parse_document("%7B%22a%22%3A1%7D").unwrap(),
+            json!({"a": 1})
+        );
+    }
+}
