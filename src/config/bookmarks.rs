@@ -1333,12 +1333,64 @@ pub fn update(path: &Path, old_name: &str, spec: &BookmarkSpec) -> Result<(), Co
             .and_then(|l| l.get_mut(old_name))
             .and_then(Item::as_table_like_mut)
             .ok_or_else(|| internal(path, "bookmark table vanished"))?;
-        set_fields(table, spec);
+        let inherited = items.iter().find(|b| b.name == old_name);
+        let spec = match inherited {
+            Some(old) => keep_inherited(spec, old, &*table),
+            None => spec.clone(),
+        };
+        set_fields(table, &spec);
         if spec.name != old_name {
             rename(list, old_name, &spec.name);
         }
         Ok(())
     })
+}
+
+/// An edit form shows values inherited from `[defaults]` like the bookmark's
+/// own. One the user left as shown stays inherited rather than being copied
+/// into the bookmark, so changing the default later still reaches it.
+fn keep_inherited(spec: &BookmarkSpec, old: &Bookmark, table: &dyn TableLike) -> BookmarkSpec {
+    let mut spec = spec.clone();
+    // What the form showed for each inheritable field (as `Form::edit` renders it).
+    let fields: [(Field, Option<String>, &mut Option<String>); 7] = [
+        (
+            Field::Color,
+            old.color.as_ref().map(|c| c.to_string()),
+            &mut spec.color,
+        ),
+        (
+            Field::MfaSerial,
+            old.mfa_serial.clone(),
+            &mut spec.mfa_serial,
+        ),
+        (
+            Field::ExternalId,
+            old.external_id.clone(),
+            &mut spec.external_id,
+        ),
+        (Field::Region, old.region.clone(), &mut spec.region),
+        (
+            Field::Duration,
+            old.duration.map(|d| d.to_string()),
+            &mut spec.duration,
+        ),
+        (
+            Field::SourceProfile,
+            old.source_profile.clone(),
+            &mut spec.source_profile,
+        ),
+        (
+            Field::SessionName,
+            old.session_name.clone(),
+            &mut spec.session_name,
+        ),
+    ];
+    for (field, shown, value) in fields {
+        if table.get(field.key()).is_none() && value.is_some() && *value == shown {
+            *value = None;
+        }
+    }
+    spec
 }
 
 /// Delete bookmark `name`, with the comment block directly above its header.
@@ -2488,6 +2540,25 @@ session_name = "bob"
         let names: Vec<&str> = b.items.iter().map(|b| b.name.as_str()).collect();
         assert_eq!(names, ["production", "dev"]);
         assert_eq!(b.items[0].duration, None);
+    }
+
+    #[test]
+    fn update_keeps_inherited_defaults_inherited() {
+        let (_dir, path) = file_with(EDITABLE);
+        // What the edit form submits unchanged: the effective values, the
+        // default region included.
+        let mut s = spec("dev", "111111111111", "Dev");
+        s.region = Some("us-east-1".into());
+        update(&path, "dev", &s).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), EDITABLE);
+        // A different value is the bookmark's own.
+        s.region = Some("eu-west-1".into());
+        update(&path, "dev", &s).unwrap();
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(
+            text.ends_with("role = \"Dev\"\nregion = \"eu-west-1\"\n# trailing\n"),
+            "{text}"
+        );
     }
 
     #[test]
