@@ -131,6 +131,9 @@ impl Cache {
                 Ok(store) => Box::new(keyring::KeyringBackend::new(store, dir)),
                 Err(e) => return Err(CacheError::Keyring(e)),
             },
+            // Nothing to probe without a session bus: the answer would be
+            // the same "not found", after starting zbus's threads.
+            Choice::Auto if keyring::no_session_bus() => Box::new(file::FileBackend::new(dir)),
             Choice::Auto => match keyring::platform_store() {
                 Ok(store) => Box::new(keyring::KeyringBackend::new(store, dir)),
                 Err(_) => Box::new(file::FileBackend::new(dir)),
