@@ -612,7 +612,11 @@ async fn apply_trusted(iam: &aws_sdk_iam::Client, p: &Plan, yes: bool) -> Result
             .await
             .map(|o| o.policy_document().to_owned())
             .map_err(|e| why(&e)),
-        Target::Unknown => unreachable!(),
+        // Returned above already; an error rather than a panic all the same.
+        Target::Unknown => Err((
+            None,
+            Some("no user, group or role to hold the policy".to_owned()),
+        )),
     };
     let existing = match existing {
         Ok(doc) => Some(parse_document(&doc).unwrap_or(Value::Null)),
@@ -667,7 +671,11 @@ async fn apply_trusted(iam: &aws_sdk_iam::Client, p: &Plan, yes: bool) -> Result
             .await
             .map(|_| ())
             .map_err(|e| why(&e)),
-        Target::Unknown => unreachable!(),
+        // Returned above already; an error rather than a panic all the same.
+        Target::Unknown => Err((
+            None,
+            Some("no user, group or role to hold the policy".to_owned()),
+        )),
     };
     sent.map_err(|e| refused(&format!("put the policy on {kind} {holder}"), e))?;
     println!(
