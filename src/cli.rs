@@ -50,10 +50,20 @@ pub enum Command {
         name: String,
     },
     /// Assume the role and run a command (or your $SHELL) with its credentials.
+    ///
+    /// The credentials are live: served to the child on 127.0.0.1 over the
+    /// container credentials protocol every AWS SDK and the AWS CLI read, and
+    /// renewed before they expire, for as long as the child runs. rolehop
+    /// stays its parent and passes its exit code through.
     Exec {
         /// Bookmark name.
         #[arg(add = ArgValueCandidates::new(bookmark_candidates))]
         name: String,
+        /// Hand over plain AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY /
+        /// AWS_SESSION_TOKEN instead (they end at expiry), for tools that
+        /// read only those, or a Docker container.
+        #[arg(long = "static")]
+        static_: bool,
         #[command(flatten)]
         mfa: MfaArgs,
         /// Command and arguments; default: an interactive $SHELL.
@@ -72,9 +82,25 @@ pub enum Command {
         /// Shell syntax; default from $SHELL.
         #[arg(long, value_enum)]
         shell: Option<Shell>,
+        /// Export a live endpoint (served and renewed by rolehop's agent,
+        /// started on demand) instead of credentials that end at expiry.
+        #[arg(long)]
+        live: bool,
         #[command(flatten)]
         mfa: MfaArgs,
     },
+    /// Give the rolehop serving this shell the MFA code its renewal waits for.
+    ///
+    /// Inside a shell from `rolehop exec` (at any depth) or after `rolehop
+    /// env --live`: asks for the code on the terminal unless given, and the
+    /// serving rolehop renews at once. Outside one there is nothing to renew.
+    Mfa {
+        /// The 6-digit code (asked on the terminal if absent).
+        code: Option<String>,
+    },
+    /// The per-user agent that serves `rolehop env --live` shells.
+    #[command(subcommand)]
+    Agent(AgentCommand),
     /// Write the role's credentials into a profile of ~/.aws/credentials.
     Write {
         /// Bookmark name.
@@ -205,6 +231,20 @@ pub enum Command {
         #[arg(long, value_name = "TEXT", default_value = crate::prompt::DEFAULT_FORMAT)]
         format: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgentCommand {
+    /// Is an agent running, and what does it serve?
+    Status {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop the agent: the shells it served get no more credentials.
+    Stop,
+    /// Run the agent in the foreground (what `--live` starts on demand).
+    Run,
 }
 
 #[derive(Debug, Subcommand)]

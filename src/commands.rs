@@ -3,7 +3,7 @@
 
 use crate::cache::{Cache, Entry};
 use crate::cli::{AddArgs, MfaArgs};
-use crate::config::bookmarks::{self, Bookmark, BookmarkSpec, Bookmarks, Extras};
+use crate::config::bookmarks::{self, Bookmark, BookmarkSpec, Bookmarks, Extras, HandoverMode};
 use crate::config::paths;
 use crate::creds::{export, file as credfile, rfc3339};
 use crate::engine::{CodeNeeded, Engine, Switched};
@@ -225,6 +225,7 @@ pub fn add(a: AddArgs) -> Result<ExitCode> {
         mfa_session: a.mfa_session,
         via: a.via,
         via_at: None,
+        handover: None,
     };
     bookmarks::add_with(&path, &spec, &extras)?;
     let saved = Bookmarks::load(&path)?;
@@ -254,19 +255,34 @@ pub fn remove(name: &str) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn exec(name: &str, args: &MfaArgs, command: &[String], no_cache: bool) -> Result<ExitCode> {
+pub fn exec(
+    name: &str,
+    args: &MfaArgs,
+    command: &[String],
+    no_cache: bool,
+    static_: bool,
+) -> Result<ExitCode> {
     let env = EnvView::from_process();
-    let (b, switched) = switch(name, args, &env, no_cache)?;
+    // Inside a live shell the serving rolehop holds the base identity.
+    if let Some(parent) = crate::serve::client::Live::from_env(&env) {
+        return crate::live::exec_nested(&env, &parent, name, args, command, static_);
+    }
+    let engine = engine(env.clone(), no_cache)?;
+    let live = !static_ && engine.bookmarks.handover(name) == HandoverMode::Live;
+    let (b, switched) = switch_with(&engine, name, args, Ask::Terminal)?;
+    if live {
+        return crate::live::exec_live(&env, engine, b, switched, command);
+    }
     let assumed = &switched.assumed;
     let handover = Handover::new(&env, &b, &assumed.creds, assumed.region.as_deref(), true);
-    let (program, rest) = match command.split_first() {
-        Some((p, rest)) => (p.clone(), rest.to_vec()),
-        None => {
-            let shell = env.get("SHELL").unwrap_or("/bin/sh").to_owned();
-            eprintln!("{}", shell_banner(&env, &b, &switched));
-            (shell, Vec::new())
-        }
-    };
+    let (program, rest) = program_of(&env, command);
+    if command.is_empty() {
+        let left = assumed.creds.remaining(SystemTime::now());
+        eprintln!(
+            "{}",
+            banner(&env, &b, left, switched.limit.as_deref(), false)
+        );
+    }
     let mut cmd = std::process::Command::new(&program);
     cmd.args(&rest);
     for var in &handover.unset {
@@ -276,12 +292,29 @@ pub fn exec(name: &str, args: &MfaArgs, command: &[String], no_cache: bool) -> R
     run_child(cmd, &program)
 }
 
+/// The program to run and its arguments: the command, else `$SHELL`.
+pub(crate) fn program_of(env: &EnvView, command: &[String]) -> (String, Vec<String>) {
+    match command.split_first() {
+        Some((p, rest)) => (p.clone(), rest.to_vec()),
+        None => (env.get("SHELL").unwrap_or("/bin/sh").to_owned(), Vec::new()),
+    }
+}
+
 /// One line saying where the new shell stands and how to leave it.
-fn shell_banner(env: &EnvView, b: &Bookmark, s: &Switched) -> String {
+pub(crate) fn banner(
+    env: &EnvView,
+    b: &Bookmark,
+    remaining: Duration,
+    limit: Option<&str>,
+    live: bool,
+) -> String {
     let depth = env.depth() + 1;
-    let mut left = format_remaining(s.assumed.creds.remaining(SystemTime::now()));
-    if let Some(limit) = &s.limit {
+    let mut left = format_remaining(remaining);
+    if let Some(limit) = limit {
         left.push_str(&format!(" ({limit})"));
+    }
+    if live {
+        left.push_str(", renewed live before it ends");
     }
     let back = match env.current_bookmark() {
         Some(outer) => format!("`exit` goes back to {outer}"),

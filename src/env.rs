@@ -102,13 +102,19 @@ impl EnvView {
             (Some(ours), Some(current)) if ours == current)
     }
 
-    /// The bookmark this environment holds credentials for, if it is ours.
+    /// The bookmark this environment holds credentials for, if it is ours
+    /// (static keys of ours, or a live endpoint of ours).
     pub fn current_bookmark(&self) -> Option<&str> {
-        if self.is_managed() {
+        if self.is_managed() || self.is_live() {
             self.get("ROLEHOP_BOOKMARK")
         } else {
             None
         }
+    }
+
+    /// True when a rolehop serves this environment's credentials live.
+    pub fn is_live(&self) -> bool {
+        crate::serve::client::Live::from_env(self).is_some()
     }
 
     /// The environment as it was before rolehop handed anything over.
@@ -249,6 +255,90 @@ impl Handover {
         }
         Handover { set, unset }
     }
+}
+
+/// What an SDK reads before the container provider, and so must not reach a
+/// live child: keys, profiles, other container or web-identity settings, and
+/// our own static markers.
+const SHADOWS_LIVE: [&str; 14] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_SESSION_EXPIRATION",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "ROLEHOP_ACCESS_KEY_ID",
+];
+
+impl Handover {
+    /// The hand-over of a live endpoint (`uri`, `token`) for `bookmark`.
+    ///
+    /// The SDKs try the `[default]` profile of the shared credentials file
+    /// before the container provider, so when that profile holds keys the
+    /// child is pointed at an empty credentials file (`hide_credentials_file`):
+    /// otherwise every AWS call in it would run as the base identity.
+    pub fn live(
+        env: &EnvView,
+        bookmark: &Bookmark,
+        uri: &str,
+        token: &str,
+        region: Option<&str>,
+        new_shell: bool,
+        hide_credentials_file: bool,
+    ) -> Handover {
+        let mut set: Vec<(String, String)> = vec![
+            ("AWS_CONTAINER_CREDENTIALS_FULL_URI".into(), uri.to_owned()),
+            ("AWS_CONTAINER_AUTHORIZATION_TOKEN".into(), token.to_owned()),
+        ];
+        let mut unset: Vec<String> = SHADOWS_LIVE.iter().map(|v| v.to_string()).collect();
+        match region {
+            Some(r) => {
+                set.push(("AWS_REGION".into(), r.to_owned()));
+                set.push(("AWS_DEFAULT_REGION".into(), r.to_owned()));
+            }
+            None => unset.extend(["AWS_REGION".into(), "AWS_DEFAULT_REGION".into()]),
+        }
+        if hide_credentials_file {
+            set.push(("AWS_SHARED_CREDENTIALS_FILE".into(), "/dev/null".into()));
+        }
+        set.push(("ROLEHOP_BOOKMARK".into(), bookmark.name.clone()));
+        set.push(("ROLEHOP_ROLE_ARN".into(), bookmark.role_arn()));
+        if new_shell {
+            set.push(("ROLEHOP_DEPTH".into(), (env.depth() + 1).to_string()));
+        }
+        // Nothing of the base identity goes to a live child: nested hops ask
+        // the serving rolehop, which holds it.
+        unset.extend(
+            env.vars
+                .keys()
+                .filter(|k| k.starts_with(BASE_PREFIX))
+                .cloned(),
+        );
+        Handover { set, unset }
+    }
+}
+
+/// Does the `[default]` profile of the shared credentials file hold keys
+/// (which the SDKs would use before a live endpoint)?
+pub fn default_profile_has_keys() -> bool {
+    crate::creds::file::default_path()
+        .ok()
+        .and_then(|p| {
+            crate::creds::file::read_profile(&p, "default")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|kvs| {
+            kvs.iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("aws_access_key_id"))
+        })
 }
 
 #[cfg(test)]

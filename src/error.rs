@@ -75,6 +75,12 @@ pub enum Error {
         message: String,
         hint: Option<String>,
     },
+    /// Live credentials: the serving rolehop or the agent failed or refused.
+    #[error("{message}")]
+    Live {
+        message: String,
+        hint: Option<String>,
+    },
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -103,7 +109,7 @@ impl Error {
                 std::io::ErrorKind::NotFound => code::NOT_FOUND,
                 _ => code::NOT_EXECUTABLE,
             },
-            Error::Io { .. } => code::FAILURE,
+            Error::Io { .. } | Error::Live { .. } => code::FAILURE,
             Error::Console { .. } => code::FAILURE,
             Error::Iam { .. } => code::DENIED,
         }
@@ -123,7 +129,8 @@ impl Error {
             Error::Mfa { hint, .. }
             | Error::Usage { hint, .. }
             | Error::Console { hint, .. }
-            | Error::Iam { hint, .. } => hint.clone(),
+            | Error::Iam { hint, .. }
+            | Error::Live { hint, .. } => hint.clone(),
             _ => None,
         }
     }

@@ -60,6 +60,46 @@ pub fn atomic_write(path: &Path, contents: &[u8], mode: u32, force_mode: bool) -
     Ok(())
 }
 
+/// Create `dir` (and its parents) if needed and make it 0700, refusing one
+/// that another user owns: what lives there (sockets, locks) is ours alone.
+#[cfg(unix)]
+pub fn private_dir(dir: &Path) -> io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
+    let meta = fs::metadata(dir)?;
+    // SAFETY: geteuid has no preconditions.
+    if meta.uid() != unsafe { libc::geteuid() } {
+        return Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!("{} belongs to another user", dir.display()),
+        ));
+    }
+    if meta.permissions().mode() & 0o077 != 0 {
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+pub fn private_dir(dir: &Path) -> io::Result<()> {
+    fs::create_dir_all(dir)
+}
+
+/// Make `path` (a file or socket) readable and writable by its owner only.
+#[cfg(unix)]
+pub fn set_private(path: &Path) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(PRIVATE))
+}
+
+#[cfg(not(unix))]
+pub fn set_private(_path: &Path) -> io::Result<()> {
+    Ok(())
+}
+
 fn parent_dir(path: &Path) -> &Path {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,

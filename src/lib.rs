@@ -6,6 +6,7 @@
 pub mod app;
 pub mod assume;
 pub mod cache;
+pub mod child;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -18,9 +19,11 @@ pub mod error;
 pub mod fsutil;
 pub mod import;
 pub mod keep;
+pub mod live;
 pub mod mfa;
 pub mod policy;
 pub mod prompt;
+pub mod serve;
 pub mod shell_init;
 pub mod sts;
 pub mod text;
@@ -44,10 +47,33 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::List { json }) => commands::list(json),
         Some(Command::Add(args)) => commands::add(args),
         Some(Command::Remove { name }) => commands::remove(&name),
-        Some(Command::Exec { name, mfa, command }) => {
-            commands::exec(&name, &mfa, &command, cli.no_cache)
+        Some(Command::Exec {
+            name,
+            static_,
+            mfa,
+            command,
+        }) => commands::exec(&name, &mfa, &command, cli.no_cache, static_),
+        Some(Command::Env {
+            name,
+            shell,
+            live,
+            mfa,
+        }) => {
+            if live {
+                let shell = shell.unwrap_or_else(|| {
+                    creds::export::Shell::detect(std::env::var("SHELL").ok().as_deref())
+                });
+                live::env_live(&name, shell, &mfa, cli.no_cache)
+            } else {
+                commands::env(&name, shell, &mfa, cli.no_cache)
+            }
         }
-        Some(Command::Env { name, shell, mfa }) => commands::env(&name, shell, &mfa, cli.no_cache),
+        Some(Command::Mfa { code }) => live::mfa(code.as_deref()),
+        Some(Command::Agent(cmd)) => match cmd {
+            cli::AgentCommand::Status { json } => serve::agent::status(json),
+            cli::AgentCommand::Stop => serve::agent::stop(),
+            cli::AgentCommand::Run => serve::agent::run(),
+        },
         Some(Command::Write {
             name,
             profile,

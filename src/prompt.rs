@@ -1,8 +1,10 @@
 //! `rolehop prompt`: a short segment for PS1 or starship (`prod 42m`).
 //!
-//! Reads the environment only: no bookmarks file, no cache, no network, so it
+//! Reads the environment only: no bookmarks file, no cache, no STS, so it
 //! costs a few milliseconds per prompt. It prints nothing unless the `AWS_*`
 //! credentials are the ones rolehop handed over ([`EnvView::current_bookmark`]).
+//! In a live shell it asks the serving rolehop (on loopback, from memory)
+//! what it serves now, and adds `mfa` when a renewal waits for a code.
 
 use crate::env::EnvView;
 use crate::error::Result;
@@ -18,16 +20,53 @@ pub const DEFAULT_FORMAT: &str = "{name} {left}";
 /// or empty when the expiry is unknown), `{expiry}` (RFC 3339), `{account}`
 /// and `{role}` (from the role ARN). The result is trimmed.
 pub fn segment(env: &EnvView, format: &str, now: SystemTime) -> Option<String> {
-    let name = env.current_bookmark()?;
     let expiry = env
         .get("AWS_CREDENTIAL_EXPIRATION")
         .or_else(|| env.get("AWS_SESSION_EXPIRATION"));
-    let left = expiry
-        .and_then(parse_rfc3339)
-        .map_or_else(String::new, |t| match t.duration_since(now) {
-            Ok(d) if d > Duration::ZERO => crate::commands::format_remaining(d),
-            _ => "expired".to_owned(),
-        });
+    render(env, format, now, expiry, false)
+}
+
+/// The segment of a live shell, from what its endpoint serves (`status`;
+/// None when it does not answer: then `{left}` is `?`).
+pub fn live_segment(
+    env: &EnvView,
+    format: &str,
+    now: SystemTime,
+    status: Option<&crate::serve::Status>,
+) -> Option<String> {
+    match status {
+        Some(s) => render(
+            env,
+            format,
+            now,
+            Some(&s.expiration),
+            s.mfa_wanted.is_some(),
+        ),
+        None => render(env, format, now, Some("?"), false),
+    }
+}
+
+fn render(
+    env: &EnvView,
+    format: &str,
+    now: SystemTime,
+    expiry: Option<&str>,
+    mfa_wanted: bool,
+) -> Option<String> {
+    let name = env.current_bookmark()?;
+    let mut left = match expiry {
+        Some("?") => "?".to_owned(),
+        _ => expiry
+            .and_then(parse_rfc3339)
+            .map_or_else(String::new, |t| match t.duration_since(now) {
+                Ok(d) if d > Duration::ZERO => crate::commands::format_remaining(d),
+                _ => "expired".to_owned(),
+            }),
+    };
+    if mfa_wanted {
+        left.push_str(" mfa");
+    }
+    let expiry = expiry.filter(|e| *e != "?");
     let arn = env.get("ROLEHOP_ROLE_ARN").unwrap_or("");
     // arn:PARTITION:iam::ACCOUNT:role/PATH/NAME
     let mut parts = arn.splitn(6, ':');
@@ -46,13 +85,21 @@ pub fn segment(env: &EnvView, format: &str, now: SystemTime) -> Option<String> {
 }
 
 fn parse_rfc3339(s: &str) -> Option<SystemTime> {
-    let t = aws_smithy_types::DateTime::from_str(s, aws_smithy_types::date_time::Format::DateTime)
-        .ok()?;
-    SystemTime::try_from(t).ok()
+    crate::serve::client::parse_time(s)
 }
 
 pub fn run(format: &str) -> Result<ExitCode> {
-    if let Some(s) = segment(&EnvView::from_process(), format, SystemTime::now()) {
+    let env = EnvView::from_process();
+    let now = SystemTime::now();
+    let text = match crate::serve::client::Live::from_env(&env) {
+        // A prompt must never hang: a quarter second, then `?`.
+        Some(live) => {
+            let status = live.status(Duration::from_millis(250)).ok();
+            live_segment(&env, format, now, status.as_ref())
+        }
+        None => segment(&env, format, now),
+    };
+    if let Some(s) = text {
         println!("{s}");
     }
     Ok(ExitCode::SUCCESS)

@@ -165,9 +165,14 @@ pub enum Effect {
         profile: String,
     },
     /// Leave the screen, run `$SHELL` with the session, come back → `Msg::SubshellExited`.
+    /// The runtime serves the session live to the shell (renewing it,
+    /// reported as `Msg::LiveRenewed`) unless the bookmark's hand-over is static.
     Subshell {
         bookmark: Bookmark,
         assumed: Assumed,
+        /// Start of the session's lifetime (the endpoint's renewal window).
+        obtained: SystemTime,
+        limit: Option<String>,
     },
     /// Copy the exports to the clipboard → `Msg::Done`.
     CopyExports {
@@ -233,6 +238,12 @@ pub enum Msg {
     Done(Result<String, ErrorInfo>),
     /// The subshell exited with this status code.
     SubshellExited(Option<i32>),
+    /// The live endpoint serving a subshell renewed `bookmark`'s session on
+    /// its own (no `Pending` in the app: it was not asked from here).
+    LiveRenewed {
+        bookmark: String,
+        switched: Switched,
+    },
     /// Bookmarks were saved or deleted: the reloaded list, or the error.
     BookmarksChanged(Result<Vec<Bookmark>, ErrorInfo>),
     /// SIGTERM / SIGHUP / Ctrl-C from outside: leave cleanly.

@@ -143,12 +143,31 @@ pub fn update(app: &mut App, msg: Msg, now: SystemTime) -> Vec<Effect> {
             };
             notice(app, text, now);
         }
+        Msg::LiveRenewed { bookmark, switched } => live_renewed(app, &bookmark, switched, now),
         Msg::BookmarksChanged(r) => bookmarks_changed(app, r, now),
         Msg::Terminate => quit(app, &mut fx),
     }
     // Paging and layout changes (sessions pane, resize) can hide the selection.
     keep_visible(app);
     fx
+}
+
+/// A subshell's endpoint renewed a session: the list shows the new one, so
+/// the picker's own auto-renew does not renew it a second time.
+fn live_renewed(app: &mut App, name: &str, switched: Switched, now: SystemTime) {
+    let Some(s) = app.sessions.iter_mut().find(|s| s.bookmark.name == name) else {
+        return;
+    };
+    s.assumed.creds = switched.assumed.creds;
+    s.obtained = switched.obtained;
+    s.limit = switched.limit;
+    s.retry_after = None;
+    let left = session::countdown(s.remaining(now));
+    notice(
+        app,
+        format!("renewed {name} for the subshell: {left} left"),
+        now,
+    );
 }
 
 fn quit(app: &mut App, fx: &mut Vec<Effect>) {
@@ -394,6 +413,8 @@ fn sessions_key(app: &mut App, k: KeyEvent, now: SystemTime, fx: &mut Vec<Effect
                 fx.push(Effect::Subshell {
                     bookmark: s.bookmark,
                     assumed: s.assumed,
+                    obtained: s.obtained,
+                    limit: s.limit,
                 });
             }
         }

@@ -45,14 +45,15 @@ const DEFAULT_KEYS: [&str; 7] = [
     "session_name",
 ];
 /// Per-bookmark keys that are not form fields (yet): how the role is reached.
-const EXTRA_KEYS: [&str; 2] = ["mfa_session", "via"];
+const EXTRA_KEYS: [&str; 3] = ["mfa_session", "via", "handover"];
 /// Keys of the top-level `[settings]` table.
-const SETTINGS_KEYS: [&str; 5] = [
+const SETTINGS_KEYS: [&str; 6] = [
     "cache",
     "mfa_session",
     "mfa_session_duration",
     "refresh_window",
     "auto_renew",
+    "handover",
 ];
 const TOP_KEYS: [&str; 3] = ["defaults", "bookmarks", "settings"];
 
@@ -266,6 +267,31 @@ pub struct Extras {
     /// Where `via` is written (line, column), for errors found when resolving.
     #[serde(skip)]
     pub via_at: Option<(usize, usize)>,
+    /// `handover = "static"`: `exec` hands this role over as plain variables.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handover: Option<HandoverMode>,
+}
+
+/// How `exec` and the picker's subshell hand credentials to the child.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HandoverMode {
+    /// Served on loopback over the container credentials protocol and
+    /// renewed before they expire (the default).
+    #[default]
+    Live,
+    /// `AWS_ACCESS_KEY_ID` and friends: fixed, they die at expiry.
+    Static,
+}
+
+impl HandoverMode {
+    pub(crate) fn parse(s: &str) -> Result<HandoverMode, String> {
+        match s {
+            "live" => Ok(HandoverMode::Live),
+            "static" => Ok(HandoverMode::Static),
+            other => Err(format!("must be \"live\" or \"static\", got {other:?}")),
+        }
+    }
 }
 
 /// The `[settings]` table: how sessions are obtained, cached and renewed.
@@ -281,6 +307,8 @@ pub struct Settings {
     pub refresh_window: Option<u32>,
     /// The picker renews sessions on its own as they near expiry.
     pub auto_renew: bool,
+    /// How `exec` and the picker's subshell hand credentials over.
+    pub handover: HandoverMode,
 }
 
 impl Default for Settings {
@@ -291,6 +319,7 @@ impl Default for Settings {
             mfa_session_duration: 43_200,
             refresh_window: None,
             auto_renew: true,
+            handover: HandoverMode::Live,
         }
     }
 }
@@ -330,8 +359,15 @@ impl Bookmarks {
             mfa_session: None,
             via: None,
             via_at: None,
+            handover: None,
         };
         self.extras.get(name).unwrap_or(&NONE)
+    }
+
+    /// How bookmark `name` is handed to a child: its own `handover`, else
+    /// the `[settings]` one.
+    pub fn handover(&self, name: &str) -> HandoverMode {
+        self.extras(name).handover.unwrap_or(self.settings.handover)
     }
 
     /// An error about bookmark `name`'s `via`, at its place in the file.
@@ -940,6 +976,7 @@ struct Raw<'d> {
     session_name: Option<&'d str>,
     mfa_session: Option<bool>,
     via: Option<&'d str>,
+    handover: Option<HandoverMode>,
     /// Byte offset of the `via` value, for errors found later.
     via_at: Option<usize>,
 }
@@ -998,6 +1035,7 @@ fn read_table<'d>(
             "source_profile" => raw.source_profile = checked(check_source_profile)?,
             "session_name" => raw.session_name = checked(check_session_name)?,
             "mfa_session" => raw.mfa_session = Some(bool_item(item).map_err(&bad)?),
+            "handover" => raw.handover = Some(HandoverMode::parse(text()?).map_err(&bad)?),
             "via" => {
                 raw.via = checked(check_name)?;
                 raw.via_at = item.span().map(|s| s.start);
@@ -1036,7 +1074,7 @@ fn unknown_key_message(ctx: Ctx<'_>, key: &str, item: &Item, allowed: &[&str]) -
         Ctx::Bookmark(name) if item.is_table_like() => {
             format!(" (to use '.' in a name, quote it: [bookmarks.\"{name}.{key}\"])")
         }
-        Ctx::Defaults if key == "mfa_session" => {
+        Ctx::Defaults if key == "mfa_session" || key == "handover" => {
             " (set it per bookmark, or for all in [settings])".to_owned()
         }
         Ctx::Defaults if BOOKMARK_KEYS.contains(&key) || EXTRA_KEYS.contains(&key) => {
@@ -1132,6 +1170,13 @@ fn read_settings(src: &Src<'_>, table: &dyn TableLike) -> Result<Settings, Confi
             "cache" => s.cache = bool_item(item).map_err(bad)?,
             "mfa_session" => s.mfa_session = bool_item(item).map_err(bad)?,
             "auto_renew" => s.auto_renew = bool_item(item).map_err(bad)?,
+            "handover" => {
+                let text = match item {
+                    Item::Value(Value::String(v)) => v.value().as_str(),
+                    other => return Err(bad(format!("must be a string, got {}", a_type(other)))),
+                };
+                s.handover = HandoverMode::parse(text).map_err(bad)?
+            }
             "mfa_session_duration" => {
                 s.mfa_session_duration = duration_item(item, MFA_SESSION_DURATION).map_err(bad)?
             }
@@ -1229,10 +1274,11 @@ fn collect_all(src: &Src<'_>, doc: &Document<&str>) -> Result<Loaded, ConfigErro
 
 /// A bookmark's `mfa_session` / `via`, if it sets either.
 fn extras_of(text: &str, raw: &Raw<'_>) -> Option<Extras> {
-    (raw.mfa_session.is_some() || raw.via.is_some()).then(|| Extras {
+    (raw.mfa_session.is_some() || raw.via.is_some() || raw.handover.is_some()).then(|| Extras {
         mfa_session: raw.mfa_session,
         via: raw.via.map(str::to_owned),
         via_at: raw.via_at.map(|at| line_col(text, at)),
+        handover: raw.handover,
     })
 }
 
@@ -1600,6 +1646,9 @@ fn append_all<'a>(
         if let Some(via) = extras.via.as_deref() {
             table.insert("via", Item::Value(Value::from(via)));
         }
+        if extras.handover == Some(HandoverMode::Static) {
+            table.insert("handover", Item::Value(Value::from("static")));
+        }
         // A hand-written inline `bookmarks = { ... }` can only take another entry.
         if let Some(Item::Value(Value::InlineTable(list))) = doc.as_table_mut().get_mut("bookmarks")
         {
@@ -1938,9 +1987,9 @@ session_name = "bob"
             (r#"source_profile = """#.into(), r#"3:18: bookmark "prod": source_profile must not be empty"#.into()),
             (r#"session_name = "a""#.into(), r#"3:16: bookmark "prod": session_name must be 2 to 64 characters, got 1"#.into()),
             (r#"session_name = "a b""#.into(), r#"3:16: bookmark "prod": session_name may only contain letters, digits and +=,.@_-, got "a b""#.into()),
-            (r#"acount = "1""#.into(), r#"3:1: bookmark "prod": unknown key "acount"; did you mean "account"? (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via)"#.into()),
-            (r#"name = "prod""#.into(), r#"3:1: bookmark "prod": unknown key "name" (the name is the table key, as in [bookmarks.NAME]) (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via)"#.into()),
-            (r#"zzz = "1""#.into(), r#"3:1: bookmark "prod": unknown key "zzz" (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via)"#.into()),
+            (r#"acount = "1""#.into(), r#"3:1: bookmark "prod": unknown key "acount"; did you mean "account"? (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via, handover)"#.into()),
+            (r#"name = "prod""#.into(), r#"3:1: bookmark "prod": unknown key "name" (the name is the table key, as in [bookmarks.NAME]) (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via, handover)"#.into()),
+            (r#"zzz = "1""#.into(), r#"3:1: bookmark "prod": unknown key "zzz" (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via, handover)"#.into()),
         ];
         for (line, expected) in cases {
             assert_eq!(
@@ -2000,7 +2049,7 @@ session_name = "bob"
             ),
             (
                 "[bookmarks.my.prod]",
-                r#"b.toml:1:15: bookmark "my": unknown key "prod" (to use '.' in a name, quote it: [bookmarks."my.prod"]) (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via)"#,
+                r#"b.toml:1:15: bookmark "my": unknown key "prod" (to use '.' in a name, quote it: [bookmarks."my.prod"]) (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via, handover)"#,
             ),
             (
                 "[bookmark.prod]",
@@ -2070,7 +2119,7 @@ session_name = "bob"
         assert!(s.cache && s.mfa_session && s.auto_renew);
         assert_eq!((s.mfa_session_duration, s.refresh_window), (43_200, None));
         let s = load_full(
-            "[settings]\ncache = false\nmfa_session = false\nmfa_session_duration = \"36h\"\nrefresh_window = \"2m\"\nauto_renew = false\n",
+            "[settings]\ncache = false\nmfa_session = false\nmfa_session_duration = \"36h\"\nrefresh_window = \"2m\"\nauto_renew = false\nhandover = \"static\"\n",
         )
         .unwrap()
         .settings;
@@ -2082,6 +2131,7 @@ session_name = "bob"
                 mfa_session_duration: 129_600,
                 refresh_window: Some(120),
                 auto_renew: false,
+                handover: HandoverMode::Static,
             }
         );
         assert_eq!(
@@ -2118,15 +2168,38 @@ session_name = "bob"
             ),
             (
                 "[settings]\ncahce = true\n",
-                r#"b.toml:2:1: settings: unknown key "cahce"; did you mean "cache"? (allowed: cache, mfa_session, mfa_session_duration, refresh_window, auto_renew)"#,
+                r#"b.toml:2:1: settings: unknown key "cahce"; did you mean "cache"? (allowed: cache, mfa_session, mfa_session_duration, refresh_window, auto_renew, handover)"#,
             ),
             (
                 "[settings]\nregion = \"eu-west-1\"\n",
-                r#"b.toml:2:1: settings: unknown key "region" (put it under [defaults]) (allowed: cache, mfa_session, mfa_session_duration, refresh_window, auto_renew)"#,
+                r#"b.toml:2:1: settings: unknown key "region" (put it under [defaults]) (allowed: cache, mfa_session, mfa_session_duration, refresh_window, auto_renew, handover)"#,
             ),
         ] {
             assert_eq!(settings_err(text), expected, "{text}");
         }
+    }
+
+    #[test]
+    fn handover_per_bookmark_and_in_settings() {
+        let text = "[settings]\nhandover = \"static\"\n\n[bookmarks.a]\naccount = \"111111111111\"\nrole = \"R\"\nhandover = \"live\"\n\n[bookmarks.b]\naccount = \"222222222222\"\nrole = \"P\"\n";
+        let (_dir, path) = file_with(text);
+        let loaded = Bookmarks::load(&path).unwrap();
+        assert_eq!(loaded.handover("a"), HandoverMode::Live);
+        assert_eq!(loaded.handover("b"), HandoverMode::Static);
+        let (_dir, path) = file_with(
+            "[bookmarks.a]\naccount = \"111111111111\"\nrole = \"R\"\nhandover = \"fixed\"\n",
+        );
+        let e = Bookmarks::load(&path).unwrap_err().to_string();
+        assert!(
+            e.ends_with(r#":4:12: bookmark "a": handover must be "live" or "static", got "fixed""#),
+            "{e}"
+        );
+        let (_dir, path) = file_with("[defaults]\nhandover = \"static\"\n");
+        let e = Bookmarks::load(&path).unwrap_err().to_string();
+        assert!(
+            e.contains("set it per bookmark, or for all in [settings]"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -2170,6 +2243,7 @@ session_name = "bob"
             mfa_session: Some(false),
             via: Some(via.into()),
             via_at: None,
+            handover: None,
         };
         let e = add_with(&path, &spec("x", "111111111111", "R"), &extras("prd")).unwrap_err();
         assert_eq!(

@@ -28,6 +28,15 @@ pub fn cache_dir() -> Option<PathBuf> {
         .or_else(|| project_dirs().map(|d| d.cache_dir().to_path_buf()))
 }
 
+/// Where sockets and other per-login files live (the agent's socket):
+/// `$ROLEHOP_RUNTIME_DIR`, else `$XDG_RUNTIME_DIR/rolehop`, else `run/` in
+/// the cache directory.
+pub fn runtime_dir() -> Option<PathBuf> {
+    env_path(env, "ROLEHOP_RUNTIME_DIR")
+        .or_else(|| env_path(env, "XDG_RUNTIME_DIR").map(|d| d.join("rolehop")))
+        .or_else(|| cache_dir().map(|d| d.join("run")))
+}
+
 fn env(name: &str) -> Option<OsString> {
     std::env::var_os(name)
 }

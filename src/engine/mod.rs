@@ -177,6 +177,12 @@ impl Engine {
         Ok(path)
     }
 
+    /// The key of the base identity that switching to `name` starts from.
+    pub fn base_key_for(&self, name: &str) -> Result<String, Error> {
+        let chain = self.chain(name)?;
+        Ok(self.base(chain[chain.len() - 1]).1)
+    }
+
     /// Where the chain's root gets its base credentials, and that identity's key.
     fn base(&self, root: &Bookmark) -> (BaseSource, String) {
         let source = self.env.base_source(root.source_profile.as_deref());

@@ -45,9 +45,72 @@ pub fn is_fresh(
         .is_ok_and(|left| left > window(lifetime, configured))
 }
 
+/// The live endpoint's window (`rolehop exec`, the agent): SDKs start to
+/// refresh 15 min (botocore, advisory) or 10 min (mandatory) before expiry,
+/// so by default it never serves a session of an hour or more with less than
+/// 20 min left, and a shorter one with less than half of its lifetime. A
+/// configured window wins, but never covers the whole session: at least
+/// `max(5 s, 1 %)` of it is served before renewal.
+pub fn serve_window(lifetime: Duration, configured: Option<Duration>) -> Duration {
+    let default = if lifetime >= Duration::from_secs(3600) {
+        SERVE_WINDOW
+    } else {
+        lifetime / 2
+    };
+    let floor = (lifetime / 100).max(MIN_SERVED);
+    configured
+        .unwrap_or(default)
+        .min(lifetime.saturating_sub(floor))
+}
+
+/// Default live-endpoint window for sessions of an hour or more.
+pub const SERVE_WINDOW: Duration = Duration::from_secs(20 * 60);
+/// A session is served at least this long before the endpoint renews it.
+pub const MIN_SERVED: Duration = Duration::from_secs(5);
+/// The endpoint starts renewing this much before the window (at most), so
+/// the STS call is done before the window is reached.
+pub const SERVE_LEAD: Duration = Duration::from_secs(30);
+
+/// When the endpoint starts renewing a session obtained at `obtained` and
+/// expiring at `expires`: a short lead before its window starts, never
+/// before the session is `MIN_SERVED` / 2 old.
+pub fn serve_renew_at(
+    obtained: SystemTime,
+    expires: SystemTime,
+    configured: Option<Duration>,
+) -> SystemTime {
+    let lifetime = expires.duration_since(obtained).unwrap_or_default();
+    let w = serve_window(lifetime, configured);
+    let lead = SERVE_LEAD.min(lifetime.saturating_sub(w) / 2);
+    let at = expires.checked_sub(w + lead).unwrap_or(obtained);
+    at.max(obtained)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn serve_window_defaults_and_clamps() {
+        let secs = Duration::from_secs;
+        assert_eq!(serve_window(secs(3600), None), secs(1200));
+        assert_eq!(serve_window(secs(43_200), None), secs(1200));
+        assert_eq!(serve_window(secs(900), None), secs(450));
+        // Configured, but never the whole session.
+        assert_eq!(serve_window(secs(900), Some(secs(890))), secs(890));
+        assert_eq!(serve_window(secs(900), Some(secs(5000))), secs(891));
+        assert_eq!(serve_window(secs(3600), Some(secs(300))), secs(300));
+        // An hour: renew 20 min + 30 s before expiry.
+        assert_eq!(serve_renew_at(t(0), t(3600), None), t(3600 - 1230));
+        // 15 min with a window just under it: 10 s served, renewal after 5.
+        assert_eq!(serve_renew_at(t(0), t(900), Some(secs(890))), t(5));
+        // Already inside the window (a cached session): renew at once.
+        assert_eq!(
+            serve_renew_at(t(0), t(60), Some(secs(600))),
+            t(2) + Duration::from_millis(500)
+        );
+        assert!(serve_renew_at(t(100), t(50), None) >= t(100));
+    }
 
     fn t(secs: u64) -> SystemTime {
         SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000 + secs)

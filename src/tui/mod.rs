@@ -7,11 +7,12 @@ mod clipboard;
 mod terminal;
 
 use crate::app::{self, App, Effect, ErrorInfo, Msg, Options};
+use crate::config::bookmarks::HandoverMode;
 use crate::config::bookmarks::{self, Bookmark, Bookmarks};
 use crate::config::{history, paths};
 use crate::creds::export::{self, Shell};
 use crate::creds::{file as credfile, profile};
-use crate::engine::Engine;
+use crate::engine::{Engine, Switched};
 use crate::env::{EnvView, Handover};
 use crate::error::{Error, Result};
 use crate::{assume, commands, sts, ui};
@@ -78,6 +79,8 @@ pub fn run(mut options: Options, no_cache: bool) -> Result<ExitCode> {
             ticker: None,
             assume: None,
             suspended: Arc::new(AtomicBool::new(false)),
+            server: None,
+            deferred: VecDeque::new(),
         };
         let size = tui
             .terminal
@@ -123,6 +126,10 @@ struct Runtime {
     assume: Option<AbortHandle>,
     /// A subshell runs: Ctrl-C / Ctrl-\ there are for the shell, not for us.
     suspended: Arc<AtomicBool>,
+    /// The live endpoint for subshells (bound on first use).
+    server: Option<crate::serve::Server>,
+    /// Effects the app asked for while a subshell owned the terminal.
+    deferred: VecDeque<Effect>,
 }
 
 impl Runtime {
@@ -135,7 +142,7 @@ impl Runtime {
         self.input = Some(spawn_input(self.tx.clone()));
         spawn_signals(self.tx.clone(), self.suspended.clone());
         for effect in initial {
-            if let Some(exit) = self.run_effect(effect, tui).await? {
+            if let Some(exit) = self.run_effect(effect, tui, &mut app).await? {
                 return Ok(exit);
             }
         }
@@ -170,7 +177,13 @@ impl Runtime {
                     _ => {}
                 }
                 for effect in app::update(&mut app, msg, SystemTime::now()) {
-                    if let Some(exit) = self.run_effect(effect, tui).await? {
+                    if let Some(exit) = self.run_effect(effect, tui, &mut app).await? {
+                        return Ok(exit);
+                    }
+                }
+                // What the app asked for while a subshell had the terminal.
+                while let Some(effect) = self.deferred.pop_front() {
+                    if let Some(exit) = self.run_effect(effect, tui, &mut app).await? {
                         return Ok(exit);
                     }
                 }
@@ -208,7 +221,34 @@ impl Runtime {
     }
 
     /// Carry out one effect: spawn its task, or (subshell, quit) do it here.
-    async fn run_effect(&mut self, effect: Effect, tui: &mut Tui) -> Result<Option<Exit>> {
+    async fn run_effect(
+        &mut self,
+        effect: Effect,
+        tui: &mut Tui,
+        app: &mut App,
+    ) -> Result<Option<Exit>> {
+        match effect {
+            Effect::Subshell {
+                bookmark,
+                assumed,
+                obtained,
+                limit,
+            } => {
+                self.subshell(tui, app, &bookmark, &assumed, obtained, limit)
+                    .await?
+            }
+            Effect::PrintExports { bookmark, assumed } => {
+                return Ok(Some(Some(self.exports(&bookmark, &assumed))));
+            }
+            Effect::Quit { stdout } => return Ok(Some(stdout)),
+            other => self.spawn_effect(other),
+        }
+        Ok(None)
+    }
+
+    /// Carry out an effect that only starts a task (safe while a subshell
+    /// owns the terminal); the others are kept for afterwards.
+    fn spawn_effect(&mut self, effect: Effect) {
         match effect {
             Effect::FetchIdentity => {
                 let (tx, env) = (self.tx.clone(), self.env.clone());
@@ -301,9 +341,6 @@ impl Runtime {
                     let _ = tx.send(Msg::Done(result));
                 });
             }
-            Effect::Subshell { bookmark, assumed } => {
-                self.subshell(tui, &bookmark, &assumed).await?
-            }
             Effect::SaveBookmark { old_name, spec } => {
                 let path = self.bookmarks_path.clone();
                 self.bookmarks_task(move || match old_name {
@@ -324,12 +361,10 @@ impl Runtime {
                     });
                 }
             }
-            Effect::PrintExports { bookmark, assumed } => {
-                return Ok(Some(Some(self.exports(&bookmark, &assumed))));
+            e @ (Effect::Subshell { .. } | Effect::PrintExports { .. } | Effect::Quit { .. }) => {
+                self.deferred.push_back(e)
             }
-            Effect::Quit { stdout } => return Ok(Some(stdout)),
         }
-        Ok(None)
     }
 
     /// Save or delete in a blocking task, then reload the list for the app.
@@ -367,15 +402,25 @@ impl Runtime {
     async fn subshell(
         &mut self,
         tui: &mut Tui,
+        app: &mut App,
         bookmark: &Bookmark,
         assumed: &assume::Assumed,
+        obtained: SystemTime,
+        limit: Option<String>,
     ) -> Result<()> {
         self.stop_input().await;
-        self.set_ticking(None);
         tui.suspend()
             .map_err(io_err("cannot leave the picker's screen"))?;
         self.suspended.store(true, Ordering::SeqCst);
-        let status = self.run_shell(tui.on_tty(), bookmark, assumed).await;
+        let session = Switched {
+            assumed: assumed.clone(),
+            obtained,
+            limit,
+            cached: true,
+            // Not read by the endpoint: it renews through the engine.
+            mode: crate::cache::Mode::Plain,
+        };
+        let status = self.run_shell(tui.on_tty(), app, bookmark, session).await;
         self.suspended.store(false, Ordering::SeqCst);
         terminal::reclaim_foreground();
         tui.resume()
@@ -391,14 +436,58 @@ impl Runtime {
         Ok(())
     }
 
+    /// The endpoint for subshells, bound on first use; its renewals come
+    /// back to the app as `Msg::LiveRenewed`.
+    async fn live_server(&mut self) -> Result<crate::serve::Server> {
+        if let Some(s) = &self.server {
+            return Ok(s.clone());
+        }
+        let server = crate::serve::Server::bind(crate::serve::terminal_notifier())
+            .await
+            .map_err(io_err(
+                "cannot listen on 127.0.0.1 for the live credentials",
+            ))?;
+        let tx = self.tx.clone();
+        server.on_renewed(Arc::new(move |name: &str, s: &Switched| {
+            let _ = tx.send(Msg::LiveRenewed {
+                bookmark: name.to_owned(),
+                switched: s.clone(),
+            });
+        }));
+        self.server = Some(server.clone());
+        Ok(server)
+    }
+
     async fn run_shell(
         &mut self,
         on_tty: bool,
+        app: &mut App,
         b: &Bookmark,
-        a: &assume::Assumed,
+        session: Switched,
     ) -> Result<Option<i32>> {
         let program = self.env.get("SHELL").unwrap_or("/bin/sh").to_owned();
-        let handover = Handover::new(&self.env, b, &a.creds, a.region.as_deref(), true);
+        let a = session.assumed.clone();
+        let live = self.engine.bookmarks.handover(&b.name) == HandoverMode::Live;
+        let mut route = None;
+        let handover = if live {
+            let server = self.live_server().await?;
+            let opened = server
+                .open(self.engine.clone(), b.clone(), session)
+                .map_err(io_err("cannot open the live endpoint"))?;
+            let h = Handover::live(
+                &self.env,
+                b,
+                &opened.uri,
+                secrecy::ExposeSecret::expose_secret(&opened.token),
+                a.region.as_deref(),
+                true,
+                crate::env::default_profile_has_keys(),
+            );
+            route = Some((server, opened.id));
+            h
+        } else {
+            Handover::new(&self.env, b, &a.creds, a.region.as_deref(), true)
+        };
         let mut cmd = tokio::process::Command::new(&program);
         for var in &handover.unset {
             cmd.env_remove(var);
@@ -409,10 +498,11 @@ impl Runtime {
             cmd.stdin(i).stdout(o).stderr(e);
         }
         let left = crate::app::session::countdown(a.creds.remaining(SystemTime::now()));
+        let how = if live { ", renewed live" } else { "" };
         eprintln_tty(
             on_tty,
             &format!(
-                "rolehop: shell for {} as {} ({left} left); `exit` returns to the picker",
+                "rolehop: shell for {} as {} ({left} left{how}); `exit` returns to the picker",
                 b.name,
                 b.role_arn()
             ),
@@ -422,20 +512,34 @@ impl Runtime {
             source,
         })?;
         let pid = child.id();
-        loop {
+        let result = loop {
             tokio::select! {
                 status = child.wait() => {
-                    let status = status.map_err(io_err("cannot wait for the shell"))?;
-                    return Ok(status.code());
+                    break status.map(|s| s.code()).map_err(io_err("cannot wait for the shell"));
                 }
                 Some(msg) = self.rx.recv() => {
                     if matches!(msg, Msg::Terminate) {
                         hang_up(pid);
+                        self.backlog.push_back(msg);
+                        continue;
                     }
-                    self.backlog.push_back(msg);
+                    // The picker keeps its sessions (auto-renew, countdowns)
+                    // going while the shell runs; it draws once back.
+                    match &msg {
+                        Msg::Assumed { .. } | Msg::CodeNeeded { .. } => self.assume = None,
+                        Msg::BookmarksChanged(Ok(_)) => self.reload_engine(),
+                        _ => {}
+                    }
+                    for effect in app::update(app, msg, SystemTime::now()) {
+                        self.spawn_effect(effect);
+                    }
                 }
             }
+        };
+        if let Some((server, id)) = route {
+            server.close(&id);
         }
+        result
     }
 
     /// Stop the reader and wait until its `EventStream` (and the thread

@@ -288,6 +288,10 @@ fn apply<'a>(raw: &mut Raw<'a>, key: &str, val: Val<'a>, at: usize) -> Option<()
             Val::Bool(b) => raw.mfa_session = Some(b),
             _ => return None,
         },
+        "handover" => match val {
+            Val::Str(s) => raw.handover = Some(super::HandoverMode::parse(s).ok()?),
+            _ => return None,
+        },
         "via" => {
             raw.via = checked(check_name)?;
             raw.via_at = Some(at);
@@ -307,6 +311,10 @@ fn apply_setting(s: &mut Settings, key: &str, val: Val<'_>) -> Option<()> {
         "cache" => s.cache = flag()?,
         "mfa_session" => s.mfa_session = flag()?,
         "auto_renew" => s.auto_renew = flag()?,
+        "handover" => match val {
+            Val::Str(v) => s.handover = super::HandoverMode::parse(v).ok()?,
+            _ => return None,
+        },
         "mfa_session_duration" => s.mfa_session_duration = duration(val, MFA_SESSION_DURATION)?,
         "refresh_window" => s.refresh_window = Some(duration(val, REFRESH_WINDOW)?),
         _ => return None,

@@ -1,0 +1,256 @@
+//! The CLI side of live credentials: `exec` serving its child, a nested
+//! `exec` inside a live shell (through the serving rolehop), `env --live`
+//! (through the agent), and `rolehop mfa`.
+
+use crate::cli::MfaArgs;
+use crate::commands::{banner, block_on, format_remaining, program_of, prompt_for};
+use crate::config::bookmarks::{Bookmark, Bookmarks};
+use crate::config::paths;
+use crate::creds::export;
+use crate::engine::{Engine, Switched};
+use crate::env::{EnvView, Handover, default_profile_has_keys};
+use crate::error::{Error, Result};
+use crate::serve::AssumeRequest;
+use crate::serve::client::{Assumed, Live};
+use crate::serve::{Server, terminal_notifier};
+use secrecy::ExposeSecret;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+fn command(program: &str, rest: &[String], handover: &Handover) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new(program);
+    cmd.args(rest);
+    for var in &handover.unset {
+        cmd.env_remove(var);
+    }
+    cmd.envs(handover.set.iter().map(|(k, v)| (k, v)));
+    cmd
+}
+
+/// `rolehop exec NAME [-- CMD]`: serve the session on loopback, run the
+/// child with the endpoint, renew until it exits, then close the port.
+pub fn exec_live(
+    env: &EnvView,
+    engine: Engine,
+    b: Bookmark,
+    switched: Switched,
+    command_line: &[String],
+) -> Result<ExitCode> {
+    let (program, rest) = program_of(env, command_line);
+    if command_line.is_empty() {
+        let left = switched.assumed.creds.remaining(SystemTime::now());
+        eprintln!("{}", banner(env, &b, left, switched.limit.as_deref(), true));
+    }
+    let region = switched.assumed.region.clone();
+    let hide = default_profile_has_keys();
+    block_on(async move {
+        let server = Server::bind(terminal_notifier())
+            .await
+            .map_err(|source| Error::Io {
+                context: "cannot listen on 127.0.0.1 for the live credentials".into(),
+                source,
+            })?;
+        let opened = server
+            .open(Arc::new(engine), b.clone(), switched)
+            .map_err(|source| Error::Io {
+                context: "cannot open the live endpoint".into(),
+                source,
+            })?;
+        let handover = Handover::live(
+            env,
+            &b,
+            &opened.uri,
+            opened.token.expose_secret(),
+            region.as_deref(),
+            true,
+            hide,
+        );
+        let code = crate::child::run(command(&program, &rest, &handover), &program).await;
+        server.shutdown();
+        code
+    })?
+}
+
+/// Ask `ask` for an answer, prompting for a code (up to twice) when it says
+/// one is needed.
+fn with_codes<T>(
+    first: Option<String>,
+    mfa_session_secs: u32,
+    mut ask: impl FnMut(Option<String>) -> Result<T>,
+) -> Result<T> {
+    let mut code = first;
+    for _ in 0..2 {
+        match ask(code.take()) {
+            Err(Error::CodeNeeded(need)) => code = Some(prompt_for(&need, mfa_session_secs)?),
+            other => return other,
+        }
+    }
+    ask(code)
+}
+
+fn bookmarks() -> Result<Bookmarks> {
+    Ok(Bookmarks::load(&paths::bookmarks_path()?)?)
+}
+
+/// `rolehop exec NAME` inside a live shell: the serving rolehop assumes NAME
+/// from the base identity it holds; this process runs the child and tells
+/// the server when it is gone.
+pub fn exec_nested(
+    env: &EnvView,
+    parent: &Live,
+    name: &str,
+    args: &MfaArgs,
+    command_line: &[String],
+    static_: bool,
+) -> Result<ExitCode> {
+    let marks = bookmarks()?;
+    let b = marks.get(name)?.clone();
+    let static_ = static_ || marks.handover(name) == crate::config::bookmarks::HandoverMode::Static;
+    let first = args
+        .mfa_code
+        .as_deref()
+        .map(crate::mfa::validate_code)
+        .transpose()?;
+    let answer = with_codes(first, marks.settings.mfa_session_duration, |code| {
+        parent.assume(&AssumeRequest {
+            bookmark: name.to_owned(),
+            code,
+            r#static: static_,
+            base: None,
+        })
+    })?;
+    let region = answer.str("region").map(str::to_owned);
+    let left = answer
+        .expiration()
+        .and_then(|e| e.duration_since(SystemTime::now()).ok())
+        .unwrap_or_default();
+    let (program, rest) = program_of(env, command_line);
+    if command_line.is_empty() {
+        eprintln!("{}", banner(env, &b, left, answer.str("limit"), !static_));
+    }
+    let (handover, route) = if static_ {
+        let creds = answer
+            .credentials()
+            .ok_or_else(|| bad_answer("credentials"))?;
+        (
+            Handover::new(env, &b, &creds, region.as_deref(), true),
+            None,
+        )
+    } else {
+        let route = answer.live().ok_or_else(|| bad_answer("uri and token"))?;
+        let h = Handover::live(
+            env,
+            &b,
+            &route.uri,
+            route.token.expose_secret(),
+            region.as_deref(),
+            true,
+            default_profile_has_keys(),
+        );
+        (h, Some(route))
+    };
+    let code = block_on(crate::child::run(
+        command(&program, &rest, &handover),
+        &program,
+    ))?;
+    if let Some(route) = route {
+        route.release();
+    }
+    code
+}
+
+fn bad_answer(what: &str) -> Error {
+    Error::Live {
+        message: format!("the serving rolehop's answer has no {what}"),
+        hint: Some(
+            "is an older rolehop serving this shell? leave it (`exit`) and switch again".into(),
+        ),
+    }
+}
+
+/// `rolehop env NAME --live`: exports of a route served by the serving
+/// rolehop of this shell, else by the agent (started on demand).
+pub fn env_live(
+    name: &str,
+    shell: export::Shell,
+    args: &MfaArgs,
+    no_cache: bool,
+) -> Result<ExitCode> {
+    let env = EnvView::from_process();
+    let marks = bookmarks()?;
+    let b = marks.get(name)?.clone();
+    let first = args
+        .mfa_code
+        .as_deref()
+        .map(crate::mfa::validate_code)
+        .transpose()?;
+    let parent = Live::from_env(&env);
+    let base = match &parent {
+        Some(_) => None,
+        None => Some(crate::commands::engine(env.clone(), no_cache)?.base_key_for(name)?),
+    };
+    let answer: Assumed = with_codes(first, marks.settings.mfa_session_duration, |code| {
+        let req = AssumeRequest {
+            bookmark: name.to_owned(),
+            code,
+            r#static: false,
+            base: base.clone(),
+        };
+        match &parent {
+            Some(p) => p.assume(&req),
+            None => crate::serve::agent::assume(&req),
+        }
+    })?;
+    let route = answer.live().ok_or_else(|| bad_answer("uri and token"))?;
+    let region = answer.str("region");
+    let handover = Handover::live(
+        &env,
+        &b,
+        &route.uri,
+        route.token.expose_secret(),
+        region,
+        false,
+        default_profile_has_keys(),
+    );
+    print!("{}", export::script(shell, &handover));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `rolehop mfa [CODE]`: give the serving rolehop the code its renewal waits for.
+pub fn mfa(code: Option<&str>) -> Result<ExitCode> {
+    let env = EnvView::from_process();
+    let Some(live) = Live::from_env(&env) else {
+        println!(
+            "rolehop: nothing to renew: this shell's credentials are not served live by rolehop (`rolehop exec NAME` starts a shell that is)"
+        );
+        return Ok(ExitCode::from(1));
+    };
+    let status = live.status(Duration::from_secs(5))?;
+    let code = match (code, &status.mfa_wanted) {
+        (Some(c), _) => crate::mfa::validate_code(c)?,
+        (None, Some(w)) => {
+            let mut notes = Vec::new();
+            if let Some(wait) = w.wait_secs {
+                notes.push(format!(
+                    "your device's current code was already used; wait {wait} s for the next one"
+                ));
+            }
+            notes.push(format!(
+                "{} has {} left; the code renews it without leaving this shell",
+                status.bookmark,
+                format_remaining(Duration::from_secs(status.seconds_left))
+            ));
+            crate::mfa::prompt_with_notes(&w.bookmark, &w.serial, &notes)?
+        }
+        (None, None) => {
+            println!(
+                "rolehop: nothing needs a code: {} is live until {} and renews on its own",
+                status.bookmark, status.expiration
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
+    println!("{}", live.mfa(&code)?);
+    Ok(ExitCode::SUCCESS)
+}

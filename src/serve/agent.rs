@@ -1,0 +1,354 @@
+//! The per-user agent behind `rolehop env NAME --live` / `rolehop use NAME
+//! --live`: a background rolehop (like ssh-agent) that serves and renews
+//! sessions for shells it did not start.
+//!
+//! - Started on demand by the first `--live` export, detached from the
+//!   terminal; one per user and runtime directory, guarded by a lock file.
+//! - Controlled over `agent.sock` (0600, in the 0700 runtime directory:
+//!   `$ROLEHOP_RUNTIME_DIR`, else `$XDG_RUNTIME_DIR/rolehop`, else `run/` in
+//!   the cache directory); credentials are served on loopback like `exec`'s.
+//! - Holds what it serves in memory only; exits when no route was asked for
+//!   in `ROLEHOP_AGENT_IDLE` (default 2 h), and stops renewing a route that
+//!   long unasked. A socket left by a killed agent is replaced.
+//! - The base identity is the environment of the shell that started it; a
+//!   shell with another identity is refused rather than served the wrong one.
+
+use super::http::{self, AssumeRequest};
+use super::{Server, lock};
+use crate::error::{Error, Result};
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::{Request, Response, StatusCode};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// How long the agent waits, unasked, before it exits.
+pub const DEFAULT_IDLE: Duration = Duration::from_secs(2 * 3600);
+
+fn io(context: &str) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |source| Error::Io {
+        context: context.to_owned(),
+        source,
+    }
+}
+
+/// The runtime directory, created 0700.
+pub fn runtime_dir() -> Result<PathBuf> {
+    let dir = crate::config::paths::runtime_dir().ok_or_else(|| Error::Usage {
+        message: "no runtime directory for rolehop's agent (no XDG_RUNTIME_DIR and no home)".into(),
+        hint: Some("set ROLEHOP_RUNTIME_DIR to a private directory".into()),
+    })?;
+    crate::fsutil::private_dir(&dir).map_err(io("cannot create the runtime directory"))?;
+    Ok(dir)
+}
+
+pub fn socket_path() -> Result<PathBuf> {
+    Ok(runtime_dir()?.join("agent.sock"))
+}
+
+/// The idle timeout: `ROLEHOP_AGENT_IDLE` (`90s`, `2h`), else [`DEFAULT_IDLE`].
+fn idle_timeout() -> Duration {
+    std::env::var("ROLEHOP_AGENT_IDLE")
+        .ok()
+        .and_then(|v| humantime::parse_duration(&v).ok())
+        .unwrap_or(DEFAULT_IDLE)
+}
+
+/// `stop` asks the running agent's loop to end.
+fn stop_signal() -> &'static tokio::sync::Notify {
+    static STOP: OnceLock<tokio::sync::Notify> = OnceLock::new();
+    STOP.get_or_init(tokio::sync::Notify::new)
+}
+
+/// When the agent started, for `status`.
+static STARTED: Mutex<Option<Instant>> = Mutex::new(None);
+
+/// `rolehop agent run`: serve in the foreground until idle or stopped.
+pub fn run() -> Result<ExitCode> {
+    let dir = runtime_dir()?;
+    let lock_file = std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join("agent.lock"))
+        .map_err(io("cannot open the agent's lock file"))?;
+    if lock_file.try_lock().is_err() {
+        // Another agent runs (or is starting): it serves; nothing to do.
+        eprintln!("rolehop: an agent already runs for {}", dir.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let socket = dir.join("agent.sock");
+    // We hold the lock, so a socket file there is a dead agent's.
+    let _ = std::fs::remove_file(&socket);
+    *lock(&STARTED) = Some(Instant::now());
+    let log = dir.join("agent.log");
+    let idle = idle_timeout();
+    let rt = crate::commands::runtime()?;
+    let result = rt.block_on(async {
+        let listener = tokio::net::UnixListener::bind(&socket)
+            .map_err(io("cannot listen on the agent's socket"))?;
+        crate::fsutil::set_private(&socket)
+            .map_err(io("cannot make the agent's socket private"))?;
+        let server = Server::bind(log_notifier(log))
+            .await
+            .map_err(io("cannot listen on 127.0.0.1"))?;
+        let accept = {
+            let server = server.clone();
+            tokio::spawn(async move {
+                while let Ok((stream, _)) = listener.accept().await {
+                    tokio::spawn(http::serve_connection(
+                        stream,
+                        server.clone(),
+                        http::Via::Unix,
+                    ));
+                }
+            })
+        };
+        let every = (idle / 4).clamp(Duration::from_millis(200), Duration::from_secs(30));
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(every) => {}
+                _ = stop_signal().notified() => break,
+            }
+            server.close_idle(idle);
+            if server.idle_for() > idle {
+                break;
+            }
+        }
+        accept.abort();
+        server.shutdown();
+        Ok(ExitCode::SUCCESS)
+    });
+    let _ = std::fs::remove_file(&socket);
+    drop(lock_file);
+    result
+}
+
+/// The agent has no terminal: its notices go to `agent.log`.
+fn log_notifier(path: PathBuf) -> super::Notifier {
+    Arc::new(move |line: &str| {
+        use std::io::Write;
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+        {
+            let _ = writeln!(
+                f,
+                "{} {}",
+                crate::creds::rfc3339(std::time::SystemTime::now()),
+                crate::text::sanitize(line)
+            );
+        }
+    })
+}
+
+type Resp = Response<Full<Bytes>>;
+
+fn ok(value: serde_json::Value) -> Resp {
+    let mut resp = Response::new(Full::new(Bytes::from(value.to_string())));
+    resp.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("application/json"),
+    );
+    resp
+}
+
+/// `/agent/<call>` on the control socket.
+pub(super) async fn control(server: &Server, call: &str, req: Request<Incoming>) -> Resp {
+    match call {
+        "status" => {
+            let up = lock(&STARTED).map(|t| t.elapsed().as_secs()).unwrap_or(0);
+            ok(serde_json::json!({
+                "pid": std::process::id(),
+                "port": server.port(),
+                "uptime_secs": up,
+                "idle_secs": server.idle_for().as_secs(),
+                "idle_timeout_secs": idle_timeout().as_secs(),
+                "routes": server.statuses(),
+            }))
+        }
+        "stop" => {
+            stop_signal().notify_one();
+            ok(serde_json::json!({ "stopping": std::process::id() }))
+        }
+        "assume" => {
+            let text = match http::body(req).await {
+                Ok(t) => t,
+                Err(resp) => return resp,
+            };
+            // The bookmarks file is read per request, so edits apply at once.
+            let env = crate::env::EnvView::from_process();
+            let engine = match crate::commands::engine_for(env, false, true) {
+                Ok(e) => Arc::new(e),
+                Err(e) => return http::failure(&e),
+            };
+            if let Ok(r) = serde_json::from_str::<AssumeRequest>(&text)
+                && let Some(theirs) = &r.base
+                && let Ok(ours) = engine.base_key_for(&r.bookmark)
+                && &ours != theirs
+            {
+                return http::failure(&Error::Live {
+                    message: format!(
+                        "rolehop's agent serves base identity {ours}, this shell has {theirs}"
+                    ),
+                    hint: Some(
+                        "run `rolehop agent stop` and try again, or use `rolehop env NAME` (static)".into(),
+                    ),
+                });
+            }
+            http::assume_from(server, engine, &text).await
+        }
+        _ => http::error(
+            StatusCode::NOT_FOUND,
+            "NotFound",
+            "rolehop: no such agent call",
+        ),
+    }
+}
+
+/// One request to the agent over its socket.
+fn request(
+    method: &str,
+    path: &str,
+    body: &str,
+    timeout: Duration,
+) -> std::io::Result<super::client::Reply> {
+    let mut stream =
+        std::os::unix::net::UnixStream::connect(socket_path().map_err(std::io::Error::other)?)?;
+    stream.set_read_timeout(Some(timeout))?;
+    stream.set_write_timeout(Some(timeout))?;
+    super::client::exchange(&mut stream, "rolehop-agent", method, path, None, body)
+}
+
+fn is_up() -> bool {
+    request("GET", "/agent/status", "", Duration::from_secs(2)).is_ok()
+}
+
+/// Make sure an agent answers, starting one in the background if needed.
+pub fn ensure_running() -> Result<()> {
+    if is_up() {
+        return Ok(());
+    }
+    let dir = runtime_dir()?;
+    let exe = std::env::current_exe().map_err(io("cannot find the rolehop binary"))?;
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("agent.log"))
+        .map_err(io("cannot open the agent's log"))?;
+    let mut cmd = std::process::Command::new(&exe);
+    cmd.args(["agent", "run"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(log)
+        // It outlives this shell: no depth, no hop of ours.
+        .env_remove("ROLEHOP_DEPTH");
+    detach(&mut cmd);
+    let mut child = cmd.spawn().map_err(|source| Error::Spawn {
+        program: exe.display().to_string(),
+        source,
+    })?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if is_up() {
+            // The agent lives on; reap our direct child if it already left
+            // (it exits at once when another agent won the lock).
+            let _ = child.try_wait();
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Err(Error::Live {
+        message: format!(
+            "rolehop's agent did not start (log: {})",
+            dir.join("agent.log").display()
+        ),
+        hint: Some("run `rolehop agent run` in a terminal to see why".into()),
+    })
+}
+
+/// Its own session: a closing terminal does not hang it up.
+fn detach(cmd: &mut std::process::Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: setsid is async-signal-safe, as required between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::setsid() == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+/// Ask the agent (started if needed) to serve `req`.
+pub fn assume(req: &AssumeRequest) -> Result<super::client::Assumed> {
+    ensure_running()?;
+    let body = serde_json::to_string(req)
+        .map_err(|e| io("cannot encode the request")(std::io::Error::other(e)))?;
+    let reply = request("POST", "/agent/assume", &body, Duration::from_secs(60))
+        .map_err(io("rolehop's agent did not answer"))?;
+    Ok(super::client::Assumed {
+        value: reply.json_ok()?,
+    })
+}
+
+/// `rolehop agent status`.
+pub fn status(json: bool) -> Result<ExitCode> {
+    let reply = match request("GET", "/agent/status", "", Duration::from_secs(2)) {
+        Ok(r) => r,
+        Err(_) => {
+            println!("No agent runs (it starts with `rolehop env NAME --live`).");
+            return Ok(ExitCode::from(3));
+        }
+    };
+    let v: serde_json::Value = reply.json_ok()?;
+    if json {
+        println!("{v}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "agent pid {}, serving on 127.0.0.1:{}, up {} s, idle {} s (exits after {} s idle)",
+        v["pid"], v["port"], v["uptime_secs"], v["idle_secs"], v["idle_timeout_secs"]
+    );
+    let routes = v["routes"].as_array().cloned().unwrap_or_default();
+    if routes.is_empty() {
+        println!("no sessions served");
+    }
+    for r in routes {
+        let left = crate::commands::format_remaining(Duration::from_secs(
+            r["seconds_left"].as_u64().unwrap_or(0),
+        ));
+        let mfa = if r["mfa_wanted"].is_object() {
+            "  (needs an MFA code: rolehop mfa)"
+        } else {
+            ""
+        };
+        println!(
+            "{}  {}  {left} left{mfa}",
+            r["bookmark"].as_str().unwrap_or("?"),
+            r["role_arn"].as_str().unwrap_or("?")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `rolehop agent stop`.
+pub fn stop() -> Result<ExitCode> {
+    match request("POST", "/agent/stop", "", Duration::from_secs(2)) {
+        Ok(_) => {
+            // Wait for it to let go of the socket, so a new start is clean.
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while is_up() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            println!("Stopped rolehop's agent; the shells it served get no more credentials.");
+        }
+        Err(_) => println!("No agent runs."),
+    }
+    Ok(ExitCode::SUCCESS)
+}

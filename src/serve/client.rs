@@ -1,0 +1,263 @@
+//! Talking to a serving rolehop from inside its shell (`rolehop mfa`,
+//! `rolehop prompt`, a nested `rolehop exec`) or to the agent over its
+//! socket (`rolehop env --live`, `rolehop agent status|stop`).
+//!
+//! One request per connection (`Connection: close`), blocking, with short
+//! timeouts: the server is our own, on this machine. Hand-written on
+//! purpose: it is a few lines, and ureq, the HTTP client rolehop already
+//! has, cannot speak over a Unix socket.
+
+use crate::env::EnvView;
+use crate::error::Error;
+use secrecy::{ExposeSecret, SecretString};
+use std::io::{Read, Write};
+use std::time::Duration;
+
+/// The endpoint a live shell was given (from its environment).
+#[derive(Clone)]
+pub struct Live {
+    pub uri: String,
+    pub token: SecretString,
+    /// `127.0.0.1:PORT`
+    addr: String,
+    /// `/rolehop/v1/<id>`
+    path: String,
+}
+
+impl std::fmt::Debug for Live {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Live")
+            .field("uri", &self.uri)
+            .field("token", &"[REDACTED]")
+            .finish()
+    }
+}
+
+impl Live {
+    /// The live endpoint of this environment, if a rolehop serves it: a
+    /// `FULL_URI` of ours with its token, not shadowed by keys exported by hand.
+    pub fn from_env(env: &EnvView) -> Option<Live> {
+        let uri = env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI")?;
+        let token = env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN")?;
+        if env.get("AWS_ACCESS_KEY_ID").is_some() {
+            return None;
+        }
+        let rest = uri.strip_prefix("http://")?;
+        let (addr, path) = rest.split_at(rest.find('/')?);
+        if !addr.starts_with("127.0.0.1:") || !path.starts_with(super::PATH_PREFIX) {
+            return None;
+        }
+        Some(Live {
+            uri: uri.to_owned(),
+            token: SecretString::from(token.to_owned()),
+            addr: addr.to_owned(),
+            path: path.to_owned(),
+        })
+    }
+
+    /// From an assume answer's `uri` and `token`.
+    pub fn new(uri: &str, token: SecretString) -> Option<Live> {
+        let env = EnvView::from_pairs([
+            ("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri),
+            ("AWS_CONTAINER_AUTHORIZATION_TOKEN", token.expose_secret()),
+        ]);
+        Live::from_env(&env)
+    }
+
+    fn call(
+        &self,
+        method: &str,
+        action: &str,
+        body: &str,
+        timeout: Duration,
+    ) -> Result<Reply, Error> {
+        let path = if action.is_empty() {
+            self.path.clone()
+        } else {
+            format!("{}/{action}", self.path)
+        };
+        let addr = self
+            .addr
+            .parse()
+            .map_err(|_| unreachable_error(&self.uri))?;
+        let mut stream = std::net::TcpStream::connect_timeout(&addr, timeout)
+            .map_err(|_| unreachable_error(&self.uri))?;
+        stream
+            .set_read_timeout(Some(timeout))
+            .and_then(|()| stream.set_write_timeout(Some(timeout)))
+            .map_err(|_| unreachable_error(&self.uri))?;
+        let _ = stream.set_nodelay(true);
+        exchange(
+            &mut stream,
+            &self.addr,
+            method,
+            &path,
+            Some(self.token.expose_secret()),
+            body,
+        )
+        .map_err(|_| unreachable_error(&self.uri))
+    }
+
+    /// What the endpoint serves now (fast: no STS call behind it).
+    pub fn status(&self, timeout: Duration) -> Result<super::Status, Error> {
+        let reply = self.call("GET", "status", "", timeout)?;
+        reply.json_ok()
+    }
+
+    /// Hand a code to the serving rolehop; its sentence about the renewal.
+    pub fn mfa(&self, code: &str) -> Result<String, Error> {
+        // A renewal with a code is one or two STS calls: allow for a slow network.
+        let reply = self.call("POST", "mfa", code, Duration::from_secs(40))?;
+        let v: serde_json::Value = reply.json_ok()?;
+        Ok(v["message"].as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Ask the serving rolehop to switch to another bookmark (a nested hop).
+    pub fn assume(&self, req: &super::http::AssumeRequest) -> Result<Assumed, Error> {
+        let body = serde_json::to_string(req).map_err(|e| Error::Io {
+            context: "cannot encode the request".into(),
+            source: std::io::Error::other(e),
+        })?;
+        let reply = self.call("POST", "assume", &body, Duration::from_secs(60))?;
+        Assumed::from_reply(reply)
+    }
+
+    /// Stop serving this route (best effort: the parent may be gone).
+    pub fn release(&self) {
+        let _ = self.call("DELETE", "", "", Duration::from_secs(2));
+    }
+}
+
+fn unreachable_error(uri: &str) -> Error {
+    Error::Live {
+        message: format!(
+            "the rolehop that serves this shell's credentials ({uri}) does not answer"
+        ),
+        hint: Some(
+            "it ends with the shell it started; leave this shell (`exit`) and switch again".into(),
+        ),
+    }
+}
+
+/// The answer to an assume request: a route, or static credentials.
+pub struct Assumed {
+    pub value: serde_json::Value,
+}
+
+impl Assumed {
+    fn from_reply(reply: Reply) -> Result<Assumed, Error> {
+        Ok(Assumed {
+            value: reply.json_ok()?,
+        })
+    }
+
+    pub fn str(&self, key: &str) -> Option<&str> {
+        self.value[key].as_str()
+    }
+
+    /// The new route, when one was opened.
+    pub fn live(&self) -> Option<Live> {
+        Live::new(
+            self.str("uri")?,
+            SecretString::from(self.str("token")?.to_owned()),
+        )
+    }
+
+    /// The credentials, for a `--static` hand-over.
+    pub fn credentials(&self) -> Option<crate::creds::Credentials> {
+        let c = &self.value["credentials"];
+        let expiration = parse_time(c["Expiration"].as_str()?)?;
+        Some(crate::creds::Credentials {
+            access_key_id: c["AccessKeyId"].as_str()?.to_owned(),
+            secret_access_key: SecretString::from(c["SecretAccessKey"].as_str()?.to_owned()),
+            session_token: SecretString::from(c["Token"].as_str()?.to_owned()),
+            expiration,
+            assumed_role_arn: None,
+        })
+    }
+
+    pub fn expiration(&self) -> Option<std::time::SystemTime> {
+        parse_time(self.str("expiration")?)
+    }
+}
+
+pub(crate) fn parse_time(s: &str) -> Option<std::time::SystemTime> {
+    let t = aws_smithy_types::DateTime::from_str(s, aws_smithy_types::date_time::Format::DateTime)
+        .ok()?;
+    std::time::SystemTime::try_from(t).ok()
+}
+
+/// Status and body of one answer.
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+}
+
+impl Reply {
+    /// The body as JSON when the status is 2xx; otherwise the error it
+    /// carries (`Code`/`Message`/`Hint`, `Need` for a code), as ours.
+    pub fn json_ok<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
+        let value: serde_json::Value =
+            serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null);
+        if (200..300).contains(&self.status) {
+            return serde_json::from_value(value).map_err(|e| Error::Live {
+                message: format!("unexpected answer from rolehop's endpoint: {e}"),
+                hint: None,
+            });
+        }
+        Err(error_from(&value, self.status))
+    }
+}
+
+/// Rebuild the error the server sent (a code needed stays `CodeNeeded`, so
+/// the caller can ask for one and try again).
+fn error_from(v: &serde_json::Value, status: u16) -> Error {
+    let text = |k: &str| v[k].as_str().map(crate::text::sanitize);
+    if let Some(need) = v.get("Need").filter(|n| n.is_object()) {
+        return Error::CodeNeeded(crate::engine::CodeNeeded {
+            bookmark: need["bookmark"].as_str().unwrap_or_default().to_owned(),
+            serial: need["serial"].as_str().unwrap_or_default().to_owned(),
+            wait: need["wait_secs"].as_u64().map(Duration::from_secs),
+            for_mfa_session: need["for_mfa_session"].as_bool().unwrap_or(false),
+        });
+    }
+    Error::Live {
+        message: text("Message").unwrap_or_else(|| format!("rolehop's endpoint answered {status}")),
+        hint: text("Hint"),
+    }
+}
+
+/// Write one request, read the whole answer.
+pub(crate) fn exchange<S: Read + Write>(
+    stream: &mut S,
+    host: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: &str,
+) -> std::io::Result<Reply> {
+    let auth = token
+        .map(|t| format!("Authorization: {t}\r\n"))
+        .unwrap_or_default();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\n{auth}Connection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes())?;
+    stream.flush()?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw)?;
+    let text = String::from_utf8_lossy(&raw);
+    let (head, rest) = text
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| std::io::Error::other("incomplete HTTP answer"))?;
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| std::io::Error::other("not an HTTP answer"))?;
+    Ok(Reply {
+        status,
+        body: rest.to_owned(),
+    })
+}

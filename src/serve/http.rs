@@ -1,0 +1,315 @@
+//! The endpoint's HTTP side (hyper's HTTP/1 server): who may ask, and the
+//! answers. Every route is under `/rolehop/v1/<id>`:
+//!
+//! | request | answer |
+//! |---|---|
+//! | `GET <id>` | the container credentials JSON (what the SDKs call) |
+//! | `GET <id>/status` | [`Status`]: what is served, whether a code is wanted |
+//! | `POST <id>/mfa` (body: the code) | renew with it (`rolehop mfa`) |
+//! | `POST <id>/assume` (JSON [`AssumeRequest`]) | a nested hop: a new route (or static credentials) for another bookmark |
+//! | `DELETE <id>` | stop serving it (the nested hop's child exited) |
+//!
+//! Each needs the route's token in `Authorization` (compared in constant
+//! time), `Host: 127.0.0.1:PORT` (DNS rebinding) and no `Origin` (a browser).
+//! On the agent's Unix socket, `/agent/...` control calls need no token: the
+//! socket is 0600 in a 0700 directory.
+
+use super::{PATH_PREFIX, Route, Server, Status, lock};
+use crate::error::Error;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use std::convert::Infallible;
+use std::sync::Arc;
+
+/// Larger bodies are refused: codes and assume requests are tiny.
+const MAX_BODY: usize = 64 * 1024;
+
+type Resp = Response<Full<Bytes>>;
+
+/// Where a connection came from: the loopback port, or the agent's socket.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Via {
+    Tcp,
+    /// The agent's control socket.
+    Unix,
+}
+
+/// Accept loopback connections until aborted.
+pub(super) async fn accept_tcp(listener: tokio::net::TcpListener, server: Server) {
+    loop {
+        let Ok((stream, peer)) = listener.accept().await else {
+            // Out of file descriptors and the like: wait, do not spin.
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            continue;
+        };
+        // Bound to 127.0.0.1, so this holds; checked anyway.
+        if !peer.ip().is_loopback() {
+            continue;
+        }
+        let _ = stream.set_nodelay(true);
+        tokio::spawn(serve_connection(stream, server.clone(), Via::Tcp));
+    }
+}
+
+pub(super) async fn serve_connection<S>(stream: S, server: Server, via: Via)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = hyper::service::service_fn(move |req| {
+        let server = server.clone();
+        async move { Ok::<_, Infallible>(handle(&server, req, via).await) }
+    });
+    let _ = hyper::server::conn::http1::Builder::new()
+        .serve_connection(TokioIo::new(stream), service)
+        .await;
+}
+
+/// `{"Code": .., "Message": ..}`, the error shape the SDKs print.
+pub(super) fn error(status: StatusCode, code: &str, message: &str) -> Resp {
+    json(
+        status,
+        &serde_json::json!({ "Code": code, "Message": message }),
+    )
+}
+
+fn json(status: StatusCode, value: &serde_json::Value) -> Resp {
+    let mut resp = Response::new(Full::new(Bytes::from(value.to_string())));
+    *resp.status_mut() = status;
+    resp.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("application/json"),
+    );
+    resp
+}
+
+fn forbidden(why: &str) -> Resp {
+    error(
+        StatusCode::FORBIDDEN,
+        "AccessDenied",
+        &format!("rolehop: request refused: {why}"),
+    )
+}
+
+async fn handle(server: &Server, req: Request<Incoming>, via: Via) -> Resp {
+    let path = req.uri().path().to_owned();
+    if via == Via::Unix
+        && let Some(call) = path.strip_prefix("/agent/")
+    {
+        server.touch();
+        return super::agent::control(server, call, req).await;
+    }
+    if req.headers().contains_key(hyper::header::ORIGIN) {
+        return forbidden("requests from a web page (Origin header) are not served");
+    }
+    if via == Via::Tcp {
+        let want = format!("127.0.0.1:{}", server.port());
+        let host = req.headers().get(hyper::header::HOST);
+        if host.and_then(|h| h.to_str().ok()) != Some(want.as_str()) {
+            return forbidden(&format!("the Host header must be {want}"));
+        }
+    }
+    let Some(rest) = path.strip_prefix(PATH_PREFIX) else {
+        return error(StatusCode::NOT_FOUND, "NotFound", "rolehop: no such path");
+    };
+    let (id, action) = rest.split_once('/').unwrap_or((rest, ""));
+    let given = req
+        .headers()
+        .get(hyper::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    // An unknown route and a wrong token look the same from outside.
+    let Some(route) = server.route(id).filter(|r| r.token_matches(given)) else {
+        return forbidden("missing or wrong authorization token");
+    };
+    server.touch();
+    match (req.method(), action) {
+        (&Method::GET, "") => credentials(&route),
+        (&Method::GET, "status") => json(StatusCode::OK, &serde_json::json!(route.status())),
+        (&Method::POST, "mfa") => match body(req).await {
+            Ok(code) => mfa(server, &route, &code).await,
+            Err(resp) => resp,
+        },
+        (&Method::POST, "assume") => match body(req).await {
+            Ok(text) => assume_from(server, route.engine.clone(), &text).await,
+            Err(resp) => resp,
+        },
+        (&Method::DELETE, "") => {
+            server.close(&route.id);
+            json(StatusCode::OK, &serde_json::json!({ "closed": route.id }))
+        }
+        _ => error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "MethodNotAllowed",
+            "rolehop: not a request this endpoint serves",
+        ),
+    }
+}
+
+/// The request body as text, at most [`MAX_BODY`].
+pub(super) async fn body(req: Request<Incoming>) -> Result<String, Resp> {
+    let bad = |why: &str| error(StatusCode::BAD_REQUEST, "BadRequest", why);
+    let bytes = Limited::new(req.into_body(), MAX_BODY)
+        .collect()
+        .await
+        .map_err(|_| bad("rolehop: request body too large or unreadable"))?
+        .to_bytes();
+    String::from_utf8(bytes.to_vec()).map_err(|_| bad("rolehop: request body is not UTF-8"))
+}
+
+/// The container credentials answer, from memory.
+fn credentials(route: &Route) -> Resp {
+    match route.serve() {
+        Ok(c) => json(
+            StatusCode::OK,
+            &serde_json::json!({
+                "AccessKeyId": c.access_key_id,
+                "SecretAccessKey": c.secret_access_key(),
+                "Token": c.session_token(),
+                "Expiration": c.expiration_rfc3339(),
+            }),
+        ),
+        // 503: a condition the user can fix (a code, the network), not a bad request.
+        Err((code, message)) => error(StatusCode::SERVICE_UNAVAILABLE, code, &message),
+    }
+}
+
+async fn mfa(server: &Server, route: &Route, code: &str) -> Resp {
+    let code = match crate::mfa::validate_code(code) {
+        Ok(c) => c,
+        Err(e) => return failure(&e),
+    };
+    let waiting = lock(&route.state).wanted.is_some();
+    let needed = route
+        .engine
+        .needs_code_to_renew(&route.bookmark.name, route.engine.now());
+    if !waiting && matches!(needed, Ok(None)) {
+        let s: Status = route.status();
+        return json(
+            StatusCode::OK,
+            &serde_json::json!({ "message": format!(
+                "rolehop: nothing needs a code: {} is live until {} and renews on its own",
+                s.bookmark, s.expiration
+            )}),
+        );
+    }
+    match server.renew_with_code(route, code).await {
+        Ok(line) => json(StatusCode::OK, &serde_json::json!({ "message": line })),
+        Err(e) => failure(&e),
+    }
+}
+
+/// An error as JSON with the CLI's sentence and hint; `CodeNeeded` carries
+/// what the client needs to ask for the code.
+pub(super) fn failure(e: &Error) -> Resp {
+    let mut v = serde_json::json!({
+        "Code": match e { Error::CodeNeeded(_) => "MfaRequired", _ => "Failed" },
+        "Message": crate::text::sanitize(&e.to_string()),
+        "Hint": e.hint().map(|h| crate::text::sanitize(&h)),
+    });
+    if let Error::CodeNeeded(n) = e {
+        v["Need"] = serde_json::json!({
+            "bookmark": n.bookmark,
+            "serial": n.serial,
+            "for_mfa_session": n.for_mfa_session,
+            "wait_secs": n.wait.map(|w| w.as_secs()),
+        });
+    }
+    let status = match e {
+        Error::CodeNeeded(_) => StatusCode::UNAUTHORIZED,
+        Error::Config(_) | Error::Usage { .. } | Error::Mfa { .. } => StatusCode::BAD_REQUEST,
+        _ => StatusCode::BAD_GATEWAY,
+    };
+    json(status, &v)
+}
+
+/// What a nested hop or `rolehop env --live` asks for.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct AssumeRequest {
+    pub bookmark: String,
+    pub code: Option<String>,
+    /// Hand the credentials themselves over (`--static`) instead of a route.
+    #[serde(default)]
+    pub r#static: bool,
+    /// The asker's base identity key ([`crate::engine::base_key`]); the
+    /// agent refuses to serve a shell with another identity than its own.
+    #[serde(default)]
+    pub base: Option<String>,
+}
+
+/// Switch to another bookmark with `engine` (the serving process's base
+/// identity) and serve it on a new route of `server`.
+pub(super) async fn assume_from(
+    server: &Server,
+    engine: Arc<crate::engine::Engine>,
+    text: &str,
+) -> Resp {
+    let req: AssumeRequest = match serde_json::from_str(text) {
+        Ok(r) => r,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "BadRequest",
+                &format!("rolehop: not an assume request: {e}"),
+            );
+        }
+    };
+    let code = match req
+        .code
+        .as_deref()
+        .map(crate::mfa::validate_code)
+        .transpose()
+    {
+        Ok(c) => c,
+        Err(e) => return failure(&e),
+    };
+    let bookmark = match engine.bookmarks.get(&req.bookmark) {
+        Ok(b) => b.clone(),
+        Err(e) => return failure(&e.into()),
+    };
+    if code.is_none() {
+        match engine.needs_code(&req.bookmark, engine.now()) {
+            Ok(Some(need)) => return failure(&Error::CodeNeeded(need)),
+            Ok(None) => {}
+            Err(e) => return failure(&e),
+        }
+    }
+    let switched = match engine.switch(&req.bookmark, code).await {
+        Ok(s) => s,
+        Err(e) => return failure(&e),
+    };
+    let c = &switched.assumed.creds;
+    let mut answer = serde_json::json!({
+        "bookmark": bookmark.name,
+        "role_arn": bookmark.role_arn(),
+        "region": switched.assumed.region,
+        "expiration": c.expiration_rfc3339(),
+        "limit": switched.limit,
+        "cached": switched.cached,
+    });
+    if req.r#static {
+        answer["credentials"] = serde_json::json!({
+            "AccessKeyId": c.access_key_id,
+            "SecretAccessKey": c.secret_access_key(),
+            "Token": c.session_token(),
+            "Expiration": c.expiration_rfc3339(),
+        });
+        return json(StatusCode::OK, &answer);
+    }
+    match server.open(engine, bookmark, switched) {
+        Ok(opened) => {
+            use secrecy::ExposeSecret;
+            answer["id"] = opened.id.clone().into();
+            answer["uri"] = opened.uri.clone().into();
+            answer["token"] = opened.token.expose_secret().into();
+            json(StatusCode::OK, &answer)
+        }
+        Err(e) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Failed",
+            &format!("rolehop: cannot open a route: {e}"),
+        ),
+    }
+}

@@ -1,0 +1,487 @@
+//! Live credentials: the role's credentials served to a child process (and
+//! everything it starts) over the container credentials protocol that every
+//! current AWS SDK and the AWS CLI read, renewed before the SDKs start to
+//! worry, so a shell or a long `terraform apply` never sees them expire.
+//!
+//! One [`Server`] listens on `127.0.0.1:<ephemeral port>` and holds
+//! [`Route`]s: one per served session, each with its own random path and
+//! token (`AWS_CONTAINER_CREDENTIALS_FULL_URI` / `..._AUTHORIZATION_TOKEN` in
+//! the child). Every route has a renewal task that asks the engine for a new
+//! session when the [serve window](crate::engine::window::serve_window)
+//! begins; requests are answered from memory and never wait for STS. When a
+//! renewal needs a fresh MFA code, the user is told once, on the terminal,
+//! and `rolehop mfa` hands the code in through the same endpoint.
+//!
+//! Who runs a server: `rolehop exec` (it stays the child's parent), the
+//! picker while its subshell runs, and the per-user [`agent`] for
+//! `rolehop env --live`.
+
+pub mod agent;
+pub mod client;
+pub(crate) mod http;
+pub use http::AssumeRequest;
+
+use crate::config::bookmarks::Bookmark;
+use crate::engine::{CodeNeeded, Engine, Switched, window};
+use crate::error::Error;
+use secrecy::{ExposeSecret, SecretString};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime};
+use tokio::sync::Notify;
+use tokio::task::AbortHandle;
+
+/// The URL path every route lives under (`/rolehop/v1/<id>`); a nested
+/// rolehop recognises a live shell of its own by it.
+pub const PATH_PREFIX: &str = "/rolehop/v1/";
+
+/// After a failed renewal, try again after this long (until expiry).
+const RETRY: [u64; 4] = [5, 15, 30, 60];
+
+/// How a server tells the user something (one line): the terminal for
+/// `exec` and the picker, a log for the agent.
+pub type Notifier = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// Called with every session a route renewed (the picker updates its list).
+pub type RenewHook = Arc<dyn Fn(&str, &Switched) + Send + Sync>;
+
+/// A loopback endpoint serving live credentials.
+#[derive(Clone)]
+pub struct Server {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    port: u16,
+    routes: Mutex<HashMap<String, Arc<Route>>>,
+    notify: Notifier,
+    on_renewed: Mutex<Option<RenewHook>>,
+    /// Last credentials request or control call on any route (agent idle exit).
+    last_activity: Mutex<Instant>,
+    accept: Mutex<Option<AbortHandle>>,
+}
+
+/// What a child needs to reach its route.
+#[derive(Clone)]
+pub struct Opened {
+    pub id: String,
+    /// `http://127.0.0.1:PORT/rolehop/v1/<id>`.
+    pub uri: String,
+    pub token: SecretString,
+}
+
+impl std::fmt::Debug for Opened {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Opened")
+            .field("uri", &self.uri)
+            .field("token", &"[REDACTED]")
+            .finish()
+    }
+}
+
+/// One served session.
+pub struct Route {
+    id: String,
+    token: SecretString,
+    pub bookmark: Bookmark,
+    engine: Arc<Engine>,
+    state: Mutex<State>,
+    /// Held for the whole of a renewal: one STS call at a time per route,
+    /// however many clients ask.
+    renewing: tokio::sync::Mutex<()>,
+    /// Wakes the renewal task early (a code came in, another route renewed
+    /// the MFA session).
+    wake: Notify,
+    task: Mutex<Option<AbortHandle>>,
+}
+
+/// What a route serves now, and why it may not be able to renew.
+struct State {
+    current: Switched,
+    /// The next renewal needs a one-time code; `told` once the user knows.
+    wanted: Option<CodeNeeded>,
+    told: bool,
+    /// Why the last renewal failed, while retrying.
+    failure: Option<String>,
+    failures: usize,
+    last_asked: Instant,
+}
+
+/// A route's state for `rolehop prompt` / `rolehop mfa` (nothing secret).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct Status {
+    pub bookmark: String,
+    pub role_arn: String,
+    /// RFC 3339 expiry of what is served now.
+    pub expiration: String,
+    pub seconds_left: u64,
+    /// Set while a renewal waits for a code from `rolehop mfa`.
+    pub mfa_wanted: Option<Wanted>,
+    /// The last renewal's failure, while retrying.
+    pub failure: Option<String>,
+    pub limit: Option<String>,
+    /// The process that serves this route.
+    pub pid: u32,
+}
+
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct Wanted {
+    /// The bookmark whose hop needs it (may be a `via` of the served one).
+    pub bookmark: String,
+    pub serial: String,
+    pub for_mfa_session: bool,
+    /// The device's last code was just used: the next one comes in this long.
+    pub wait_secs: Option<u64>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding one of these short locks leaves plain data
+    // behind; serving it is better than taking the endpoint down.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// `n` random bytes as lowercase hex.
+pub(crate) fn random_hex(n: usize) -> std::io::Result<String> {
+    let mut bytes = vec![0u8; n];
+    getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(e.to_string()))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+impl Server {
+    /// Listen on an ephemeral port of 127.0.0.1 (never another address).
+    pub async fn bind(notify: Notifier) -> std::io::Result<Server> {
+        let listener = tokio::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
+        let port = listener.local_addr()?.port();
+        let server = Server {
+            inner: Arc::new(Inner {
+                port,
+                routes: Mutex::new(HashMap::new()),
+                notify,
+                on_renewed: Mutex::new(None),
+                last_activity: Mutex::new(Instant::now()),
+                accept: Mutex::new(None),
+            }),
+        };
+        let task = tokio::spawn(http::accept_tcp(listener, server.clone()));
+        *lock(&server.inner.accept) = Some(task.abort_handle());
+        Ok(server)
+    }
+
+    pub fn port(&self) -> u16 {
+        self.inner.port
+    }
+
+    /// Report every renewal to `hook` (the picker keeps its list in step).
+    pub fn on_renewed(&self, hook: RenewHook) {
+        *lock(&self.inner.on_renewed) = Some(hook);
+    }
+
+    /// Serve `first` (a session of `bookmark` from `engine`) on a new route
+    /// and keep it fresh until [`Server::close`].
+    pub fn open(
+        &self,
+        engine: Arc<Engine>,
+        bookmark: Bookmark,
+        first: Switched,
+    ) -> std::io::Result<Opened> {
+        let id = random_hex(16)?;
+        // 32 random bytes: the child's proof that it may ask.
+        let token = SecretString::from(random_hex(32)?);
+        let route = Arc::new(Route {
+            id: id.clone(),
+            token: token.clone(),
+            bookmark,
+            engine,
+            state: Mutex::new(State {
+                current: first,
+                wanted: None,
+                told: false,
+                failure: None,
+                failures: 0,
+                last_asked: Instant::now(),
+            }),
+            renewing: tokio::sync::Mutex::new(()),
+            wake: Notify::new(),
+            task: Mutex::new(None),
+        });
+        let task = tokio::spawn(keep_fresh(self.clone(), route.clone()));
+        *lock(&route.task) = Some(task.abort_handle());
+        lock(&self.inner.routes).insert(id.clone(), route);
+        self.touch();
+        Ok(Opened {
+            uri: format!("http://127.0.0.1:{}{PATH_PREFIX}{id}", self.inner.port),
+            id,
+            token,
+        })
+    }
+
+    /// Stop serving and renewing route `id`.
+    pub fn close(&self, id: &str) {
+        if let Some(route) = lock(&self.inner.routes).remove(id)
+            && let Some(task) = lock(&route.task).take()
+        {
+            task.abort();
+        }
+    }
+
+    /// Close every route and stop listening: the port is closed.
+    pub fn shutdown(&self) {
+        let ids: Vec<String> = lock(&self.inner.routes).keys().cloned().collect();
+        for id in ids {
+            self.close(&id);
+        }
+        if let Some(task) = lock(&self.inner.accept).take() {
+            task.abort();
+        }
+    }
+
+    fn route(&self, id: &str) -> Option<Arc<Route>> {
+        lock(&self.inner.routes).get(id).cloned()
+    }
+
+    fn routes(&self) -> Vec<Arc<Route>> {
+        lock(&self.inner.routes).values().cloned().collect()
+    }
+
+    fn touch(&self) {
+        *lock(&self.inner.last_activity) = Instant::now();
+    }
+
+    /// How long since any route was asked for credentials or controlled.
+    pub fn idle_for(&self) -> Duration {
+        lock(&self.inner.last_activity).elapsed()
+    }
+
+    /// Close the routes nobody asked for in `idle` (the agent stops renewing them).
+    pub fn close_idle(&self, idle: Duration) {
+        for r in self.routes() {
+            if lock(&r.state).last_asked.elapsed() > idle {
+                self.close(&r.id);
+            }
+        }
+    }
+
+    pub fn route_count(&self) -> usize {
+        lock(&self.inner.routes).len()
+    }
+
+    /// Statuses of every route (the agent's `status`).
+    pub fn statuses(&self) -> Vec<Status> {
+        self.routes().iter().map(|r| r.status()).collect()
+    }
+
+    fn say(&self, line: &str) {
+        (self.inner.notify)(line);
+    }
+
+    /// Another route may have been waiting for the same MFA session.
+    fn nudge_waiting(&self, except: &str) {
+        for r in self.routes() {
+            if r.id != except && lock(&r.state).wanted.is_some() {
+                r.wake.notify_one();
+            }
+        }
+    }
+
+    /// Renew route `id` with a code from `rolehop mfa`; the sentence to show.
+    pub async fn renew_with_code(&self, route: &Route, code: String) -> Result<String, Error> {
+        let s = route.renew(self, Some(code)).await?;
+        self.nudge_waiting(&route.id);
+        let line = format!(
+            "rolehop: {} renewed with the new MFA code; live until {} ({} left)",
+            route.bookmark.name,
+            s.assumed.creds.expiration_rfc3339(),
+            crate::commands::format_remaining(s.assumed.creds.remaining(SystemTime::now()))
+        );
+        self.say(&line);
+        Ok(line)
+    }
+}
+
+impl Route {
+    fn token_matches(&self, given: &str) -> bool {
+        use subtle::ConstantTimeEq;
+        given
+            .as_bytes()
+            .ct_eq(self.token.expose_secret().as_bytes())
+            .into()
+    }
+
+    fn status(&self) -> Status {
+        let st = lock(&self.state);
+        let c = &st.current.assumed.creds;
+        Status {
+            bookmark: self.bookmark.name.clone(),
+            role_arn: self.bookmark.role_arn(),
+            expiration: c.expiration_rfc3339(),
+            seconds_left: c.remaining(SystemTime::now()).as_secs(),
+            mfa_wanted: st.wanted.as_ref().map(|n| Wanted {
+                bookmark: n.bookmark.clone(),
+                serial: n.serial.clone(),
+                for_mfa_session: n.for_mfa_session,
+                wait_secs: n.wait.map(|w| w.as_secs()),
+            }),
+            failure: st.failure.clone(),
+            limit: st.current.limit.clone(),
+            pid: std::process::id(),
+        }
+    }
+
+    /// What a credentials request gets: the session, or why there is none.
+    fn serve(&self) -> Result<crate::creds::Credentials, (&'static str, String)> {
+        let mut st = lock(&self.state);
+        st.last_asked = Instant::now();
+        let c = &st.current.assumed.creds;
+        if !c.remaining(SystemTime::now()).is_zero() {
+            return Ok(c.clone());
+        }
+        let name = &self.bookmark.name;
+        Err(match (&st.wanted, &st.failure) {
+            (Some(n), _) => (
+                "MfaRequired",
+                format!(
+                    "rolehop: {name} needs a fresh MFA code (device {}): run `rolehop mfa` in the shell rolehop started",
+                    n.serial
+                ),
+            ),
+            (None, Some(why)) => (
+                "RenewalFailed",
+                format!("rolehop: {name}'s session expired and could not be renewed: {why}"),
+            ),
+            (None, None) => (
+                "Expired",
+                format!("rolehop: {name}'s session expired; it is being renewed"),
+            ),
+        })
+    }
+
+    /// Renew now, through the engine; one STS call at a time per route.
+    async fn renew(&self, server: &Server, code: Option<String>) -> Result<Switched, Error> {
+        let _one = self.renewing.lock().await;
+        let name = &self.bookmark.name;
+        if code.is_none()
+            && let Some(need) = self.engine.needs_code_to_renew(name, self.engine.now())?
+        {
+            self.want(server, need.clone());
+            return Err(Error::CodeNeeded(need));
+        }
+        match self.engine.renew(name, code).await {
+            Ok(s) => {
+                {
+                    let mut st = lock(&self.state);
+                    st.current = s.clone();
+                    st.wanted = None;
+                    st.told = false;
+                    st.failure = None;
+                    st.failures = 0;
+                }
+                let hook = lock(&server.inner.on_renewed).clone();
+                if let Some(hook) = hook {
+                    hook(name, &s);
+                }
+                Ok(s)
+            }
+            Err(Error::CodeNeeded(need)) => {
+                self.want(server, need.clone());
+                Err(Error::CodeNeeded(need))
+            }
+            Err(e) => {
+                let first = {
+                    let mut st = lock(&self.state);
+                    st.failures += 1;
+                    st.failure = Some(crate::text::sanitize(&e.to_string()));
+                    st.failures == 1
+                };
+                if first {
+                    let left = self.left();
+                    server.say(&format!(
+                        "rolehop: renewing {name} failed ({e}); retrying, the current credentials last {}",
+                        crate::commands::format_remaining(left)
+                    ));
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn left(&self) -> Duration {
+        lock(&self.state)
+            .current
+            .assumed
+            .creds
+            .remaining(SystemTime::now())
+    }
+
+    /// A renewal needs a code: remember it and tell the user, once.
+    fn want(&self, server: &Server, need: CodeNeeded) {
+        let tell = {
+            let mut st = lock(&self.state);
+            st.wanted = Some(need);
+            !std::mem::replace(&mut st.told, true)
+        };
+        if tell {
+            server.say(&format!(
+                "rolehop: {} needs a fresh MFA code within {}: run rolehop mfa",
+                self.bookmark.name,
+                crate::commands::format_remaining(self.left())
+            ));
+        }
+    }
+
+    /// When the renewal task should next try.
+    fn next_try(&self) -> SystemTime {
+        let st = lock(&self.state);
+        let c = &st.current.assumed.creds;
+        if st.wanted.is_some() {
+            // Nothing to do until a code comes (a wake) or the session ends
+            // (then check again: the MFA session may have been renewed elsewhere).
+            return c
+                .expiration
+                .max(SystemTime::now() + Duration::from_secs(RETRY[0]));
+        }
+        if st.failures > 0 {
+            let wait = RETRY[(st.failures - 1).min(RETRY.len() - 1)];
+            return SystemTime::now() + Duration::from_secs(wait);
+        }
+        window::serve_renew_at(
+            st.current.obtained,
+            c.expiration,
+            self.engine.configured_window(),
+        )
+    }
+}
+
+/// A route's renewal task: sleep until the serve window (or a wake), renew.
+async fn keep_fresh(server: Server, route: Arc<Route>) {
+    loop {
+        let wait = route
+            .next_try()
+            .duration_since(SystemTime::now())
+            .unwrap_or_default();
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = route.wake.notified() => {}
+        }
+        // Failures are recorded on the route and retried; nothing to do here.
+        if route.renew(&server, None).await.is_ok() {
+            server.nudge_waiting(&route.id);
+        }
+    }
+}
+
+/// The notifier of a server whose child shares our terminal: one line on
+/// the terminal (`/dev/tty`), else on stderr. A leading newline keeps it off
+/// whatever the shell's prompt is in the middle of.
+pub fn terminal_notifier() -> Notifier {
+    Arc::new(|line: &str| {
+        use std::io::Write;
+        let line = crate::text::sanitize(line);
+        match std::fs::OpenOptions::new().write(true).open("/dev/tty") {
+            Ok(mut tty) => {
+                let _ = write!(tty, "\r\n{line}\r\n");
+            }
+            Err(_) => eprintln!("{line}"),
+        }
+    })
+}
+
