@@ -490,15 +490,29 @@ fn profile_runs_rolehop(profile: &str) -> bool {
         || runs(credfile::default_path().ok(), profile)
 }
 
+/// GetCallerIdentity of the base identity `env` (with `profile`) holds, and
+/// where those credentials come from (for people).
+pub(crate) async fn base_identity(
+    env: &EnvView,
+    profile: Option<&str>,
+) -> Result<(sts::Identity, String)> {
+    let source = env.base_source(profile);
+    let region = sts::resolve_region(None, env, &source).await;
+    let client = sts::client(&source, region.as_deref().unwrap_or(sts::FALLBACK_REGION)).await;
+    let identity = sts::caller_identity(&client)
+        .await
+        .map_err(|e| sts::name_source(e, &source, env))?;
+    Ok((identity, sts::describe_source(&source, env)))
+}
+
 pub fn whoami(profile: Option<&str>, json: bool) -> Result<ExitCode> {
     let env = EnvView::from_process();
-    let source = env.base_source(profile);
-    let identity = block_on(async {
-        let region = sts::resolve_region(None, &env, &source).await;
-        let client = sts::client(&source, region.as_deref().unwrap_or(sts::FALLBACK_REGION)).await;
-        sts::caller_identity(&client).await
-    })?
-    .map_err(|e| sts::name_source(e, &source, &env))?;
+    // In a live shell the base identity is the serving rolehop's.
+    let live = crate::serve::client::Live::from_env(&env).filter(|_| profile.is_none());
+    let (identity, source) = match &live {
+        Some(l) => l.whoami()?,
+        None => block_on(base_identity(&env, profile))??,
+    };
     if json {
         println!("{}", serde_json::json!(identity));
         return Ok(ExitCode::SUCCESS);
@@ -506,7 +520,7 @@ pub fn whoami(profile: Option<&str>, json: bool) -> Result<ExitCode> {
     println!("{}", identity.arn);
     println!("account  {}", identity.account);
     println!("user id  {}", identity.user_id);
-    println!("source   {}", sts::describe_source(&source, &env));
+    println!("source   {source}");
     if let Some(current) = env.current_bookmark() {
         println!(
             "note     this shell holds rolehop credentials for \"{current}\" (depth {}); shown is the base identity",

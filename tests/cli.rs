@@ -122,23 +122,40 @@ fn exec_runs_a_command_as_the_role() {
         "arn:aws:sts::210987654321:assumed-role/Admin/tester"
     );
 
-    let script = "echo \"$ROLEHOP_BOOKMARK|$ROLEHOP_ROLE_ARN|$ROLEHOP_DEPTH|${AWS_PROFILE-unset}|$AWS_REGION|$AWS_DEFAULT_REGION|$AWS_CREDENTIAL_EXPIRATION|$AWS_SESSION_EXPIRATION\"";
-    let mut cmd = env.cmd();
-    cmd.env("AWS_PROFILE", "default")
-        .args(["exec", "prod", "--", "sh", "-c", script]);
-    let out = common::output(cmd).success();
-    let f: Vec<&str> = out.stdout.trim().split('|').collect();
+    let script = "echo \"$ROLEHOP_BOOKMARK|$ROLEHOP_ROLE_ARN|$ROLEHOP_DEPTH|${AWS_PROFILE-unset}|$AWS_REGION|$AWS_DEFAULT_REGION|$AWS_CREDENTIAL_EXPIRATION|$AWS_SESSION_EXPIRATION|${AWS_ACCESS_KEY_ID-unset}|${AWS_CONTAINER_CREDENTIALS_FULL_URI-unset}\"";
+    let fields = |extra: &[&str]| {
+        let mut cmd = env.cmd();
+        cmd.env("AWS_PROFILE", "default")
+            .args(["exec", "prod"])
+            .args(extra)
+            .args(["--", "sh", "-c", script]);
+        let out = common::output(cmd).success();
+        out.stdout
+            .trim()
+            .split('|')
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let expected = [
+        "prod",
+        "arn:aws:iam::210987654321:role/Admin",
+        "1",
+        "unset",
+        "eu-west-1",
+        "eu-west-1",
+    ];
+    // Live (the default): an endpoint, no keys, no expiry variables.
+    let f = fields(&[]);
+    assert_eq!(&f[..6], expected);
     assert_eq!(
-        &f[..6],
-        [
-            "prod",
-            "arn:aws:iam::210987654321:role/Admin",
-            "1",
-            "unset",
-            "eu-west-1",
-            "eu-west-1"
-        ]
+        (f[6].as_str(), f[7].as_str(), f[8].as_str()),
+        ("", "", "unset")
     );
+    assert!(f[9].starts_with("http://127.0.0.1:"), "{}", f[9]);
+    // --static: today's plain variables.
+    let f = fields(&["--static"]);
+    assert_eq!(&f[..6], expected);
+    assert_eq!(f[9], "unset");
     assert_eq!(f[6], f[7]);
     assert!(
         f[6].ends_with('Z') && f[6].len() == 20,

@@ -130,6 +130,11 @@ impl Engine {
         self
     }
 
+    /// The environment switches start from.
+    pub fn env(&self) -> &EnvView {
+        &self.env
+    }
+
     pub fn cache(&self) -> Option<&Arc<Cache>> {
         self.cache.as_ref()
     }

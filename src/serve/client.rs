@@ -104,6 +104,17 @@ impl Live {
         reply.json_ok()
     }
 
+    /// The serving rolehop's base identity and where it comes from.
+    pub fn whoami(&self) -> Result<(crate::sts::Identity, String), Error> {
+        let reply = self.call("GET", "whoami", "", Duration::from_secs(20))?;
+        let v: serde_json::Value = reply.json_ok()?;
+        let id = serde_json::from_value(v["identity"].clone()).map_err(|e| Error::Live {
+            message: format!("unexpected answer from rolehop's endpoint: {e}"),
+            hint: None,
+        })?;
+        Ok((id, v["source"].as_str().unwrap_or_default().to_owned()))
+    }
+
     /// Hand a code to the serving rolehop; its sentence about the renewal.
     pub fn mfa(&self, code: &str) -> Result<String, Error> {
         // A renewal with a code is one or two STS calls: allow for a slow network.

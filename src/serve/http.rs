@@ -98,7 +98,7 @@ async fn handle(server: &Server, req: Request<Incoming>, via: Via) -> Resp {
     if via == Via::Unix
         && let Some(call) = path.strip_prefix("/agent/")
     {
-        server.touch();
+        // Control calls are not use: `agent status` must not keep it alive.
         return super::agent::control(server, call, req).await;
     }
     if req.headers().contains_key(hyper::header::ORIGIN) {
@@ -128,6 +128,15 @@ async fn handle(server: &Server, req: Request<Incoming>, via: Via) -> Resp {
     match (req.method(), action) {
         (&Method::GET, "") => credentials(&route),
         (&Method::GET, "status") => json(StatusCode::OK, &serde_json::json!(route.status())),
+        (&Method::GET, "whoami") => {
+            match crate::commands::base_identity(route.engine.env(), None).await {
+                Ok((id, source)) => json(
+                    StatusCode::OK,
+                    &serde_json::json!({ "identity": id, "source": source }),
+                ),
+                Err(e) => failure(&e),
+            }
+        }
         (&Method::POST, "mfa") => match body(req).await {
             Ok(code) => mfa(server, &route, &code).await,
             Err(resp) => resp,

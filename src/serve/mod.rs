@@ -484,4 +484,3 @@ pub fn terminal_notifier() -> Notifier {
         }
     })
 }
-

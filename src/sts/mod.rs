@@ -253,7 +253,7 @@ fn convert(
 }
 
 /// Who the base credentials belong to.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Identity {
     pub account: String,
     pub arn: String,
