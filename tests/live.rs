@@ -597,3 +597,53 @@ fn the_agent_starts_on_demand_serves_env_live_and_exits_when_idle() {
         "its socket is removed"
     );
 }
+
+/// However many clients ask, one renewal is one STS call: 50 boto3
+/// sessions polling the endpoint while it renews every few seconds.
+#[test]
+fn fifty_clients_cost_one_sts_call_per_renewal() {
+    let moto = Moto::start();
+    let env = TestEnv::new(&moto);
+    std::fs::write(
+        env.bookmarks_path(),
+        "[settings]\nrefresh_window = \"890s\"\n\n\
+         [bookmarks.dev]\naccount = \"111111111111\"\nrole = \"LiveDev\"\nduration = \"15m\"\n",
+    )
+    .unwrap();
+    let clients = r#"
+import boto3, threading, time
+keys, fails, lock = set(), [0], threading.Lock()
+def client():
+    s = boto3.session.Session()
+    end = time.time() + 11
+    while time.time() < end:
+        try:
+            k = s.get_credentials().get_frozen_credentials().access_key
+            with lock:
+                keys.add(k)
+        except Exception as e:
+            with lock:
+                fails[0] += 1
+        time.sleep(0.1)
+threads = [threading.Thread(target=client) for _ in range(50)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print("keys=%d fails=%d" % (len(keys), fails[0]))
+"#;
+    let before = moto.sts_request_count("AssumeRole");
+    let out = env
+        .run(&["exec", "dev", "--", &venv_bin("python"), "-c", clients])
+        .success();
+    let assumed = moto.sts_request_count("AssumeRole") - before;
+    let line = out.stdout.lines().last().unwrap();
+    assert_eq!(field(line, "fails="), "0", "{}", out.stdout);
+    let keys: usize = field(line, "keys=").parse().unwrap();
+    assert!(keys >= 3, "renewed at least twice: {line}");
+    // Every session the clients saw came from one AssumeRole, and nothing
+    // else was asked of STS; a renewal done just as the child exits may
+    // not have been seen.
+    assert!(
+        assumed == keys || assumed == keys + 1,
+        "{assumed} AssumeRole calls for {keys} sessions seen"
+    );
+}

@@ -373,6 +373,51 @@ fn subshell_has_the_role_and_returns() {
     assert!(s.wait_exit().success());
 }
 
+/// The subshell's credentials are live: the picker serves and renews them
+/// while the shell runs (a 15 min session, renewed every few seconds here),
+/// and back in the picker the list shows the renewed session.
+#[test]
+fn subshell_credentials_are_renewed_while_it_runs() {
+    let env = TestEnv::new(Moto::shared());
+    std::fs::write(
+        env.bookmarks_path(),
+        "[settings]\nrefresh_window = \"890s\"\n\n[bookmarks.live]\naccount = \"055566667777\"\nrole = \"Live\"\nduration = \"15m\"\n",
+    )
+    .expect("write bookmarks");
+    let probe = env.home.path().join("probe.py");
+    std::fs::write(
+        &probe,
+        "import boto3, time\ns = boto3.session.Session()\nsts = s.client('sts', region_name='us-east-1')\nkeys, arn = set(), ''\nfor _ in range(30):\n    keys.add(s.get_credentials().get_frozen_credentials().access_key)\n    arn = sts.get_caller_identity()['Arn']\n    time.sleep(0.3)\nprint('KEYS=%d %s' % (len(keys), arn))\n",
+    )
+    .expect("write probe.py");
+    let mut s = Screen::rolehop(&env, &[]);
+    s.wait_for("live");
+    s.send("\r");
+    s.wait_until("a countdown", |t| countdown(t).is_some());
+    s.send("s");
+    s.wait_until("the normal screen", |_| !s.alternate_screen());
+    s.wait_for("renewed live");
+    s.send(&format!("{} {}\r", python(), probe.display()));
+    let text = s.wait_for("KEYS=");
+    let keys: u32 = text
+        .split("KEYS=")
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(keys >= 2, "renewed while the shell ran:\n{}", frame(&text));
+    assert!(
+        text.contains("assumed-role/Live/tester"),
+        "{}",
+        frame(&text)
+    );
+    s.send("exit\r");
+    s.wait_until("the picker's screen", |_| s.alternate_screen());
+    s.wait_for("its credentials were renewed");
+    s.send("\x03");
+    assert!(s.wait_exit().success());
+}
+
 /// Ctrl-C quits and leaves the terminal as it found it.
 #[test]
 fn ctrl_c_quits_and_restores_the_terminal() {

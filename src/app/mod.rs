@@ -142,6 +142,8 @@ pub struct App {
     /// Terminal size (columns, rows), for layout-dependent paging and mouse hits.
     pub size: (u16, u16),
     pub quit: bool,
+    /// Renewals the live endpoint made while the current subshell ran.
+    pub subshell_renewals: u32,
 }
 
 /// Something for the runtime to do; its result comes back as a `Msg`.

@@ -1316,3 +1316,70 @@ fn console_key_opens_the_console_for_the_selected_session() {
     assert!(fx.is_empty());
     assert!(notice(&app).contains("expired"), "{}", notice(&app));
 }
+
+#[test]
+fn the_subshell_endpoint_renewing_updates_the_session_and_the_return_says_so() {
+    let mut app = with_sessions(vec![bm("a"), bm("b")]);
+    let now = t0() + Duration::from_secs(60);
+    let before = app.sessions[1].expires();
+    let later = now + Duration::from_secs(3000);
+    let fx = update(
+        &mut app,
+        Msg::LiveRenewed {
+            bookmark: "b".into(),
+            switched: switched(assumed_until(later + Duration::from_secs(3600)), later),
+        },
+        later,
+    );
+    assert!(fx.is_empty(), "no STS call of the picker's own: {fx:?}");
+    let s = &app.sessions[1];
+    assert_eq!(s.obtained, later);
+    assert!(s.expires() > before);
+    // Its renewal is then due a whole session later, not now.
+    assert!(!s.due(later, None));
+    assert!(
+        app.notice
+            .as_ref()
+            .unwrap()
+            .0
+            .starts_with("renewed b for the subshell: ")
+    );
+    // A bookmark the picker holds no session for is ignored.
+    update(
+        &mut app,
+        Msg::LiveRenewed {
+            bookmark: "zzz".into(),
+            switched: switched(assumed_until(later), later),
+        },
+        later,
+    );
+    assert_eq!(app.sessions.len(), 2);
+    update(&mut app, Msg::SubshellExited(Some(0)), later);
+    assert_eq!(
+        app.notice.as_ref().unwrap().0,
+        "back from the subshell; its credentials were renewed once"
+    );
+    update(&mut app, Msg::SubshellExited(Some(1)), later);
+    assert_eq!(
+        app.notice.as_ref().unwrap().0,
+        "back from the subshell (exit status 1)"
+    );
+}
+
+#[test]
+fn the_subshell_effect_carries_the_session_lifetime() {
+    let mut app = with_sessions(vec![bm("a")]);
+    let now = t0() + Duration::from_secs(60);
+    let fx = update(&mut app, ch('s'), now);
+    match fx.as_slice() {
+        [
+            Effect::Subshell {
+                obtained, limit, ..
+            },
+        ] => {
+            assert_eq!(*obtained, app.sessions[0].obtained);
+            assert_eq!(limit, &app.sessions[0].limit);
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -55,6 +55,7 @@ impl App {
             options,
             size,
             quit: false,
+            subshell_renewals: 0,
         };
         (app, vec![Effect::FetchIdentity])
     }
@@ -137,10 +138,15 @@ pub fn update(app: &mut App, msg: Msg, now: SystemTime) -> Vec<Effect> {
         Msg::Done(Ok(text)) => notice(app, text, now),
         Msg::Done(Err(e)) => show_error(app, e, now),
         Msg::SubshellExited(code) => {
-            let text = match code {
+            let mut text = match code {
                 Some(0) | None => "back from the subshell".to_string(),
                 Some(c) => format!("back from the subshell (exit status {c})"),
             };
+            match std::mem::take(&mut app.subshell_renewals) {
+                0 => {}
+                1 => text.push_str("; its credentials were renewed once"),
+                n => text.push_str(&format!("; its credentials were renewed {n} times")),
+            }
             notice(app, text, now);
         }
         Msg::LiveRenewed { bookmark, switched } => live_renewed(app, &bookmark, switched, now),
@@ -155,13 +161,15 @@ pub fn update(app: &mut App, msg: Msg, now: SystemTime) -> Vec<Effect> {
 /// A subshell's endpoint renewed a session: the list shows the new one, so
 /// the picker's own auto-renew does not renew it a second time.
 fn live_renewed(app: &mut App, name: &str, switched: Switched, now: SystemTime) {
-    let Some(s) = app.sessions.iter_mut().find(|s| s.bookmark.name == name) else {
+    let Some(i) = app.sessions.iter().position(|s| s.bookmark.name == name) else {
         return;
     };
+    let s = &mut app.sessions[i];
     s.assumed.creds = switched.assumed.creds;
     s.obtained = switched.obtained;
     s.limit = switched.limit;
     s.retry_after = None;
+    app.subshell_renewals += 1;
     let left = session::countdown(s.remaining(now));
     notice(
         app,

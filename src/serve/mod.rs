@@ -484,3 +484,6 @@ pub fn terminal_notifier() -> Notifier {
         }
     })
 }
+
+#[cfg(test)]
+mod tests;
