@@ -76,7 +76,11 @@ pub(super) fn error(status: StatusCode, code: &str, message: &str) -> Resp {
 }
 
 fn json(status: StatusCode, value: &serde_json::Value) -> Resp {
-    let mut resp = Response::new(Full::new(Bytes::from(value.to_string())));
+    json_bytes(status, Bytes::from(value.to_string()))
+}
+
+fn json_bytes(status: StatusCode, body: Bytes) -> Resp {
+    let mut resp = Response::new(Full::new(body));
     *resp.status_mut() = status;
     resp.headers_mut().insert(
         hyper::header::CONTENT_TYPE,
@@ -105,9 +109,9 @@ async fn handle(server: &Server, req: Request<Incoming>, via: Via) -> Resp {
         return forbidden("requests from a web page (Origin header) are not served");
     }
     if via == Via::Tcp {
-        let want = format!("127.0.0.1:{}", server.port());
+        let want = &server.inner.host;
         let host = req.headers().get(hyper::header::HOST);
-        if host.and_then(|h| h.to_str().ok()) != Some(want.as_str()) {
+        if host.map(|h| h.as_bytes()) != Some(want.as_bytes()) {
             return forbidden(&format!("the Host header must be {want}"));
         }
     }
@@ -171,15 +175,7 @@ pub(super) async fn body(req: Request<Incoming>) -> Result<String, Resp> {
 /// The container credentials answer, from memory.
 fn credentials(route: &Route) -> Resp {
     match route.serve() {
-        Ok(c) => json(
-            StatusCode::OK,
-            &serde_json::json!({
-                "AccessKeyId": c.access_key_id,
-                "SecretAccessKey": c.secret_access_key(),
-                "Token": c.session_token(),
-                "Expiration": c.expiration_rfc3339(),
-            }),
-        ),
+        Ok(body) => json_bytes(StatusCode::OK, body),
         // 503: a condition the user can fix (a code, the network), not a bad request.
         Err((code, message)) => error(StatusCode::SERVICE_UNAVAILABLE, code, &message),
     }

@@ -53,6 +53,8 @@ pub struct Server {
 
 struct Inner {
     port: u16,
+    /// `127.0.0.1:PORT`, the one `Host` header served.
+    host: String,
     routes: Mutex<HashMap<String, Arc<Route>>>,
     notify: Notifier,
     on_renewed: Mutex<Option<RenewHook>>,
@@ -98,6 +100,9 @@ pub struct Route {
 /// What a route serves now, and why it may not be able to renew.
 struct State {
     current: Switched,
+    /// `current` as the container credentials JSON, made once per session
+    /// (answers are copies of it; zeroed when the session is replaced).
+    body: SecretString,
     /// The next renewal needs a one-time code; `told` once the user knows.
     wanted: Option<CodeNeeded>,
     told: bool,
@@ -155,6 +160,7 @@ impl Server {
         let server = Server {
             inner: Arc::new(Inner {
                 port,
+                host: format!("127.0.0.1:{port}"),
                 routes: Mutex::new(HashMap::new()),
                 notify,
                 on_renewed: Mutex::new(None),
@@ -193,6 +199,7 @@ impl Server {
             bookmark,
             engine,
             state: Mutex::new(State {
+                body: container_json(&first.assumed.creds),
                 current: first,
                 wanted: None,
                 told: false,
@@ -327,13 +334,15 @@ impl Route {
         }
     }
 
-    /// What a credentials request gets: the session, or why there is none.
-    fn serve(&self) -> Result<crate::creds::Credentials, (&'static str, String)> {
+    /// What a credentials request gets: the session's JSON, or why there is none.
+    fn serve(&self) -> Result<bytes::Bytes, (&'static str, String)> {
         let mut st = lock(&self.state);
         st.last_asked = Instant::now();
         let c = &st.current.assumed.creds;
         if !c.remaining(SystemTime::now()).is_zero() {
-            return Ok(c.clone());
+            return Ok(bytes::Bytes::copy_from_slice(
+                st.body.expose_secret().as_bytes(),
+            ));
         }
         let name = &self.bookmark.name;
         Err(match (&st.wanted, &st.failure) {
@@ -369,6 +378,7 @@ impl Route {
             Ok(s) => {
                 {
                     let mut st = lock(&self.state);
+                    st.body = container_json(&s.assumed.creds);
                     st.current = s.clone();
                     st.wanted = None;
                     st.told = false;
@@ -449,6 +459,19 @@ impl Route {
             self.engine.configured_window(),
         )
     }
+}
+
+/// The container credentials protocol's answer for `c`.
+fn container_json(c: &crate::creds::Credentials) -> SecretString {
+    SecretString::from(
+        serde_json::json!({
+            "AccessKeyId": c.access_key_id,
+            "SecretAccessKey": c.secret_access_key(),
+            "Token": c.session_token(),
+            "Expiration": c.expiration_rfc3339(),
+        })
+        .to_string(),
+    )
 }
 
 /// A route's renewal task: sleep until the serve window (or a wake), renew.
