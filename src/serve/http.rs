@@ -131,7 +131,16 @@ async fn handle(server: &Server, req: Request<Incoming>, via: Via) -> Resp {
     server.touch();
     match (req.method(), action) {
         (&Method::GET, "") => credentials(&route),
-        (&Method::GET, "status") => json(StatusCode::OK, &serde_json::json!(route.status())),
+        (&Method::GET, "status") => {
+            let mut s = route.status();
+            // A hop of this shell waits for a code: `rolehop mfa` here gives it.
+            if s.mfa_wanted.is_none()
+                && let Some(w) = server.waiting_route()
+            {
+                s.mfa_wanted = w.status().mfa_wanted;
+            }
+            json(StatusCode::OK, &serde_json::json!(s))
+        }
         (&Method::GET, "whoami") => {
             match crate::commands::base_identity(route.engine.env(), None).await {
                 Ok((id, source)) => json(
@@ -181,11 +190,19 @@ fn credentials(route: &Route) -> Resp {
     }
 }
 
-async fn mfa(server: &Server, route: &Route, code: &str) -> Resp {
+async fn mfa(server: &Server, asked: &Arc<Route>, code: &str) -> Resp {
     let code = match crate::mfa::validate_code(code) {
         Ok(c) => c,
         Err(e) => return failure(&e),
     };
+    // The code is for whichever route of this server waits for one (a
+    // nested shell's `rolehop mfa` serves the outer session too).
+    let waiting_elsewhere = lock(&asked.state)
+        .wanted
+        .is_none()
+        .then(|| server.waiting_route())
+        .flatten();
+    let route: &Route = waiting_elsewhere.as_deref().unwrap_or(asked);
     let waiting = lock(&route.state).wanted.is_some();
     let needed = route
         .engine

@@ -246,6 +246,13 @@ impl Server {
         lock(&self.inner.routes).get(id).cloned()
     }
 
+    /// A route whose renewal waits for a code, if any.
+    fn waiting_route(&self) -> Option<Arc<Route>> {
+        self.routes()
+            .into_iter()
+            .find(|r| lock(&r.state).wanted.is_some())
+    }
+
     fn routes(&self) -> Vec<Arc<Route>> {
         lock(&self.inner.routes).values().cloned().collect()
     }

@@ -43,6 +43,30 @@ fn session(token: &str, left: Duration) -> Switched {
     }
 }
 
+/// Where a route is, and its `Authorization` header line.
+struct Addr {
+    port: u16,
+    path: String,
+    host: String,
+    auth: String,
+}
+
+fn addr(server: &Server, opened: &Opened) -> Addr {
+    let port = server.port();
+    let path = opened
+        .uri
+        .split_once(&format!(":{port}"))
+        .unwrap()
+        .1
+        .to_owned();
+    Addr {
+        port,
+        path,
+        host: format!("127.0.0.1:{port}"),
+        auth: format!("Authorization: {}\r\n", opened.token.expose_secret()),
+    }
+}
+
 /// One request on a fresh connection: (status, body).
 fn get(port: u16, path: &str, host: &str, headers: &str) -> (u16, String) {
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
@@ -86,21 +110,18 @@ fn start(token: &str, left: Duration) -> (tempfile::TempDir, Server, Opened) {
 fn serves_a_4_kib_token_intact_and_only_with_the_token() {
     let big: String = (0..4096).map(|i| (b'A' + (i % 26) as u8) as char).collect();
     let (_dir, server, opened) = start(&big, Duration::from_secs(43_200));
-    let port = server.port();
-    let path = opened
-        .uri
-        .split_once(&format!(":{port}"))
-        .unwrap()
-        .1
-        .to_owned();
-    let host = format!("127.0.0.1:{port}");
+    let Addr {
+        port,
+        path,
+        host,
+        auth,
+    } = addr(&server, &opened);
     let token = opened.token.expose_secret().to_owned();
     assert_eq!(token.len(), 64);
     assert!(
         !format!("{opened:?}").contains(&token),
         "Debug hides the token"
     );
-    let auth = format!("Authorization: {token}\r\n");
     let (status, body) = get(port, &path, &host, &auth);
     assert_eq!(status, 200);
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
@@ -166,15 +187,12 @@ fn serves_a_4_kib_token_intact_and_only_with_the_token() {
 fn an_expired_session_is_explained_at_once() {
     let (_dir, server, opened) = start("tok", Duration::from_secs(43_200));
     let route = server.route(&opened.id).unwrap();
-    let port = server.port();
-    let path = opened
-        .uri
-        .split_once(&format!(":{port}"))
-        .unwrap()
-        .1
-        .to_owned();
-    let host = format!("127.0.0.1:{port}");
-    let auth = format!("Authorization: {}\r\n", opened.token.expose_secret());
+    let Addr {
+        port,
+        path,
+        host,
+        auth,
+    } = addr(&server, &opened);
     {
         let mut st = lock(&route.state);
         st.current.assumed.creds.expiration = SystemTime::now() - Duration::from_secs(1);
@@ -217,15 +235,12 @@ fn an_expired_session_is_explained_at_once() {
 #[test]
 fn fifty_concurrent_clients_get_the_same_answer() {
     let (_dir, server, opened) = start("shared-token", Duration::from_secs(43_200));
-    let port = server.port();
-    let path = opened
-        .uri
-        .split_once(&format!(":{port}"))
-        .unwrap()
-        .1
-        .to_owned();
-    let host = format!("127.0.0.1:{port}");
-    let auth = format!("Authorization: {}\r\n", opened.token.expose_secret());
+    let Addr {
+        port,
+        path,
+        host,
+        auth,
+    } = addr(&server, &opened);
     let answers: Vec<(u16, String)> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..50)
             .map(|_| {
