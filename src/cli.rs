@@ -337,6 +337,10 @@ pub struct PolicyArgs {
     /// Group to put the identity policy on (--apply-trusted).
     #[arg(long)]
     pub group: Option<String>,
+    /// With --apply-trusting: replace the role's whole trust policy with
+    /// rolehop's (default: add rolehop's statement, keep the others).
+    #[arg(long, requires = "apply_trusting")]
+    pub replace: bool,
     /// Apply without asking.
     #[arg(long)]
     pub yes: bool,

@@ -337,6 +337,10 @@ pub(crate) fn banner(
 #[cfg(unix)]
 fn run_child(mut cmd: std::process::Command, program: &str) -> Result<ExitCode> {
     use std::os::unix::process::CommandExt;
+    // SAFETY: the closure only makes async-signal-safe calls.
+    unsafe {
+        cmd.pre_exec(crate::child::memory::restore_for_child);
+    }
     let source = cmd.exec();
     Err(Error::Spawn {
         program: program.to_owned(),
@@ -403,7 +407,13 @@ pub(crate) fn write_once(
     }
     let (b, switched) = switch_with(engine, name, args, Ask::Terminal)?;
     let c = &switched.assumed.creds;
-    crate::creds::profile::write_session(&path, &profile, c, &b.role_arn(), force)?;
+    let outcome = crate::creds::profile::write_session(&path, &profile, c, &b.role_arn(), force)?;
+    if let credfile::WriteOutcome::UpdatedCopies(n) = outcome {
+        eprintln!(
+            "rolehop: note: [{profile}] is written {n} times in {}; the SDKs merge the copies, so every one was updated",
+            path.display()
+        );
+    }
     println!(
         "Wrote profile \"{profile}\" to {} ({}, {})",
         path.display(),
@@ -477,8 +487,9 @@ fn profile_runs_rolehop(profile: &str) -> bool {
     let runs = |path: Option<std::path::PathBuf>, section: &str| {
         path.and_then(|p| credfile::read_profile(&p, section).ok().flatten())
             .is_some_and(|kvs| {
-                kvs.iter()
-                    .any(|(k, v)| k == "credential_process" && v.contains("rolehop"))
+                kvs.iter().any(|(k, v)| {
+                    k.eq_ignore_ascii_case("credential_process") && v.contains("rolehop")
+                })
             })
     };
     let config_section = if profile == "default" {

@@ -82,12 +82,35 @@ pub fn region_partition(region: &str) -> &'static str {
     }
 }
 
-/// `https://signin.aws.amazon.com` for the partition, or `$ROLEHOP_FEDERATION_URL`.
-pub fn federation_base(partition: &str, env: &EnvView) -> String {
-    match env.get(FEDERATION_URL_VAR).filter(|s| !s.is_empty()) {
-        Some(base) => base.trim_end_matches('/').to_owned(),
-        None => format!("https://{}", hosts(partition).signin),
+/// `https://signin.aws.amazon.com` for the partition, or `$ROLEHOP_FEDERATION_URL`,
+/// which must be https (or http on loopback, for a local stand-in): the
+/// request carries the session's secret key.
+pub fn federation_base(partition: &str, env: &EnvView) -> Result<String> {
+    let Some(base) = env.get(FEDERATION_URL_VAR).filter(|s| !s.is_empty()) else {
+        return Ok(format!("https://{}", hosts(partition).signin));
+    };
+    let base = base.trim_end_matches('/');
+    let loopback = base
+        .strip_prefix("http://")
+        .map(|rest| rest.split(['/', '?']).next().unwrap_or(""))
+        .and_then(|authority| {
+            let host = authority.rsplit_once(':').map_or(authority, |(h, _)| h);
+            let host = host.trim_start_matches('[').trim_end_matches(']');
+            host.parse::<std::net::IpAddr>().ok()
+        })
+        .is_some_and(|ip| ip.is_loopback());
+    if base.starts_with("https://") || loopback {
+        return Ok(base.to_owned());
     }
+    Err(usage(
+        format!(
+            "{FEDERATION_URL_VAR} must be an https:// URL (or http:// on 127.0.0.1 / [::1]), got {:?}",
+            crate::text::sanitize(base)
+        ),
+        Some(format!(
+            "the sign-in request carries the session's secret key; unset {FEDERATION_URL_VAR} to use AWS's own endpoint"
+        )),
+    ))
 }
 
 /// The `Session` parameter: `{"sessionId":..,"sessionKey":..,"sessionToken":..}`.
@@ -284,7 +307,7 @@ pub fn sign_in(s: &SignIn<'_>, env: &EnvView) -> Result<String> {
         ));
     }
     let dest = destination(s.partition, s.region, s.destination)?;
-    let base = federation_base(s.partition, env);
+    let base = federation_base(s.partition, env)?;
     let remaining = s.creds.remaining(std::time::SystemTime::now());
     let url = signin_token_url(&base, s.creds, session_duration(s.chained, remaining));
     let token = get_signin_token(&url, s.chained)?;
@@ -460,11 +483,30 @@ mod tests {
     fn federation_base_defaults_per_partition_and_is_configurable() {
         let env = EnvView::from_pairs(Vec::<(String, String)>::new());
         assert_eq!(
-            federation_base("aws-cn", &env),
+            federation_base("aws-cn", &env).unwrap(),
             "https://signin.amazonaws.cn"
         );
-        let env = EnvView::from_pairs([(FEDERATION_URL_VAR, "http://127.0.0.1:9/")]);
-        assert_eq!(federation_base("aws", &env), "http://127.0.0.1:9");
+        for ok in [
+            "http://127.0.0.1:9/",
+            "https://example.com/",
+            "http://[::1]:9",
+        ] {
+            let env = EnvView::from_pairs([(FEDERATION_URL_VAR, ok)]);
+            assert_eq!(
+                federation_base("aws", &env).unwrap(),
+                ok.trim_end_matches('/')
+            );
+        }
+        for bad in [
+            "http://example.com",
+            "http://127.0.0.1.evil.com:9",
+            "ftp://127.0.0.1",
+            "http://10.0.0.1",
+        ] {
+            let env = EnvView::from_pairs([(FEDERATION_URL_VAR, bad)]);
+            let e = federation_base("aws", &env).unwrap_err().to_string();
+            assert!(e.contains("must be an https:// URL"), "{bad}: {e}");
+        }
     }
 
     #[test]

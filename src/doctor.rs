@@ -345,10 +345,13 @@ fn check_mfa(
 
 /// `AKIA…0001`: enough to recognise a key without printing all of it.
 fn mask(key: &str) -> String {
-    if key.len() <= 8 {
-        return key.to_owned();
+    let chars: Vec<char> = key.chars().collect();
+    if chars.len() <= 8 {
+        return crate::text::sanitize(key);
     }
-    format!("{}…{}", &key[..4], &key[key.len() - 4..])
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    crate::text::sanitize(&format!("{head}…{tail}"))
 }
 
 /// "long-term keys", "temporary keys", "SSO", "role profile"...

@@ -27,11 +27,43 @@ const MANAGED: [&str; 10] = [
     "AWS_SESSION_EXPIRATION",
 ];
 const BASE_PREFIX: &str = "ROLEHOP_BASE_";
+/// Of [`MANAGED`], the ones that are secrets: never stashed.
+const SECRET_VARS: [&str; 3] = [
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+];
 
 /// A snapshot of the variables that matter to rolehop (empty values = unset).
-#[derive(Clone, Debug, Default)]
+/// `Debug` shows secret values as `[REDACTED]`.
+#[derive(Clone, Default)]
 pub struct EnvView {
     vars: BTreeMap<String, String>,
+}
+
+/// Variables whose values are secrets (keys, session and endpoint tokens).
+pub(crate) fn is_secret_var(name: &str) -> bool {
+    (name.contains("SECRET") || name.contains("TOKEN")) && !name.ends_with("_FILE")
+}
+
+/// `(name, value)` pairs for `Debug`, secrets redacted.
+fn redacted<'a>(pairs: impl Iterator<Item = (&'a String, &'a String)>) -> Vec<(&'a str, &'a str)> {
+    pairs
+        .map(|(k, v)| {
+            let v = if is_secret_var(k) {
+                "[REDACTED]"
+            } else {
+                v.as_str()
+            };
+            (k.as_str(), v)
+        })
+        .collect()
+}
+
+impl std::fmt::Debug for EnvView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(redacted(self.vars.iter())).finish()
+    }
 }
 
 /// Where the base (trusted-account) credentials come from.
@@ -42,12 +74,17 @@ pub enum BaseSource {
     /// Only this profile (the bookmark's `source_profile`, or the original
     /// profile of an outer rolehop shell).
     Profile(String),
-    /// Keys the outer rolehop shell's parent had in its environment.
+    /// Keys the outer rolehop shell's parent had in its environment (a
+    /// stash written by an older rolehop; today's never holds the secret).
     Keys {
         access_key_id: String,
         secret_access_key: SecretString,
         session_token: Option<SecretString>,
     },
+    /// The outer shell's base identity was environment keys, which are not
+    /// copied into a role's shell: cached sessions made by it still serve,
+    /// a call to STS from it cannot be made.
+    NotCopied { access_key_id: String },
 }
 
 impl BaseSource {
@@ -55,7 +92,7 @@ impl BaseSource {
         match self {
             BaseSource::Chain { profile } => profile.as_deref(),
             BaseSource::Profile(p) => Some(p),
-            BaseSource::Keys { .. } => None,
+            BaseSource::Keys { .. } | BaseSource::NotCopied { .. } => None,
         }
     }
 }
@@ -158,6 +195,9 @@ impl EnvView {
                     .or_else(|| base.get("AWS_SECURITY_TOKEN"))
                     .map(|t| SecretString::from(t.to_owned())),
             },
+            (Some(id), None) => BaseSource::NotCopied {
+                access_key_id: id.to_owned(),
+            },
             _ => BaseSource::Profile(
                 base.get("AWS_PROFILE")
                     .or_else(|| base.get("AWS_DEFAULT_PROFILE"))
@@ -195,13 +235,23 @@ impl EnvView {
     }
 }
 
-/// What to change in an environment to hand credentials over.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What to change in an environment to hand credentials over. `Debug`
+/// shows secret values as `[REDACTED]`.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Handover {
     /// Variables to set, in a stable, readable order.
     pub set: Vec<(String, String)>,
     /// Variables to remove so nothing stale shadows the new credentials.
     pub unset: Vec<String>,
+}
+
+impl std::fmt::Debug for Handover {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Handover")
+            .field("set", &redacted(self.set.iter().map(|(k, v)| (k, v))))
+            .field("unset", &self.unset)
+            .finish()
+    }
 }
 
 impl Handover {
@@ -247,6 +297,15 @@ impl Handover {
         }
         for var in MANAGED {
             let stash = format!("{BASE_PREFIX}{var}");
+            // Never a secret: a nested hop from a static shell whose base was
+            // environment keys says why it cannot call STS (the key ID, not
+            // secret, still finds the sessions that identity cached).
+            if SECRET_VARS.contains(&var) {
+                if env.get(&stash).is_some() {
+                    unset.push(stash);
+                }
+                continue;
+            }
             match base.get(var) {
                 Some(v) => set.push((stash, v.to_owned())),
                 None if env.get(&stash).is_some() => unset.push(stash),
@@ -417,23 +476,55 @@ mod tests {
             &outer,
             &Handover::new(&outer, &bookmark(), &creds, None, true),
         );
+        // The key ID (not secret) is kept to find cached sessions; the
+        // secret is never copied into the role's environment.
         match inner.base_source(None) {
-            BaseSource::Keys {
-                access_key_id,
-                session_token,
-                ..
-            } => {
-                assert_eq!(access_key_id, "AKIABASE");
-                assert!(session_token.is_none());
-            }
-            other => panic!("expected base keys, got {other:?}"),
+            BaseSource::NotCopied { access_key_id } => assert_eq!(access_key_id, "AKIABASE"),
+            other => panic!("expected base keys that were not copied, got {other:?}"),
         }
+        assert!(!inner.vars.values().any(|v| v == "basesecret"), "{inner:?}");
         // Keys the user exported by hand inside the shell are theirs, not ours.
         let mut manual = inner.clone();
         manual
             .vars
             .insert("AWS_ACCESS_KEY_ID".into(), "AKIAOTHER".into());
         assert!(!manual.is_managed());
+    }
+
+    #[test]
+    fn debug_never_shows_secrets() {
+        let env = EnvView::from_pairs([
+            ("AWS_ACCESS_KEY_ID", "AKIABASE"),
+            ("AWS_SECRET_ACCESS_KEY", "basesecret"),
+            ("AWS_SESSION_TOKEN", "basetoken"),
+            ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "endpointtoken"),
+            ("AWS_WEB_IDENTITY_TOKEN_FILE", "/path/token"),
+        ]);
+        let creds = sample(SystemTime::UNIX_EPOCH + Duration::from_secs(2_000_000_000));
+        let static_ = Handover::new(&env, &bookmark(), &creds, None, true);
+        let live = Handover::live(
+            &env,
+            &bookmark(),
+            "http://127.0.0.1:1/rolehop/v1/x",
+            "endpointtoken",
+            None,
+            true,
+            false,
+        );
+        let shown = format!("{env:?} {static_:?} {live:?} {env:#?}");
+        for secret in [
+            "basesecret",
+            "basetoken",
+            "endpointtoken",
+            "sEcReT",
+            "ToKeN",
+        ] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(
+            shown.contains("AKIABASE") && shown.contains("/path/token"),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -96,7 +96,9 @@ impl Error {
                 StsError::NoCredentials { .. }
                 | StsError::ExpiredToken { .. }
                 | StsError::InvalidToken { .. } => code::CREDENTIALS,
-                StsError::Network { .. } | StsError::Throttled => code::NETWORK,
+                StsError::Network { .. } | StsError::Throttled | StsError::Unreadable { .. } => {
+                    code::NETWORK
+                }
                 _ => code::DENIED,
             },
             Error::CredFile(CredFileError::LongTermKeys { .. }) => code::REFUSED,
@@ -137,9 +139,14 @@ impl Error {
 
     /// Print `rolehop: error: ...` (and a hint) on stderr; return the exit code.
     pub fn report(&self) -> ExitCode {
-        eprintln!("rolehop: error: {self}");
+        // Messages carry text from outside (STS, profile names, a
+        // credential_process): no control character reaches the terminal.
+        eprintln!(
+            "rolehop: error: {}",
+            crate::text::sanitize(&self.to_string())
+        );
         if let Some(h) = self.hint() {
-            eprintln!("rolehop: hint: {h}");
+            eprintln!("rolehop: hint: {}", crate::text::sanitize(&h));
         }
         ExitCode::from(self.exit_code())
     }

@@ -59,6 +59,19 @@ async fn keep(
     let mut stop = Signals::new()?;
     let path = credfile::default_path()?;
     let role_arn = engine.bookmarks.get(name)?.role_arn();
+    let lifetime = first
+        .assumed
+        .creds
+        .expiration
+        .duration_since(first.obtained)
+        .unwrap_or_default();
+    if let Some(w) = crate::engine::window::clamped(lifetime, engine.configured_window()) {
+        eprintln!(
+            "rolehop: note: refresh_window is as long as the {} s session; renewing {} s before expiry instead",
+            lifetime.as_secs(),
+            w.as_secs()
+        );
+    }
     let mut current = first;
     let mut failures = 0usize;
     loop {

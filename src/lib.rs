@@ -33,8 +33,36 @@ pub mod ui;
 use cli::{Cli, Command};
 use std::process::ExitCode;
 
+/// Commands that print and exit end quietly when their stdout closes
+/// (`rolehop list | head -1`), as Unix filters do: SIGPIPE ends them without
+/// a word. The long-running ones keep Rust's default (SIGPIPE ignored):
+/// `exec` and the agent serve children over sockets, the picker draws on a
+/// terminal, and `write --keep` must outlive a closed pipe.
+fn quiet_on_closed_stdout(command: &Option<Command>) {
+    let long_running = matches!(
+        command,
+        None | Some(
+            Command::Pick { .. }
+                | Command::Exec { .. }
+                | Command::Agent(_)
+                | Command::Write { keep: true, .. }
+        )
+    );
+    #[cfg(unix)]
+    if !long_running {
+        // SAFETY: restoring the default disposition before any thread starts.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = long_running;
+}
+
 /// Run one invocation; errors are reported on stderr as one line plus a hint.
 pub fn run(cli: Cli) -> ExitCode {
+    quiet_on_closed_stdout(&cli.command);
+    child::memory::protect();
     let result = match cli.command {
         None => tui::run(tui::options(false, None, cli.no_auto_renew), cli.no_cache),
         Some(Command::Pick {

@@ -351,7 +351,14 @@ pub fn run(args: &PolicyArgs) -> Result<ExitCode> {
     let p = plan(&b, principal);
     if args.apply_trusting || args.apply_trusted {
         let profile = args.profile.clone().unwrap_or_default();
-        return apply(&p, args.apply_trusting, &profile, args.yes, &env);
+        return apply(
+            &p,
+            args.apply_trusting,
+            &profile,
+            args.yes,
+            args.replace,
+            &env,
+        );
     }
     if args.json {
         println!(
@@ -502,7 +509,14 @@ fn confirm(question: &str, yes: bool) -> Result<bool> {
     Ok(matches!(line.trim(), "y" | "Y" | "yes" | "Yes"))
 }
 
-fn apply(p: &Plan, trusting: bool, profile: &str, yes: bool, env: &EnvView) -> Result<ExitCode> {
+fn apply(
+    p: &Plan,
+    trusting: bool,
+    profile: &str,
+    yes: bool,
+    replace: bool,
+    env: &EnvView,
+) -> Result<ExitCode> {
     let source = BaseSource::Profile(profile.to_owned());
     block_on(async {
         let region = sts::resolve_region(None, env, &source).await;
@@ -510,14 +524,63 @@ fn apply(p: &Plan, trusting: bool, profile: &str, yes: bool, env: &EnvView) -> R
             sts::sdk_config(&source, region.as_deref().unwrap_or(sts::FALLBACK_REGION)).await;
         let iam = aws_sdk_iam::Client::new(&config);
         if trusting {
-            apply_trusting(&iam, p, yes).await
+            apply_trusting(&iam, p, yes, replace).await
         } else {
             apply_trusted(&iam, p, yes).await
         }
     })?
 }
 
-async fn apply_trusting(iam: &aws_sdk_iam::Client, p: &Plan, yes: bool) -> Result<ExitCode> {
+/// The role's trust policy with rolehop's statement in it: a statement
+/// allowing the same principal `sts:AssumeRole` is rolehop's (an earlier
+/// apply, or the same grant written by hand) and is replaced by ours; every
+/// other statement (a service, another account, other actions) stays.
+pub fn merge_trust(existing: &Value, ours: &Value) -> Value {
+    let Some(mine) = ours["Statement"].get(0) else {
+        return ours.clone();
+    };
+    let statements: Vec<Value> = match &existing["Statement"] {
+        Value::Array(list) => list.clone(),
+        single @ Value::Object(_) => vec![single.clone()],
+        _ => return ours.clone(),
+    };
+    let same_grant = |s: &Value| {
+        s["Effect"] == "Allow"
+            && s["Principal"] == mine["Principal"]
+            && (s["Action"] == "sts:AssumeRole"
+                || s["Action"]
+                    .as_array()
+                    .is_some_and(|a| a.len() == 1 && a[0] == "sts:AssumeRole"))
+    };
+    let mut merged = Vec::with_capacity(statements.len() + 1);
+    let mut placed = false;
+    for s in statements {
+        if same_grant(&s) {
+            if !placed {
+                merged.push(mine.clone());
+                placed = true;
+            }
+        } else {
+            merged.push(s);
+        }
+    }
+    if !placed {
+        merged.push(mine.clone());
+    }
+    let mut doc = existing.clone();
+    if doc.get("Version").is_none() {
+        doc["Version"] = ours["Version"].clone();
+    }
+    doc["Statement"] = Value::Array(merged);
+    doc
+}
+
+async fn apply_trusting(
+    iam: &aws_sdk_iam::Client,
+    p: &Plan,
+    yes: bool,
+    replace: bool,
+) -> Result<ExitCode> {
     let existing = match iam.get_role().role_name(&p.role_name).send().await {
         Ok(out) => Some(
             out.role()
@@ -535,9 +598,14 @@ async fn apply_trusting(iam: &aws_sdk_iam::Client, p: &Plan, yes: bool) -> Resul
     } else {
         format!("Create role {}", p.role_arn)
     };
+    // Merged unless --replace: other principals keep their access.
+    let target = match &existing {
+        Some(old) if !replace && old.is_object() => merge_trust(old, &p.trust),
+        _ => p.trust.clone(),
+    };
     eprintln!("{action} (account {}):", p.trusting_account);
-    eprint!("{}", diff(existing.as_ref(), &p.trust));
-    if existing.as_ref() == Some(&p.trust) {
+    eprint!("{}", diff(existing.as_ref(), &target));
+    if existing.as_ref() == Some(&target) {
         eprintln!("rolehop: the trust policy is already in place; nothing to do");
         return Ok(ExitCode::SUCCESS);
     }
@@ -545,7 +613,7 @@ async fn apply_trusting(iam: &aws_sdk_iam::Client, p: &Plan, yes: bool) -> Resul
         eprintln!("rolehop: nothing changed");
         return Ok(ExitCode::from(crate::error::code::REFUSED));
     }
-    let doc = compact(&p.trust);
+    let doc = compact(&target);
     if existing.is_some() {
         iam.update_assume_role_policy()
             .role_name(&p.role_name)
@@ -751,6 +819,29 @@ mod tests {
         assert!(trusting[2].starts_with("aws iam attach-role-policy --role-name 'Admin'"));
         assert!(trusted[0].starts_with("aws iam put-user-policy --user-name '<USER>' --policy-name 'rolehop-assume-prod' --policy-document '{"));
         assert!(trusted[1].starts_with("aws iam put-group-policy"));
+    }
+
+    #[test]
+    fn merging_keeps_other_principals_and_replaces_our_own_grant() {
+        let ours = trust_policy("arn:aws:iam::123456789012:root", true, None);
+        let service = json!({"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"});
+        let other = json!({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999999999999:root"}, "Action": "sts:AssumeRole"});
+        let old_ours = json!({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": ["sts:AssumeRole"]});
+        let existing = json!({"Version": "2012-10-17", "Statement": [service, old_ours, other]});
+        let merged = merge_trust(&existing, &ours);
+        assert_eq!(
+            merged["Statement"],
+            json!([service, ours["Statement"][0], other]),
+            "ours replaces the earlier grant in place; the others stay"
+        );
+        // Applying again changes nothing.
+        assert_eq!(merge_trust(&merged, &ours), merged);
+        // A role trusting only a service gets ours added.
+        let only = json!({"Version": "2012-10-17", "Statement": service});
+        assert_eq!(
+            merge_trust(&only, &ours)["Statement"],
+            json!([service, ours["Statement"][0]])
+        );
     }
 
     #[test]

@@ -144,6 +144,18 @@ pub struct App {
     pub quit: bool,
     /// Renewals the live endpoint made while the current subshell ran.
     pub subshell_renewals: u32,
+    /// The note that `refresh_window` was clamped was shown.
+    pub window_noted: bool,
+}
+
+/// Text for stdout that may hold credentials (exports): `Debug` redacts it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Exports(pub String);
+
+impl std::fmt::Debug for Exports {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Exports([REDACTED, {} bytes])", self.0.len())
+    }
 }
 
 /// Something for the runtime to do; its result comes back as a `Msg`.
@@ -199,7 +211,7 @@ pub enum Effect {
     /// Remember a use in the history file.
     RecordUse { name: String },
     /// Restore the terminal, print `stdout` (exports for eval) if any, exit.
-    Quit { stdout: Option<String> },
+    Quit { stdout: Option<Exports> },
     /// Like `Quit`, after printing the session's exports on stdout for `eval`
     /// (`e`, and Enter in pick mode). The runtime builds the text with
     /// `creds::export::script(app.options.export_shell, ..)` from the real

@@ -56,6 +56,7 @@ impl App {
             size,
             quit: false,
             subshell_renewals: 0,
+            window_noted: false,
         };
         (app, vec![Effect::FetchIdentity])
     }
@@ -850,6 +851,8 @@ fn assumed(
     fresh.renew_needs_code = switched.mode == crate::cache::Mode::DirectMfa;
     fresh.chained = crate::console::is_chained(switched.mode);
     let left = session::countdown(fresh.remaining(now));
+    let clamp = crate::engine::window::clamped(fresh.lifetime(), app.options.refresh_window)
+        .filter(|_| !std::mem::replace(&mut app.window_noted, true));
     let how = match (&fresh.limit, switched.cached) {
         (Some(limit), _) => format!(" ({limit})"),
         (None, true) => " (from the cache)".to_owned(),
@@ -864,6 +867,14 @@ fn assumed(
             app.sessions.push(fresh);
             app.sessions.len() - 1
         }
+    };
+    // Said once: the configured window covers this session.
+    let how = match clamp {
+        Some(w) => format!(
+            "{how}; refresh_window is as long as the session, renewing {} s before expiry",
+            w.as_secs()
+        ),
+        None => how,
     };
     if renew {
         notice(app, format!("renewed {name}: {left} left{how}"), now);

@@ -110,7 +110,7 @@ impl Backend for FileBackend {
             .filter_map(Result::ok)
             .filter_map(|e| e.file_name().into_string().ok())
             .filter_map(|n| n.strip_suffix(SUFFIX).map(str::to_owned))
-            .filter(|n| check_name(n).is_ok())
+            .filter(|n| check_name(n).is_ok() && super::Cache::is_entry_name(n))
             .collect())
     }
 }

@@ -95,7 +95,13 @@ pub struct Cache {
     /// this off and takes them with [`Cache::take_warnings`].
     echo: bool,
     warnings: Mutex<Vec<String>>,
+    /// The cache directory, for the fill locks (None: a test's backend).
+    dir: Option<std::path::PathBuf>,
 }
+
+/// How long a process waits for another one filling the same entry before
+/// it gives up waiting and calls STS itself.
+const FILL_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl std::fmt::Debug for Cache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -111,7 +117,42 @@ impl Cache {
             backend,
             echo: true,
             warnings: Mutex::new(Vec::new()),
+            dir: None,
         }
+    }
+
+    /// Hold the fill lock of entry `name` (a file in `<dir>/locks/`) until
+    /// the guard drops: concurrent processes switching to the same bookmark
+    /// then make one STS call; the others wait and find the new entry.
+    /// None when there is no directory or the lock cannot be had in time
+    /// (then the caller goes on without it: a second STS call, not a hang).
+    pub async fn fill_lock(&self, name: &str) -> Option<std::fs::File> {
+        let dir = self.dir.clone()?.join("locks");
+        file::check_name(name).ok()?;
+        let path = dir.join(format!("{name}.lock"));
+        tokio::task::spawn_blocking(move || {
+            crate::fsutil::private_dir(&dir).ok()?;
+            let mut options = std::fs::File::options();
+            options.create(true).truncate(false).write(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let f = options.open(&path).ok()?;
+            let deadline = std::time::Instant::now() + FILL_WAIT;
+            loop {
+                match f.try_lock() {
+                    Ok(()) => return Some(f),
+                    Err(std::fs::TryLockError::WouldBlock)
+                        if std::time::Instant::now() < deadline =>
+                    {
+                        std::thread::sleep(std::time::Duration::from_millis(10));
+                    }
+                    Err(_) => return None,
+                }
+            }
+        })
+        .await
+        .ok()
+        .flatten()
     }
 
     /// The user's cache: the OS keyring if it answers (unless
@@ -139,7 +180,8 @@ impl Cache {
                 Err(_) => Box::new(file::FileBackend::new(dir)),
             },
         };
-        let cache = Cache::new(backend);
+        let mut cache = Cache::new(backend);
+        cache.dir = Some(dir.to_path_buf());
         for n in notes {
             cache.warn(n);
         }
@@ -170,6 +212,15 @@ impl Cache {
         if let Ok(mut w) = self.warnings.lock() {
             w.push(message);
         }
+    }
+
+    /// Is `name` one rolehop gives its entries? Only those are listed (and
+    /// so ever deleted): a shared `ROLEHOP_CACHE_DIR` may hold other files.
+    pub(crate) fn is_entry_name(name: &str) -> bool {
+        ["role.", "mfa.", "base.", "totp."]
+            .iter()
+            .any(|p| name.starts_with(p))
+            || name == "totp-key"
     }
 
     /// Entry name of bookmark `name`'s role session.
@@ -284,8 +335,12 @@ pub(crate) fn unix(t: SystemTime) -> u64 {
         .unwrap_or(0)
 }
 
+/// `secs` after the epoch; a time past what the platform can hold (an absurd
+/// `expires` in a hand-edited entry) saturates instead of panicking.
 pub(crate) fn from_unix(secs: u64) -> SystemTime {
-    SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(secs)
+    // The last second of year 9999: RFC 3339 goes no further.
+    const LAST: u64 = 253_402_300_799;
+    SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(secs.min(LAST))
 }
 
 #[cfg(test)]

@@ -287,3 +287,74 @@ fn totp_guard_stores_a_keyed_hash_only() {
     }
     assert_eq!(files.len(), 2, "record + key");
 }
+
+#[test]
+fn files_rolehop_did_not_make_are_never_listed_or_touched() {
+    let (dir, cache) = file_cache();
+    let root = dir.path().join("cache");
+    // A shared directory: someone's JSON, an SSO token, the keyring's index.
+    let foreign = [
+        ("notes.json", "not a cache entry"),
+        ("0123abcd.json", "{\"accessToken\": \"sso\"}"),
+        ("keyring-index.json", "{\"role.prod\": 0}"),
+    ];
+    for (name, text) in foreign {
+        std::fs::write(root.join(name), text).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(root.join(name), std::fs::Permissions::from_mode(0o644))
+                .unwrap();
+        }
+    }
+    cache.put_or_warn(&Cache::role_name("prod"), &role_entry("prod"));
+    let names: Vec<String> = cache
+        .entries()
+        .unwrap()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(names, ["role.prod"]);
+    for (name, _) in cache.entries().unwrap() {
+        cache.delete(&name).unwrap();
+    }
+    for (name, text) in foreign {
+        assert_eq!(
+            std::fs::read_to_string(root.join(name)).unwrap(),
+            text,
+            "{name}"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(root.join(name))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o644, "{name} keeps its mode");
+        }
+    }
+    assert!(cache.take_warnings().is_empty());
+}
+
+#[test]
+fn an_absurd_expiry_is_no_panic() {
+    let far = from_unix(u64::MAX);
+    assert!(far > t(0));
+    let e = match role_entry("prod") {
+        Entry::Role(mut r) => {
+            r.creds.expires = u64::MAX;
+            r.obtained = u64::MAX;
+            Entry::Role(r)
+        }
+        other => other,
+    };
+    let (_dir, cache) = file_cache();
+    cache.put_or_warn(&Cache::role_name("prod"), &e);
+    let Some(r) = cache.role("prod") else {
+        panic!("entry")
+    };
+    let c = r.creds.to_credentials();
+    let _ = c.remaining(SystemTime::now());
+    let _ = c.expiration_rfc3339();
+}

@@ -61,9 +61,19 @@ fn fish_quote(v: &str) -> String {
     format!("'{}'", v.replace('\\', r"\\").replace('\'', r"\'"))
 }
 
-/// PowerShell single-quoted strings double their `'`.
+/// PowerShell single-quoted strings double their quote characters, and
+/// PowerShell takes the typographic single quotes U+2018..U+201B as quotes too.
 fn powershell_quote(v: &str) -> String {
-    format!("'{}'", v.replace('\'', "''"))
+    let mut out = String::with_capacity(v.len() + 2);
+    out.push('\'');
+    for c in v.chars() {
+        if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    out
 }
 
 /// The `credential_process` protocol's JSON (Version 1).
@@ -102,6 +112,18 @@ mod tests {
         assert_eq!(
             script(Shell::Powershell, &handover()),
             "Remove-Item Env:AWS_PROFILE -ErrorAction SilentlyContinue\n$Env:AWS_SESSION_TOKEN = 'a''b\\c$d`e\"f'\n"
+        );
+    }
+
+    #[test]
+    fn powershell_doubles_typographic_single_quotes_too() {
+        let h = Handover {
+            set: vec![("X".into(), "a\u{2018}b\u{2019}c\u{201A}d\u{201B}e'f".into())],
+            unset: vec![],
+        };
+        assert_eq!(
+            script(Shell::Powershell, &h),
+            "$Env:X = 'a\u{2018}\u{2018}b\u{2019}\u{2019}c\u{201A}\u{201A}d\u{201B}\u{201B}e''f'\n"
         );
     }
 

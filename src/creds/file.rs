@@ -36,6 +36,9 @@ pub enum WriteOutcome {
     Added,
     /// The profile section existed and was edited in place.
     Updated,
+    /// The profile is written in this many sections of the same name (the
+    /// SDKs merge them); every copy was edited so they read the new values.
+    UpdatedCopies(usize),
 }
 
 /// Errors carry paths, profile names and key names, never a value: values are
@@ -150,6 +153,7 @@ pub fn write_profile(
     force: bool,
 ) -> Result<WriteOutcome, CredFileError> {
     check_profile(profile, path)?;
+    check_sdk_name(profile, path)?;
     for &(key, value) in values {
         check_key(key, path)?;
         if value.contains(['\n', '\r']) {
@@ -206,15 +210,18 @@ pub fn write_profile(
 /// will be refused. Advisory only; `write_profile` checks again under its lock.
 pub fn check_writable(path: &Path, profile: &str) -> Result<(), CredFileError> {
     check_profile(profile, path)?;
+    check_sdk_name(profile, path)?;
     let Some(text) = read_text(path, &fsutil::real_path(path))? else {
         return Ok(());
     };
     let lines = parse(&text).ok_or_else(|| CredFileError::Unparsable {
         path: path.to_path_buf(),
     })?;
-    if let Some(range) = sections(&lines, profile).into_iter().next()
-        && holds_long_term_keys(&lines[range])
-    {
+    let copies: Vec<&[Line<'_>]> = sections(&lines, profile)
+        .into_iter()
+        .map(|r| &lines[r])
+        .collect();
+    if holds_long_term_keys(&copies) {
         return Err(CredFileError::LongTermKeys {
             profile: profile.to_owned(),
             path: path.to_path_buf(),
@@ -285,14 +292,11 @@ pub fn read_profile(
     Ok(Some(pairs))
 }
 
-/// `aws_access_key_id` without a session token among the section's top-level
-/// keys: the user's own long-term keys, which a write would destroy.
-fn holds_long_term_keys(section: &[Line<'_>]) -> bool {
-    let has = |name: &str| {
-        section
-            .iter()
-            .any(|l| matches!(l.kind, Kind::Property { key, .. } if key == name))
-    };
+/// `aws_access_key_id` without a session token among the profile's top-level
+/// keys (in any of its copies, any case, as the SDKs merge them): the
+/// user's own long-term keys, which a write would destroy.
+fn holds_long_term_keys(copies: &[&[Line<'_>]]) -> bool {
+    let has = |name: &str| copies.iter().any(|c| has_key(c, name));
     has(ACCESS_KEY_ID) && !SESSION_KEYS.iter().any(|k| has(k))
 }
 
@@ -313,6 +317,23 @@ fn check_profile(name: &str, path: &Path) -> Result<(), CredFileError> {
     Err(CredFileError::InvalidProfileName {
         name: name.to_owned(),
         reason,
+        path: path.to_path_buf(),
+    })
+}
+
+/// A profile we write must be one the SDKs can name: the Rust SDK refuses a
+/// whole file with a section named otherwise (rolehop's own base
+/// credentials included), so only letters, digits and `- / . % @ _ : +`.
+fn check_sdk_name(name: &str, path: &Path) -> Result<(), CredFileError> {
+    if name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-/.%@_:+".contains(c))
+    {
+        return Ok(());
+    }
+    Err(CredFileError::InvalidProfileName {
+        name: name.to_owned(),
+        reason: "the AWS SDKs accept only letters, digits and - / . % @ _ : + in profile names",
         path: path.to_path_buf(),
     })
 }
@@ -485,6 +506,12 @@ struct OutLine<'a> {
 
 /// The edit behind [`write_profile`], on text: `set` has unique keys and
 /// `drop` none of them.
+///
+/// Keys match as the SDKs match them, ignoring ASCII case (botocore
+/// lowercases them), and keep the user's spelling when updated. A profile
+/// written twice (`[p]` ... `[p]`) is one profile to the SDKs, the later value
+/// of a key winning: every copy gets the new values, and keys that no copy
+/// has go into the last one, so what the SDKs read is what was written.
 fn edit(
     doc: &str,
     profile: &str,
@@ -494,7 +521,8 @@ fn edit(
 ) -> Result<(String, WriteOutcome), Refusal> {
     let lines = parse(doc).ok_or(Refusal::Unparsable)?;
     let nl = newline_of(&lines);
-    let Some(range) = sections(&lines, profile).into_iter().next() else {
+    let ranges = sections(&lines, profile);
+    if ranges.is_empty() {
         let mut text = doc.to_owned();
         if let Some(last) = lines.last() {
             if last.eol.is_empty() {
@@ -506,14 +534,60 @@ fn edit(
         }
         text.push_str(&new_section(profile, set, nl));
         return Ok((text, WriteOutcome::Added));
-    };
-
-    let section = &lines[range.clone()];
-    if !force && holds_long_term_keys(section) {
+    }
+    let copies: Vec<&[Line<'_>]> = ranges.iter().map(|r| &lines[r.clone()]).collect();
+    if !force && holds_long_term_keys(&copies) {
         return Err(Refusal::LongTermKeys);
     }
+    let missing: Vec<(&str, &str)> = set
+        .iter()
+        .copied()
+        .filter(|(k, _)| !copies.iter().any(|c| has_key(c, k)))
+        .collect();
 
-    let mut body: Vec<OutLine<'_>> = Vec::with_capacity(section.len() + set.len());
+    let mut text = String::with_capacity(doc.len() + 64 * set.len());
+    let push = |text: &mut String, t: &str, eol: &str| {
+        text.push_str(t);
+        text.push_str(eol);
+    };
+    let mut from = 0;
+    for (n, range) in ranges.iter().enumerate() {
+        for line in &lines[from..range.start] {
+            push(&mut text, line.text, line.eol);
+        }
+        let add: &[(&str, &str)] = if n + 1 == ranges.len() { &missing } else { &[] };
+        for line in rewrite(&lines[range.clone()], set, drop, add, nl) {
+            push(&mut text, &line.text, line.eol);
+        }
+        from = range.end;
+    }
+    for line in &lines[from..] {
+        push(&mut text, line.text, line.eol);
+    }
+    let outcome = match ranges.len() {
+        1 => WriteOutcome::Updated,
+        n => WriteOutcome::UpdatedCopies(n),
+    };
+    Ok((text, outcome))
+}
+
+/// Whether a section has top-level key `name` (any case).
+fn has_key(section: &[Line<'_>], name: &str) -> bool {
+    section
+        .iter()
+        .any(|l| matches!(l.kind, Kind::Property { key, .. } if key.eq_ignore_ascii_case(name)))
+}
+
+/// One copy of the section with `set` applied, `drop` removed and `add`
+/// appended after its last property.
+fn rewrite<'a>(
+    section: &[Line<'a>],
+    set: &[(&str, &str)],
+    drop: &[&str],
+    add: &[(&str, &str)],
+    nl: &'a str,
+) -> Vec<OutLine<'a>> {
+    let mut body: Vec<OutLine<'_>> = Vec::with_capacity(section.len() + add.len());
     let mut written: Vec<&str> = Vec::new();
     // Whether indented lines belong to a property we rewrote or deleted.
     let mut dropping = false;
@@ -526,15 +600,18 @@ fn edit(
         match line.kind {
             Kind::Property { key, .. } => {
                 dropping = true;
-                if let Some((_, value)) = set.iter().find(|(k, _)| *k == key) {
-                    if !written.contains(&key) {
-                        written.push(key);
+                if let Some(&(name, value)) = set.iter().find(|(k, _)| k.eq_ignore_ascii_case(key))
+                {
+                    // The first spelling is updated; repeats of a key (in
+                    // any case) go, or the SDKs might read a stale one.
+                    if !written.contains(&name) {
+                        written.push(name);
                         body.push(OutLine {
                             text: Cow::Owned(format!("{key} = {value}")),
                             ..keep
                         });
                     }
-                } else if !drop.contains(&key) {
+                } else if !drop.iter().any(|d| d.eq_ignore_ascii_case(key)) {
                     dropping = false;
                     body.push(keep);
                 }
@@ -543,9 +620,7 @@ fn edit(
             _ => body.push(keep),
         }
     }
-
-    let missing: Vec<&(&str, &str)> = set.iter().filter(|(k, _)| !written.contains(k)).collect();
-    if !missing.is_empty() {
+    if !add.is_empty() {
         // Index 0 is the header: an empty section gets its keys right below it.
         let at = body.iter().rposition(|l| l.anchor).unwrap_or(0);
         // Only the file's last line lacks a newline; keep it that way.
@@ -553,29 +628,15 @@ fn edit(
         if at_eof {
             body[at].eol = nl;
         }
-        let count = missing.len();
-        let added = missing.iter().enumerate().map(|(n, (key, value))| OutLine {
+        let count = add.len();
+        let added = add.iter().enumerate().map(|(n, (key, value))| OutLine {
             text: Cow::Owned(format!("{key} = {value}")),
             eol: if at_eof && n + 1 == count { "" } else { nl },
             anchor: true,
         });
         body.splice(at + 1..at + 1, added);
     }
-
-    let mut text = String::with_capacity(doc.len() + 64 * set.len());
-    for line in &lines[..range.start] {
-        text.push_str(line.text);
-        text.push_str(line.eol);
-    }
-    for line in &body {
-        text.push_str(&line.text);
-        text.push_str(line.eol);
-    }
-    for line in &lines[range.end..] {
-        text.push_str(line.text);
-        text.push_str(line.eol);
-    }
-    Ok((text, WriteOutcome::Updated))
+    body
 }
 
 #[cfg(test)]
@@ -926,17 +987,23 @@ aws_session_token = newToken
     fn header_forms_and_duplicate_sections() {
         let text = "[ spaced ]\na = 1\n[commented] # note\nb = 2\n[trailing]  \nc = 3\n[d]\nd = 1\n[d]\nd = 2\n";
         let (_dir, path) = file_with(text);
-        for name in ["spaced", "commented", "trailing", "d"] {
+        for name in ["spaced", "commented", "trailing"] {
             let outcome = write_profile(&path, name, &[("k", name)], &[], false).unwrap();
             assert_eq!(outcome, WriteOutcome::Updated, "{name}");
         }
+        // Two copies are one profile to the SDKs: a new key goes into the last.
+        let outcome = write_profile(&path, "d", &[("k", "d")], &[], false).unwrap();
+        assert_eq!(outcome, WriteOutcome::UpdatedCopies(2));
         assert_eq!(
             read(&path),
-            "[ spaced ]\na = 1\nk = spaced\n[commented] # note\nb = 2\nk = commented\n[trailing]  \nc = 3\nk = trailing\n[d]\nd = 1\nk = d\n[d]\nd = 2\n"
+            "[ spaced ]\na = 1\nk = spaced\n[commented] # note\nb = 2\nk = commented\n[trailing]  \nc = 3\nk = trailing\n[d]\nd = 1\n[d]\nd = 2\nk = d\n"
         );
-        assert_eq!(
-            read_profile(&path, "d").unwrap().unwrap(),
-            [("d", "1"), ("k", "d")].map(|(k, v)| (k.to_owned(), v.to_owned()))
+        // A key both copies have is updated in both, so the later one is new too.
+        write_profile(&path, "d", &[("d", "3")], &[], false).unwrap();
+        assert!(
+            read(&path).ends_with("[d]\nd = 3\n[d]\nd = 3\nk = d\n"),
+            "{}",
+            read(&path)
         );
     }
 
@@ -1052,6 +1119,52 @@ aws_session_token = newToken
             );
         }
         assert_eq!(read(&path), fixture());
+    }
+
+    #[test]
+    fn keys_match_in_any_case_and_keep_their_spelling() {
+        // Long-term keys written in capitals are still long-term keys.
+        let (_dir, path) =
+            file_with("[prod]\nAWS_ACCESS_KEY_ID = AKIALONGTERM\nAWS_Secret_Access_Key = s\n");
+        let err = write_profile(&path, "prod", ROTATE, &[], false).unwrap_err();
+        assert!(matches!(err, CredFileError::LongTermKeys { .. }), "{err:?}");
+        assert!(check_writable(&path, "prod").is_err());
+        // Temporary keys in capitals are updated in place, not duplicated
+        // (botocore refuses a whole file with a key twice in a section).
+        let text = "[work]\nAWS_ACCESS_KEY_ID = ASIAOLD\nAws_Secret_Access_Key = old\nAWS_SESSION_TOKEN = old\nAWS_SECURITY_TOKEN = stale\n";
+        let (_dir, path) = file_with(text);
+        write_profile(&path, "work", ROTATE, &["aws_security_token"], false).unwrap();
+        assert_eq!(
+            read(&path),
+            "[work]\nAWS_ACCESS_KEY_ID = ASIANEW\nAws_Secret_Access_Key = newSecret\nAWS_SESSION_TOKEN = newToken\n"
+        );
+    }
+
+    #[test]
+    fn profile_names_the_sdks_cannot_read_are_refused_before_writing() {
+        let (_dir, path) = file_with(&fixture());
+        for name in ["a#b", "a;b", "a b", "a=b", "a\"b", "prod!", "été"] {
+            let err = write_profile(&path, name, ROTATE, &[], false).unwrap_err();
+            let shown = err.to_string();
+            assert!(
+                shown.contains("only letters, digits and - / . % @ _ : +"),
+                "{name:?}: {shown}"
+            );
+            assert!(check_writable(&path, name).is_err(), "{name:?}");
+        }
+        assert_eq!(read(&path), fixture());
+        for name in [
+            "a-b",
+            "team/prod",
+            "x.y",
+            "50%",
+            "me@corp",
+            "a_b",
+            "ns:p",
+            "a+b",
+        ] {
+            write_profile(&path, name, ROTATE, &[], false).unwrap();
+        }
     }
 
     #[test]

@@ -57,7 +57,11 @@ impl fmt::Debug for Credentials {
 }
 
 /// RFC 3339 in UTC with whole seconds, the form SDKs and prompt themes parse.
+/// Times outside 1970..9999 (a clock or a file gone wrong) are clamped to
+/// that range rather than panicking.
 pub fn rfc3339(t: SystemTime) -> String {
+    let last = SystemTime::UNIX_EPOCH + Duration::from_secs(253_402_300_799);
+    let t = t.clamp(SystemTime::UNIX_EPOCH, last);
     humantime::format_rfc3339_seconds(t).to_string()
 }
 
@@ -84,6 +88,13 @@ mod tests {
         assert!(!shown.contains("ToKeN"), "{shown}");
         assert!(shown.contains("ASIAEXAMPLEKEY"));
         assert!(shown.contains("2027-01-15T08:00:00Z"), "{shown}");
+    }
+
+    #[test]
+    fn rfc3339_of_absurd_times_is_no_panic() {
+        assert_eq!(rfc3339(SystemTime::UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        let far = SystemTime::UNIX_EPOCH + Duration::from_secs(u64::from(u32::MAX) * 1000);
+        assert_eq!(rfc3339(far), "9999-12-31T23:59:59Z");
     }
 
     #[test]

@@ -348,6 +348,11 @@ impl Engine {
     }
 
     async fn run(&self, name: &str, code: Option<String>, force: bool) -> Result<Switched, Error> {
+        // One process fills a missing session; the others wait, then find it.
+        let _fill = match &self.cache {
+            Some(cache) => cache.fill_lock(&Cache::role_name(name)).await,
+            None => None,
+        };
         let now = self.now();
         let chain = self.chain(name)?;
         let root = chain[chain.len() - 1];
@@ -516,6 +521,17 @@ impl Engine {
         region: &str,
         code: &mut Option<String>,
     ) -> Result<Got, Error> {
+        if let BaseSource::NotCopied { access_key_id } = source {
+            return Err(Error::Usage {
+                message: format!(
+                    "cannot assume {:?} from the base identity here: its keys ({access_key_id}) were environment variables of the shell outside this rolehop shell, and rolehop never copies secret keys into a role's shell",
+                    hop.b.name
+                ),
+                hint: Some(
+                    "exit this shell and switch from there, start shells with `rolehop exec` without --static (nested hops then go through it), or keep the base keys in a profile (aws configure)".into(),
+                ),
+            });
+        }
         let client = self.base_client(source, region).await;
         let mut req = request(hop.b, &self.env, None);
         req.session_name = hop.session_name.clone();
@@ -681,7 +697,9 @@ fn mismatch(s: &RoleSession, hop: &Hop<'_>, base: &str) -> Option<&'static str> 
 /// in, since resolving those credentials would cost a call.
 pub fn base_key(source: &BaseSource, env: &EnvView) -> String {
     match source {
-        BaseSource::Keys { access_key_id, .. } => format!("key:{access_key_id}"),
+        BaseSource::Keys { access_key_id, .. } | BaseSource::NotCopied { access_key_id } => {
+            format!("key:{access_key_id}")
+        }
         BaseSource::Chain { profile } => {
             if profile.is_none()
                 && let Some(k) = env.get("AWS_ACCESS_KEY_ID")
@@ -708,7 +726,7 @@ fn profile_key(p: &str) -> String {
     let get = |kvs: &[(String, String)], k: &str| {
         kvs.iter()
             .rev()
-            .find(|(key, _)| key == k)
+            .find(|(key, _)| key.eq_ignore_ascii_case(k))
             .map(|(_, v)| v.clone())
     };
     let creds = read(credfile::default_path(), p);

@@ -245,9 +245,11 @@ async fn configured_window_and_renew_at() {
     let client = mock_client!(aws_sdk_sts, RuleMode::MatchAny, [&ar]);
     let e = w.engine(&client);
     let s = e.switch("p", None).await.unwrap();
+    // Renewal loops wait 9 s (1 % of 900 s, at least 5 s), not 1 s; the
+    // cache still follows the configured window.
     assert_eq!(
         e.renew_at(s.obtained, s.assumed.creds.expiration),
-        w.now() + Duration::from_secs(1)
+        w.now() + Duration::from_secs(9)
     );
     assert!(e.switch("p", None).await.unwrap().cached);
     w.clock.advance(1);

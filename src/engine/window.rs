@@ -15,20 +15,36 @@ pub fn refresh_window(lifetime: Duration) -> Duration {
     (lifetime / 4).clamp(MIN_WINDOW, MAX_WINDOW)
 }
 
-/// The window in force: the configured one (`[settings] refresh_window`), or the default.
+/// The window in force: the configured one (`[settings] refresh_window`), or
+/// the default. It decides whether a cached session is still worth using.
 pub fn window(lifetime: Duration, configured: Option<Duration>) -> Duration {
     configured.unwrap_or_else(|| refresh_window(lifetime))
 }
 
+/// The longest window a session of `lifetime` gets.
+pub fn longest_window(lifetime: Duration) -> Duration {
+    lifetime.saturating_sub((lifetime / 100).max(MIN_SERVED))
+}
+
+/// When a renewal loop (the picker, `write --keep`) clamps `configured` for
+/// a session of `lifetime`: the window it uses instead, for a one-time note.
+pub fn clamped(lifetime: Duration, configured: Option<Duration>) -> Option<Duration> {
+    let c = configured?;
+    let w = c.min(longest_window(lifetime));
+    (w < c).then_some(w)
+}
+
 /// When a session obtained at `obtained` and expiring at `expires` is due
-/// for renewal (never before it was obtained).
+/// for renewal (never before it was obtained). A configured window never
+/// covers the whole session here: at least `max(5 s, 1 %)` of it is used
+/// first, so a window as long as the session does not renew every second.
 pub fn renew_at(
     obtained: SystemTime,
     expires: SystemTime,
     configured: Option<Duration>,
 ) -> SystemTime {
     let lifetime = expires.duration_since(obtained).unwrap_or_default();
-    let w = window(lifetime, configured);
+    let w = window(lifetime, configured).min(longest_window(lifetime));
     expires.checked_sub(w).unwrap_or(obtained).max(obtained)
 }
 
@@ -57,10 +73,7 @@ pub fn serve_window(lifetime: Duration, configured: Option<Duration>) -> Duratio
     } else {
         lifetime / 2
     };
-    let floor = (lifetime / 100).max(MIN_SERVED);
-    configured
-        .unwrap_or(default)
-        .min(lifetime.saturating_sub(floor))
+    configured.unwrap_or(default).min(longest_window(lifetime))
 }
 
 /// Default live-endpoint window for sessions of an hour or more.
@@ -142,15 +155,26 @@ mod tests {
     }
 
     #[test]
-    fn configured_window_wins_and_never_goes_before_obtained() {
-        let w = Some(Duration::from_secs(899));
-        assert!(is_fresh(t(0), t(900), w, t(0)));
-        assert!(!is_fresh(t(0), t(900), w, t(1)));
-        assert_eq!(renew_at(t(0), t(900), w), t(1));
-        // A window longer than the session: due at once, not in the past.
-        let long = Some(Duration::from_secs(5000));
-        assert_eq!(renew_at(t(0), t(900), long), t(0));
-        assert!(!is_fresh(t(0), t(900), long, t(0)));
+    fn configured_window_wins_but_renewals_never_cover_the_session() {
+        let w = Some(Duration::from_secs(890));
+        assert!(is_fresh(t(0), t(900), w, t(9)));
+        assert!(!is_fresh(t(0), t(900), w, t(10)));
+        assert_eq!(renew_at(t(0), t(900), w), t(10));
+        assert_eq!(clamped(Duration::from_secs(900), w), None);
+        // A window as long as the session or longer: the cache never serves
+        // it, but a renewal loop waits 9 s (1 %, at least 5 s), not "renew
+        // at once, every second".
+        for long in [900, 5000] {
+            let long = Some(Duration::from_secs(long));
+            assert_eq!(renew_at(t(0), t(900), long), t(9));
+            assert!(!is_fresh(t(0), t(900), long, t(0)));
+            assert_eq!(
+                clamped(Duration::from_secs(900), long),
+                Some(Duration::from_secs(891))
+            );
+        }
+        // A short session: at least 5 s.
+        assert_eq!(renew_at(t(0), t(60), Some(Duration::from_secs(60))), t(5));
     }
 
     #[test]

@@ -2,7 +2,12 @@
 //! (tilfinltd/aws-extend-switch-roles) → bookmarks.
 //!
 //! The format is INI like `~/.aws/config`: `[profile NAME]` or `[NAME]`
-//! sections, `key = value`, `#`/`;` comment lines. A *target role* has
+//! sections and `key = value` lines, read as the extension's own parser
+//! (aesr-config's `ini-parser`) reads them: `#` and `;` start a comment
+//! anywhere on a line (so `color = ffaaee ; pink` is `ffaaee`, and a color
+//! written `#ffaaee` is empty), and text before the first section, a line
+//! without `=`, an empty value or a key given twice in a section are errors
+//! that stop the import, with the line. A *target role* has
 //! `role_arn`, or `aws_account_id` + `role_name`, and optionally `color` (hex
 //! without `#`), `region`, `image`. A section with only `aws_account_id` (no
 //! role) is a *base account*: the account you sign in to the console with.
@@ -34,14 +39,24 @@ pub fn read(path: &Path) -> Result<Parsed> {
         context: format!("cannot read {}", path.display()),
         source,
     })?;
-    Ok(parse(&text))
+    parse(&text).map_err(|(line, message)| Error::Usage {
+        message: format!("{}:{line}: {message}", path.display()),
+        hint: Some(
+            "fix the line as the AWS Extend Switch Roles extension would need it (it refuses the same text), then import again".into(),
+        ),
+    })
 }
 
-fn sections(text: &str) -> Vec<Section> {
+/// A syntax error: the line (from 1) and the extension's own message.
+type SyntaxError = (usize, String);
+
+/// The sections, as aesr-config's INI parser splits them.
+fn sections(text: &str) -> std::result::Result<Vec<Section>, SyntaxError> {
     let mut out: Vec<Section> = Vec::new();
-    for line in text.lines() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+    for (n, raw) in text.lines().enumerate() {
+        // A comment runs from the first `#` or `;` to the end of the line.
+        let line = raw.split(['#', ';']).next().unwrap_or("").trim();
+        if line.is_empty() {
             continue;
         }
         if let Some(inner) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
@@ -54,17 +69,40 @@ fn sections(text: &str) -> Vec<Section> {
                 name: name.to_owned(),
                 keys: HashMap::new(),
             });
-        } else if let (Some((k, v)), Some(s)) = (line.split_once('='), out.last_mut()) {
-            s.keys
-                .insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
+            continue;
         }
+        let Some(section) = out.last_mut() else {
+            return Err((
+                n + 1,
+                "Unexpected text (a line before the first [section])".into(),
+            ));
+        };
+        let Some((k, v)) = line.split_once('=').filter(|(_, v)| !v.trim().is_empty()) else {
+            let why = if line.contains('=') && raw.contains("= #") {
+                "Invalid parameter definition (the value is empty; `#` starts a comment, so write colors without it: color = ffaaee)"
+            } else {
+                "Invalid parameter definition (write key = value)"
+            };
+            return Err((n + 1, why.into()));
+        };
+        let key = k.trim().to_ascii_lowercase();
+        if section.keys.contains_key(&key) {
+            return Err((
+                n + 1,
+                format!(
+                    "The `{}` parameter is duplicated in the same profile.",
+                    k.trim()
+                ),
+            ));
+        }
+        section.keys.insert(key, v.trim().to_owned());
     }
-    out
+    Ok(out)
 }
 
 /// Convert the text of an AESR configuration.
-pub fn parse(text: &str) -> Parsed {
-    let all = sections(text);
+pub fn parse(text: &str) -> std::result::Result<Parsed, SyntaxError> {
+    let all = sections(text)?;
     let mut parsed = Parsed::default();
     let referenced: HashSet<&str> = all
         .iter()
@@ -155,6 +193,16 @@ pub fn parse(text: &str) -> Parsed {
                 None
             }
         });
+        if get("role_arn").is_some()
+            && (get("aws_account_id").is_some() || get("role_name").is_some())
+        {
+            // The extension refuses such a profile; so do we.
+            parsed.skipped.push(skip(
+                "The profile includes both `role_arn` and either `aws_account_id` or `role_name`."
+                    .into(),
+            ));
+            continue;
+        }
         if get("image").is_some() {
             notes.push("image ignored".into());
         }
@@ -180,7 +228,7 @@ pub fn parse(text: &str) -> Parsed {
             notes,
         });
     }
-    parsed
+    Ok(parsed)
 }
 
 #[cfg(test)]
@@ -225,7 +273,7 @@ color = red!
 
     #[test]
     fn documented_sections_become_bookmarks() {
-        let p = parse(SAMPLE);
+        let p = parse(SAMPLE).unwrap();
         let names: Vec<&str> = p.entries.iter().map(|e| e.spec.name.as_str()).collect();
         assert_eq!(
             names,
@@ -260,5 +308,72 @@ color = red!
         assert_eq!(skipped.len(), 2, "{skipped:?}");
         assert!(skipped[0].0 == "organization1" && skipped[0].1.contains("base account"));
         assert!(skipped[1].0 == "AnotherRole" && skipped[1].1.contains("alias"));
+    }
+
+    #[test]
+    fn comments_run_to_the_end_of_any_line() {
+        // The extension's README: an inline comment after a role name.
+        let p = parse(
+            "[profile a]# comment\n; comment\naws_account_id = 123456789012 ;x\nrole_name = Manager ; overrides target role name\ncolor = ffaaee; pink\n\n  [B] # comment\nrole_arn = arn:aws:iam::123456789012:role/role-b;\n",
+        )
+        .unwrap();
+        let got: Vec<(&str, &str, Option<&str>)> = p
+            .entries
+            .iter()
+            .map(|e| {
+                (
+                    e.spec.name.as_str(),
+                    e.spec.role.as_str(),
+                    e.spec.color.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [("a", "Manager", Some("#ffaaee")), ("B", "role-b", None)]
+        );
+    }
+
+    #[test]
+    fn the_extensions_syntax_errors_stop_the_import_with_the_line() {
+        for (text, line, message) in [
+            (
+                "[s1]\nkey = val\n\n[s2]\nABC = value1\nABC = value2",
+                6,
+                "The `ABC` parameter is duplicated in the same profile.",
+            ),
+            (
+                "key = value\n\n[section]\nkey = value",
+                1,
+                "Unexpected text",
+            ),
+            (
+                "[a]\nparameter definition does not contain equal\n",
+                2,
+                "Invalid parameter definition",
+            ),
+            ("[a]\nkey =  \n", 2, "Invalid parameter definition"),
+            ("[b]\nkey =\n", 2, "Invalid parameter definition"),
+            (
+                "[c]\naws_account_id = 123456789012\nrole_name = R\ncolor = #ffaaee\n",
+                4,
+                "write colors without it",
+            ),
+        ] {
+            let (at, why) = parse(text).unwrap_err();
+            assert_eq!(at, line, "{text:?}");
+            assert!(why.contains(message), "{text:?}: {why}");
+        }
+    }
+
+    #[test]
+    fn role_arn_with_account_or_role_name_is_refused_as_the_extension_does() {
+        let p = parse("[aaaa]\nrole_arn = arn:aws:iam::123456789012:role/m\naws_account_id = 123456789012\nrole_name = m\n").unwrap();
+        assert!(p.entries.is_empty());
+        assert!(
+            p.skipped[0].reason.contains("both `role_arn`"),
+            "{:?}",
+            p.skipped
+        );
     }
 }

@@ -46,6 +46,12 @@ pub enum StsError {
     Validation { message: String },
     #[error("cannot reach STS: {detail}")]
     Network { detail: String },
+    /// The request's signature is too old or too new for AWS: the clock.
+    #[error("AWS refused the request because this computer's clock is off: {message}")]
+    ClockSkew { message: String },
+    /// An answer that is not STS's (a proxy's page, a cut-off body).
+    #[error("STS's answer could not be read: {detail}")]
+    Unreadable { detail: String },
     #[error("STS call failed{}: {message}", code.as_deref().map(|c| format!(" ({c})")).unwrap_or_default())]
     Other {
         code: Option<String>,
@@ -96,7 +102,10 @@ impl StsError {
             StsError::RegionDisabled { .. } => "activate STS for this region in IAM > Account settings, or set another region on the bookmark".into(),
             StsError::Throttled => "wait a few seconds and try again".into(),
             StsError::Network { .. } => "check your network connection or proxy; AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL point STS elsewhere if set".into(),
-            StsError::Validation { .. } | StsError::Other { .. } => return None,
+            StsError::ClockSkew { .. } => "set the clock right (e.g. `timedatectl set-ntp true`, or your system's time settings) and try again".into(),
+            StsError::Unreadable { .. } => "a proxy or an AWS_ENDPOINT_URL_STS that is not STS may be in the way; try again, and check those".into(),
+            StsError::Validation { .. } => "check the bookmark's fields (`rolehop doctor NAME` explains the usual causes)".into(),
+            StsError::Other { .. } => "if it persists, run `rolehop doctor NAME`; AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL point STS elsewhere if set".into(),
         })
     }
 }
@@ -131,6 +140,10 @@ where
                 Some("ExpiredToken" | "ExpiredTokenException") => {
                     StsError::ExpiredToken { message }
                 }
+                Some("RequestExpired" | "RequestTimeTooSkewed") => StsError::ClockSkew { message },
+                Some("SignatureDoesNotMatch") if message.contains("Signature expired") => {
+                    StsError::ClockSkew { message }
+                }
                 Some(c @ ("InvalidClientTokenId" | "SignatureDoesNotMatch")) => {
                     StsError::InvalidToken {
                         code: c.to_owned(),
@@ -152,9 +165,15 @@ where
             }
         }
         SdkError::TimeoutError(_) => StsError::Network {
-            detail: "the request timed out".into(),
+            detail: format!(
+                "no answer within {} s (ROLEHOP_STS_TIMEOUT sets the limit)",
+                super::operation_timeout().as_secs()
+            ),
         },
-        SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => StsError::Network {
+        SdkError::DispatchFailure(_) => StsError::Network {
+            detail: innermost(err),
+        },
+        SdkError::ResponseError(_) => StsError::Unreadable {
             detail: innermost(err),
         },
         _ => StsError::Other {

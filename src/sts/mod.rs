@@ -30,6 +30,9 @@ pub fn describe_source(source: &BaseSource, env: &EnvView) -> String {
         }
         BaseSource::Profile(p) => format!("profile \"{p}\""),
         BaseSource::Keys { .. } => "the base keys saved by the outer rolehop shell".into(),
+        BaseSource::NotCopied { access_key_id } => format!(
+            "the environment keys ({access_key_id}) of the shell outside this rolehop shell, which rolehop does not copy into a role's shell"
+        ),
     }
 }
 
@@ -58,7 +61,10 @@ pub async fn resolve_region(
     {
         return Some(r);
     }
-    if matches!(source, BaseSource::Keys { .. }) {
+    if matches!(
+        source,
+        BaseSource::Keys { .. } | BaseSource::NotCopied { .. }
+    ) {
         return None;
     }
     let mut profile = aws_config::profile::ProfileFileRegionProvider::builder();
@@ -111,6 +117,17 @@ async fn base_config(source: &BaseSource, region: &str) -> aws_config::SdkConfig
             None,
             "rolehop-base",
         )),
+        BaseSource::NotCopied { .. } => loader.credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(
+                aws_credential_types::credential_fn::provide_credentials_fn(|| async {
+                    Err(
+                        aws_credential_types::provider::error::CredentialsError::not_loaded(
+                            "the base keys are not in this shell",
+                        ),
+                    )
+                }),
+            ),
+        ),
     };
     loader.load().await
 }
@@ -121,12 +138,31 @@ pub async fn sdk_config(source: &BaseSource, region: &str) -> aws_config::SdkCon
     base_config(source, region).await
 }
 
+/// How long one STS operation may take, retries included: 10 s, or
+/// `ROLEHOP_STS_TIMEOUT` (`30s`, `1m`, or seconds). A server that accepts and
+/// never answers is then reported in that time, not after the SDK's minutes.
+pub fn operation_timeout() -> Duration {
+    std::env::var("ROLEHOP_STS_TIMEOUT")
+        .ok()
+        .and_then(|v| {
+            v.parse::<u64>()
+                .map(Duration::from_secs)
+                .ok()
+                .or_else(|| humantime::parse_duration(&v).ok())
+        })
+        .filter(|d| !d.is_zero())
+        .unwrap_or(Duration::from_secs(10))
+}
+
 /// The config loader every client starts from: explicit region, bounded timeouts.
 fn loader(region: &str) -> aws_config::ConfigLoader {
+    let total = operation_timeout();
+    // Leave room for the SDK's retries inside the whole operation's time.
+    let attempt = (total / 2).max(Duration::from_secs(1));
     let timeouts = aws_config::timeout::TimeoutConfig::builder()
-        .connect_timeout(Duration::from_secs(3))
-        .operation_attempt_timeout(Duration::from_secs(10))
-        .operation_timeout(Duration::from_secs(25))
+        .connect_timeout(Duration::from_secs(3).min(attempt))
+        .operation_attempt_timeout(attempt)
+        .operation_timeout(total)
         .build();
     aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(region.to_owned()))

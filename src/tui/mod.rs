@@ -126,7 +126,7 @@ struct Runtime {
     assume: Option<AbortHandle>,
     /// A subshell runs: Ctrl-C / Ctrl-\ there are for the shell, not for us.
     suspended: Arc<AtomicBool>,
-    /// The live endpoint for subshells (bound on first use).
+    /// The live endpoint of the running subshell.
     server: Option<crate::serve::Server>,
     /// Effects the app asked for while a subshell owned the terminal.
     deferred: VecDeque<Effect>,
@@ -240,7 +240,7 @@ impl Runtime {
             Effect::PrintExports { bookmark, assumed } => {
                 return Ok(Some(Some(self.exports(&bookmark, &assumed))));
             }
-            Effect::Quit { stdout } => return Ok(Some(stdout)),
+            Effect::Quit { stdout } => return Ok(Some(stdout.map(|e| e.0))),
             other => self.spawn_effect(other),
         }
         Ok(None)
@@ -436,7 +436,7 @@ impl Runtime {
         Ok(())
     }
 
-    /// The endpoint for subshells, bound on first use; its renewals come
+    /// The endpoint for a subshell, bound when it starts; its renewals come
     /// back to the app as `Msg::LiveRenewed`.
     async fn live_server(&mut self) -> Result<crate::serve::Server> {
         if let Some(s) = &self.server {
@@ -507,6 +507,11 @@ impl Runtime {
                 b.role_arn()
             ),
         );
+        #[cfg(unix)]
+        // SAFETY: the closure only makes async-signal-safe calls.
+        unsafe {
+            cmd.pre_exec(crate::child::memory::restore_for_child);
+        }
         let mut child = cmd.spawn().map_err(|source| Error::Spawn {
             program: program.clone(),
             source,
@@ -536,8 +541,10 @@ impl Runtime {
                 }
             }
         };
-        if let Some((server, id)) = route {
-            server.close(&id);
+        // The port closes with the shell (and routes its nested hops opened).
+        if let Some((server, _)) = route {
+            server.shutdown();
+            self.server = None;
         }
         result
     }
@@ -637,8 +644,8 @@ async fn switch(engine: &Engine, name: String, code: Option<String>, renew: bool
 
 fn error_info(e: Error) -> ErrorInfo {
     ErrorInfo {
-        message: e.to_string(),
-        hint: e.hint(),
+        message: crate::text::sanitize(&e.to_string()),
+        hint: e.hint().map(|h| crate::text::sanitize(&h)),
     }
 }
 

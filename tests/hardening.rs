@@ -1,0 +1,314 @@
+//! A careful user's worst day: closed pipes, hostile servers, concurrent
+//! switches, files rolehop did not make, secrets where they must not go.
+
+mod common;
+
+use common::{Moto, TestEnv};
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+fn env_with(moto: &Moto, bookmarks: &str) -> TestEnv {
+    let env = TestEnv::new(moto);
+    std::fs::write(env.bookmarks_path(), bookmarks).unwrap();
+    env
+}
+
+const DEV: &str = "[bookmarks.dev]\naccount = \"111122223333\"\nrole = \"HardDev\"\n";
+
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    let mut many = String::new();
+    for i in 0..3000 {
+        many.push_str(&format!(
+            "[bookmarks.b{i:04}]\naccount = \"111122223333\"\nrole = \"R{i}\"\n"
+        ));
+    }
+    let env = env_with(Moto::shared(), &many);
+    for args in [
+        &["list"][..],
+        &["list", "--json"],
+        &["man"],
+        &["completions", "bash"],
+    ] {
+        let mut cmd = env.cmd();
+        cmd.args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        // Read one line, then close the pipe, as `| head -1` does.
+        let mut first = [0u8; 64];
+        let _ = child.stdout.as_mut().unwrap().read(&mut first).unwrap();
+        drop(child.stdout.take());
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+            "{args:?}: {stderr}"
+        );
+        assert!(stderr.is_empty(), "{args:?}: quiet, got {stderr}");
+        let _ = status;
+    }
+}
+
+/// 40 cold switches at once make one AssumeRole: the others wait for the
+/// one in flight and take its session from the cache.
+#[test]
+fn forty_concurrent_switches_make_one_sts_call() {
+    let moto = Moto::start();
+    let env = env_with(&moto, DEV);
+    for args in [&["env", "dev"][..], &["credential-process", "dev"]] {
+        let _ = std::fs::remove_dir_all(env.cache_dir());
+        let before = moto.sts_request_count("AssumeRole");
+        let children: Vec<_> = (0..40)
+            .map(|_| {
+                let mut cmd = env.cmd();
+                cmd.args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
+                cmd.spawn().unwrap()
+            })
+            .collect();
+        let outputs: Vec<_> = children
+            .into_iter()
+            .map(|c| c.wait_with_output().unwrap())
+            .collect();
+        assert!(
+            outputs.iter().all(|o| o.status.success()),
+            "{:?}",
+            outputs[0]
+        );
+        // Everyone got the same session.
+        let first = String::from_utf8_lossy(&outputs[0].stdout).into_owned();
+        assert!(
+            outputs
+                .iter()
+                .all(|o| String::from_utf8_lossy(&o.stdout) == first),
+            "{args:?}: different sessions"
+        );
+        assert_eq!(moto.sts_request_count("AssumeRole") - before, 1, "{args:?}");
+    }
+}
+
+/// Accepts connections and never answers.
+fn silent_server() -> (TcpListener, String) {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", l.local_addr().unwrap());
+    (l, url)
+}
+
+/// Answers every request with `status` and `body`, `times` times at most.
+fn canned_server(status: &'static str, body: &'static str) -> String {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", l.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in l.incoming().take(50) {
+            let Ok(mut s) = stream else { continue };
+            let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+            let mut buf = [0u8; 65536];
+            let _ = s.read(&mut buf);
+            let _ = write!(
+                s,
+                "HTTP/1.1 {status}\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    url
+}
+
+/// A server that sends half an answer and resets the connection.
+fn resetting_server() -> String {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", l.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in l.incoming().take(50) {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 65536];
+            let _ = s.read(&mut buf);
+            let _ =
+                s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n<AssumeRoleResponse>");
+            // SO_LINGER 0: close with RST.
+            let sock = socket2_linger_zero(&s);
+            drop(sock);
+        }
+    });
+    url
+}
+
+fn socket2_linger_zero(s: &std::net::TcpStream) -> std::net::TcpStream {
+    use std::os::fd::AsRawFd;
+    let linger = libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    // SAFETY: setsockopt on a valid socket with a correctly sized struct.
+    unsafe {
+        libc::setsockopt(
+            s.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            &linger as *const _ as *const libc::c_void,
+            std::mem::size_of::<libc::linger>() as libc::socklen_t,
+        );
+    }
+    s.try_clone().unwrap()
+}
+
+const THROTTLE: &str = "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>1</RequestId></ErrorResponse>";
+const SKEW: &str = "<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>Signature expired: 20260101T000000Z is now earlier than 20260101T001500Z (20260101T001000Z - 5 min.)</Message></Error><RequestId>1</RequestId></ErrorResponse>";
+
+/// Every hostile server gives one line and a hint, in bounded time, and
+/// leaves the cache and the user's files as they were.
+#[test]
+fn hostile_networks_get_one_clear_line_and_change_nothing() {
+    let (_silent, silent) = silent_server();
+    let refused = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", l.local_addr().unwrap());
+        drop(l);
+        url
+    };
+    let cases: Vec<(&str, String, &str)> = vec![
+        ("refused", refused, "cannot reach sts"),
+        ("silent", silent, "no answer within 3 s"),
+        ("reset", resetting_server(), "sts"),
+        (
+            "500",
+            canned_server("500 Internal Server Error", "<oops/>"),
+            "sts",
+        ),
+        (
+            "throttled",
+            canned_server("400 Bad Request", THROTTLE),
+            "throttling",
+        ),
+        (
+            "malformed",
+            canned_server("200 OK", "<AssumeRoleResponse><not-closed"),
+            "sts",
+        ),
+        ("clock skew", canned_server("403 Forbidden", SKEW), "clock"),
+    ];
+    for (what, url, expect) in cases {
+        let env = env_with(Moto::shared(), DEV);
+        let creds_before = std::fs::read(env.credentials_path()).unwrap();
+        let bookmarks_before = std::fs::read(env.bookmarks_path()).unwrap();
+        let mut cmd = env.cmd();
+        cmd.env("AWS_ENDPOINT_URL_STS", &url)
+            .env("ROLEHOP_STS_TIMEOUT", "3")
+            .args(["env", "dev"]);
+        let start = Instant::now();
+        let out = common::output(cmd);
+        let took = start.elapsed();
+        assert_ne!(out.code, 0, "{what}");
+        assert!(out.stdout.is_empty(), "{what}: {}", out.stdout);
+        let lines: Vec<&str> = out.stderr.lines().collect();
+        assert!(
+            lines.len() == 2
+                && lines[0].starts_with("rolehop: error: ")
+                && lines[1].starts_with("rolehop: hint: "),
+            "{what}: one line and a hint:\n{}",
+            out.stderr
+        );
+        assert!(
+            out.stderr.to_lowercase().contains(expect),
+            "{what}: {}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains("panicked"), "{what}");
+        // Bounded: the 3 s limit plus process start, not the SDK's minutes.
+        assert!(took < Duration::from_secs(20), "{what} took {took:?}");
+        assert_eq!(std::fs::read(env.credentials_path()).unwrap(), creds_before);
+        assert_eq!(
+            std::fs::read(env.bookmarks_path()).unwrap(),
+            bookmarks_before
+        );
+        let cached = std::fs::read_dir(env.cache_dir())
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
+                    .count()
+            })
+            .unwrap_or(0);
+        assert_eq!(cached, 0, "{what}: nothing cached");
+    }
+}
+
+/// A static shell whose base identity was environment keys carries no
+/// secret of it; a nested hop there says why it cannot call STS.
+#[test]
+fn static_shells_never_carry_the_base_secret() {
+    let env = env_with(
+        Moto::shared(),
+        "[bookmarks.dev]\naccount = \"111122223333\"\nrole = \"HardDev\"\n\n[bookmarks.ops]\naccount = \"444455556666\"\nrole = \"HardOps\"\n",
+    );
+    std::fs::write(env.credentials_path(), "").unwrap();
+    let rolehop = env!("CARGO_BIN_EXE_rolehop");
+    let script = format!("env > static.env; {rolehop} env ops > nested.out; echo code=$?");
+    let mut cmd = env.cmd();
+    cmd.env("AWS_ACCESS_KEY_ID", TestEnv::BASE_ACCESS_KEY_ID)
+        .env("AWS_SECRET_ACCESS_KEY", TestEnv::BASE_SECRET_ACCESS_KEY)
+        .args(["exec", "dev", "--static", "--", "sh", "-c", &script]);
+    let out = common::output(cmd).success();
+    let inner = std::fs::read_to_string(env.home.path().join("static.env")).unwrap();
+    assert!(!inner.contains(TestEnv::BASE_SECRET_ACCESS_KEY), "{inner}");
+    assert!(
+        out.stdout.contains("code=2"),
+        "{}\n{}",
+        out.stdout,
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("were environment variables of the shell outside this rolehop shell"),
+        "{}",
+        out.stderr
+    );
+    // `env` output and the exports never hold it either.
+    let mut cmd = env.cmd();
+    cmd.env("AWS_ACCESS_KEY_ID", TestEnv::BASE_ACCESS_KEY_ID)
+        .env("AWS_SECRET_ACCESS_KEY", TestEnv::BASE_SECRET_ACCESS_KEY)
+        .args(["env", "dev"]);
+    let out = common::output(cmd).success();
+    assert!(
+        !out.stdout.contains(TestEnv::BASE_SECRET_ACCESS_KEY),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn write_refuses_profile_names_the_sdks_cannot_read() {
+    let env = env_with(Moto::shared(), DEV);
+    let before = std::fs::read(env.credentials_path()).unwrap();
+    for name in ["a#b", "a;b", "a b", "a=b"] {
+        let out = env.run(&["write", "dev", "--profile", name]);
+        assert_ne!(out.code, 0, "{name}");
+        assert!(
+            out.stderr
+                .contains("only letters, digits and - / . % @ _ : +"),
+            "{name}: {}",
+            out.stderr
+        );
+    }
+    assert_eq!(std::fs::read(env.credentials_path()).unwrap(), before);
+}
+
+#[test]
+fn the_federation_endpoint_must_be_https() {
+    let env = env_with(Moto::shared(), DEV);
+    let mut cmd = env.cmd();
+    cmd.env("ROLEHOP_FEDERATION_URL", "http://signin.example.com")
+        .args(["console", "dev", "--print"]);
+    let out = common::output(cmd);
+    assert_ne!(out.code, 0);
+    assert!(
+        out.stderr.contains("must be an https:// URL"),
+        "{}",
+        out.stderr
+    );
+}
