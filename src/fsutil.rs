@@ -1,6 +1,16 @@
-//! Careful writes of files the user owns: a sidecar lock serialises writers,
-//! a temp file in the same directory plus `rename` makes the switch atomic,
-//! and symlinks (dotfile managers) are followed so the link itself survives.
+//! Careful writes of files the user owns: a lock serialises writers, a temp
+//! file in the same directory plus `rename` makes the switch atomic, and
+//! symlinks (dotfile managers) are followed so the link itself survives.
+//!
+//! - The locks live in rolehop's runtime directory (`locks/`), named by a
+//!   hash of the file's real path: nothing appears beside `~/.aws/credentials`
+//!   that a dotfiles repository could commit.
+//! - A temp file left by a killed run (`.NAME.rolehop-*.tmp`) is swept by
+//!   the next writer, which holds the lock, so none can be in use.
+//! - A dangling symlink is refused, not replaced by a file; the file's mode
+//!   is never widened; a file of another user is refused (the new one would
+//!   be ours); a file that cannot be renamed over (a bind mount) gets one
+//!   clear error.
 
 use std::fs::{self, File};
 use std::io::{self, Write};
@@ -9,55 +19,158 @@ use std::path::{Path, PathBuf};
 /// Mode for files holding secrets, and the default for anything we create.
 pub const PRIVATE: u32 = 0o600;
 
-/// An exclusive lock on `<dir>/.<file name>.rolehop.lock`, held until dropped.
+/// An exclusive lock for one file, held until dropped.
 ///
-/// We lock a sidecar rather than the target because `rename` swaps the target's
-/// inode: a lock on the old inode would not stop the next writer.
+/// We lock a separate file rather than the target because `rename` swaps the
+/// target's inode: a lock on the old inode would not stop the next writer.
 pub struct WriteLock {
     _file: File,
 }
 
-/// Resolve `path` through symlinks when it exists, so we replace the real file.
-pub fn real_path(path: &Path) -> PathBuf {
-    fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+/// Resolve `path` through symlinks when it exists, so we replace the real
+/// file; a path that does not exist yet is itself. A symlink whose target is
+/// missing is an error: writing would replace the link with a file.
+pub fn real_path(path: &Path) -> io::Result<PathBuf> {
+    match fs::canonicalize(path) {
+        Ok(p) => Ok(p),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+                let to = fs::read_link(path)
+                    .map(|t| t.display().to_string())
+                    .unwrap_or_default();
+                return Err(io::Error::new(
+                    io::ErrorKind::NotFound,
+                    format!(
+                        "it is a symlink to {to}, which does not exist; create the target (or remove the link) first"
+                    ),
+                ));
+            }
+            Ok(path.to_path_buf())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Where the lock for `path` lives: `<runtime dir>/locks/<hash>.lock`, else
+/// (no runtime directory) a sidecar beside the file.
+fn lock_path(path: &Path) -> io::Result<PathBuf> {
+    if let Some(dir) = crate::config::paths::runtime_dir() {
+        let locks = dir.join("locks");
+        if private_dir(&locks).is_ok() {
+            let key = crate::cache::short_hash(&[&path.to_string_lossy()]);
+            let name = file_name(path);
+            let safe: String = name
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+                .take(40)
+                .collect();
+            return Ok(locks.join(format!("{safe}-{key}.lock")));
+        }
+    }
+    let dir = parent_dir(path);
+    fs::create_dir_all(dir)?;
+    Ok(dir.join(format!(".{}.rolehop.lock", file_name(path))))
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "file".into())
 }
 
 /// Take the writers' lock for `path` (blocking until other writers are done).
+/// Give the real path ([`real_path`]), so links to one file share its lock.
 pub fn lock_for(path: &Path) -> io::Result<WriteLock> {
-    let dir = parent_dir(path);
-    fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "file".into());
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(dir.join(format!(".{name}.rolehop.lock")))?;
+    let mut options = File::options();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, PRIVATE);
+    let file = options.open(lock_path(path)?)?;
     file.lock()?;
     Ok(WriteLock { _file: file })
 }
 
 /// Replace `path` with `contents` atomically: readers see the old file or the
-/// new one, never a torn one. New files get `mode`; an existing file keeps its
-/// own permission bits unless `force_mode` is set (credentials are always 0600).
+/// new one, never a torn one. Call it holding [`lock_for`]`(path)`. New files
+/// get `mode`; an existing file keeps its permission bits, narrowed to `mode`
+/// when `force_mode` is set (credentials: at most 0600, a 0400 file stays 0400).
 pub fn atomic_write(path: &Path, contents: &[u8], mode: u32, force_mode: bool) -> io::Result<()> {
     let dir = parent_dir(path);
     fs::create_dir_all(dir)?;
+    check_owner(path)?;
+    sweep_temps(dir, path);
     let mut tmp = tempfile::Builder::new()
-        .prefix(".rolehop-")
+        .prefix(&format!(".{}.rolehop-", file_name(path)))
         .suffix(".tmp")
         .tempfile_in(dir)?;
     tmp.write_all(contents)?;
     tmp.as_file().sync_all()?;
     set_mode(tmp.as_file(), path, mode, force_mode)?;
-    tmp.persist(path).map_err(|e| e.error)?;
+    tmp.persist(path).map_err(|e| rename_error(path, e.error))?;
     // Make the rename itself durable; not all platforms can open a directory.
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// A file of another user is not replaced: the new one would be ours, and
+/// its owner would lose it.
+#[cfg(unix)]
+fn check_owner(path: &Path) -> io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = fs::metadata(path) else {
+        return Ok(());
+    };
+    // SAFETY: geteuid has no preconditions.
+    let me = unsafe { libc::geteuid() };
+    if meta.uid() != me {
+        return Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!(
+                "it belongs to uid {}, and rolehop runs as uid {me}: replacing it would make it ours; run as its owner (not with sudo)",
+                meta.uid()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_owner(_path: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+/// Remove temp files a killed writer of `path` left behind. The caller
+/// holds the lock, so no live writer owns one.
+fn sweep_temps(dir: &Path, path: &Path) {
+    let prefix = format!(".{}.rolehop-", file_name(path));
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(&prefix) && name.ends_with(".tmp") {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
+/// `rename` failed: say why in words, for the cases a user can act on.
+fn rename_error(path: &Path, e: io::Error) -> io::Error {
+    #[cfg(unix)]
+    if matches!(e.raw_os_error(), Some(libc::EBUSY) | Some(libc::EXDEV)) {
+        return io::Error::new(
+            e.kind(),
+            format!(
+                "{} cannot be replaced atomically (it is a mount point, e.g. a bind-mounted file, or on another filesystem than its directory); edit the file where it really lives",
+                path.display()
+            ),
+        );
+    }
+    let _ = path;
+    e
 }
 
 /// Create `dir` (and its parents) if needed and make it 0700, refusing one
@@ -110,14 +223,16 @@ fn parent_dir(path: &Path) -> &Path {
 #[cfg(unix)]
 fn set_mode(tmp: &File, target: &Path, mode: u32, force_mode: bool) -> io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
-    let keep = if force_mode {
-        None
-    } else {
-        fs::metadata(target)
-            .ok()
-            .map(|m| m.permissions().mode() & 0o7777)
+    let existing = fs::metadata(target)
+        .ok()
+        .map(|m| m.permissions().mode() & 0o7777);
+    let bits = match (existing, force_mode) {
+        (None, _) => mode,
+        (Some(old), false) => old,
+        // Never wider than `mode`, never wider than it was.
+        (Some(old), true) => old & mode,
     };
-    tmp.set_permissions(fs::Permissions::from_mode(keep.unwrap_or(mode)))
+    tmp.set_permissions(fs::Permissions::from_mode(bits))
 }
 
 #[cfg(not(unix))]
@@ -156,13 +271,88 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
+    fn a_dangling_symlink_is_refused_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("credentials");
+        std::os::unix::fs::symlink(dir.path().join("dotfiles/credentials"), &link).unwrap();
+        let e = real_path(&link).unwrap_err();
+        assert!(e.to_string().contains("which does not exist"), "{e}");
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        // A path that simply does not exist yet is fine.
+        let new = dir.path().join("new");
+        assert_eq!(real_path(&new).unwrap(), new);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_stricter_mode_is_kept_and_stale_temps_are_swept() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("credentials");
+        fs::write(&p, "old").unwrap();
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o400)).unwrap();
+        // Left by a killed writer of this file, and one of another file.
+        let stale = dir.path().join(".credentials.rolehop-AbC123.tmp");
+        let other = dir.path().join(".config.rolehop-AbC123.tmp");
+        fs::write(&stale, "half").unwrap();
+        fs::write(&other, "not ours to sweep now").unwrap();
+        let _lock = lock_for(&p).unwrap();
+        atomic_write(&p, b"new", PRIVATE, true).unwrap();
+        assert_eq!(fs::read_to_string(&p).unwrap(), "new");
+        assert_eq!(
+            fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o400
+        );
+        assert!(!stale.exists());
+        assert!(other.exists());
+        let left: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".credentials"))
+            .collect();
+        assert!(left.is_empty(), "no temp or lock beside the file: {left:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn another_users_file_is_refused_with_why() {
+        // Only root can give a file to someone else.
+        if unsafe { libc::geteuid() } != 0 {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("credentials");
+        fs::write(&p, "theirs").unwrap();
+        std::os::unix::fs::chown(&p, Some(12345), Some(12345)).unwrap();
+        let e = atomic_write(&p, b"ours", PRIVATE, true).unwrap_err();
+        assert!(e.to_string().contains("belongs to uid 12345"), "{e}");
+        assert_eq!(fs::read_to_string(&p).unwrap(), "theirs");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_that_cannot_be_renamed_over_gets_one_clear_error() {
+        let e = rename_error(
+            Path::new("/x/credentials"),
+            io::Error::from_raw_os_error(libc::EBUSY),
+        );
+        assert!(e.to_string().contains("bind-mounted"), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
     fn writes_through_a_symlink_keep_the_link() {
         let dir = tempfile::tempdir().unwrap();
         let real = dir.path().join("real");
         let link = dir.path().join("link");
         fs::write(&real, "old").unwrap();
         std::os::unix::fs::symlink(&real, &link).unwrap();
-        atomic_write(&real_path(&link), b"new", PRIVATE, false).unwrap();
+        atomic_write(&real_path(&link).unwrap(), b"new", PRIVATE, false).unwrap();
         assert!(
             fs::symlink_metadata(&link)
                 .unwrap()

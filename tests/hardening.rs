@@ -312,3 +312,114 @@ fn the_federation_endpoint_must_be_https() {
         out.stderr
     );
 }
+
+/// Kill `write`, `add`, `import` and cache writes with SIGKILL at random
+/// points: every file stays whole (old or new), the next writer is never
+/// blocked, and no temp file outlives the next run. `runs` of them.
+fn killed_writers(runs: usize) {
+    let env = env_with(Moto::shared(), DEV);
+    let creds_head = "# hand-written\n[default]\naws_access_key_id = AKIABASEEXAMPLE0001\naws_secret_access_key = base-secret\n\n; keep me\n[other]\nregion = eu-west-1\n";
+    std::fs::write(env.credentials_path(), creds_head).unwrap();
+    let mut config = String::from("[default]\nregion = us-east-1\n");
+    for i in 0..20 {
+        config.push_str(&format!(
+            "\n[profile imp{i}]\nrole_arn = arn:aws:iam::1111222233{i:02}:role/Imp\nsource_profile = default\n"
+        ));
+    }
+    std::fs::write(env.config_path(), &config).unwrap();
+    env.run(&["env", "dev"]).success();
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for i in 0..runs {
+        let args: Vec<String> = match i % 4 {
+            0 => vec![
+                "write".into(),
+                "dev".into(),
+                "--profile".into(),
+                format!("p{}", i % 7),
+            ],
+            1 => vec![
+                "add".into(),
+                format!("k{i}"),
+                "--account".into(),
+                "111122223333".into(),
+                "--role".into(),
+                "Kill".into(),
+            ],
+            2 => vec!["import".into(), "aws-config".into(), "--replace".into()],
+            _ => vec!["env".into(), "dev".into(), "--no-cache".into()],
+        };
+        let mut cmd = env.cmd();
+        cmd.args(&args).stdout(Stdio::null()).stderr(Stdio::null());
+        let mut child = cmd.spawn().unwrap();
+        std::thread::sleep(Duration::from_micros(next() % 25_000));
+        let _ = child.kill();
+        let _ = child.wait();
+        // Whole files: the bookmarks file loads, the credentials file keeps
+        // what it had and every written profile is complete.
+        let marks = rolehop::config::bookmarks::Bookmarks::load(&env.bookmarks_path())
+            .unwrap_or_else(|e| panic!("run {i} ({args:?}) tore the bookmarks file: {e}"));
+        assert!(marks.get("dev").is_ok(), "run {i}: dev lost");
+        let creds = std::fs::read_to_string(env.credentials_path()).unwrap();
+        assert!(creds.starts_with(creds_head), "run {i} ({args:?}): {creds}");
+        for p in 0..7 {
+            if let Some(kvs) =
+                rolehop::creds::file::read_profile(&env.credentials_path(), &format!("p{p}"))
+                    .unwrap()
+            {
+                assert_eq!(kvs.len(), 5, "run {i}: profile p{p} is partial: {kvs:?}");
+            }
+        }
+    }
+    // The next runs are not blocked, and they sweep what killed runs left.
+    let start = Instant::now();
+    env.run(&["write", "dev", "--profile", "p0"]).success();
+    env.run(&[
+        "add",
+        "after",
+        "--account",
+        "111122223333",
+        "--role",
+        "After",
+    ])
+    .success();
+    env.run(&["import", "aws-config", "--replace"]).success();
+    env.run(&["env", "dev"]).success();
+    assert!(start.elapsed() < Duration::from_secs(30));
+    let out = env.run(&["sessions", "--json"]).success();
+    assert!(!out.stderr.contains("unreadable"), "{}", out.stderr);
+    for dir in [
+        env.home.path().to_path_buf(),
+        env.home.path().join(".aws"),
+        env.cache_dir(),
+    ] {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            let sweepable = ["bookmarks.toml", "credentials", "config"]
+                .iter()
+                .any(|f| name.starts_with(&format!(".{f}.rolehop-")));
+            assert!(!sweepable, "{name} left in {}", dir.display());
+            assert!(
+                !name.ends_with(".rolehop.lock"),
+                "a lock beside the user's file: {name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn killed_writers_leave_whole_files() {
+    killed_writers(24);
+}
+
+/// The full run: `cargo test --test hardening -- --ignored`.
+#[test]
+#[ignore]
+fn killed_writers_leave_whole_files_200_runs() {
+    killed_writers(200);
+}

@@ -74,6 +74,11 @@ impl Backend for FileBackend {
 
     fn put(&self, name: &str, data: &[u8], _expires: Option<SystemTime>) -> Result<(), CacheError> {
         let path = self.path(name)?;
+        let _lock = fsutil::lock_for(&path).map_err(|source| CacheError::Io {
+            path: path.clone(),
+            action: "lock",
+            source,
+        })?;
         fsutil::atomic_write(&path, data, fsutil::PRIVATE, true).map_err(|source| CacheError::Io {
             path,
             action: "write",

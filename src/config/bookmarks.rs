@@ -1471,7 +1471,7 @@ fn edit(
     path: &Path,
     f: impl FnOnce(&mut DocumentMut, &[Bookmark]) -> Result<(), ConfigError>,
 ) -> Result<(), ConfigError> {
-    let real = fsutil::real_path(path);
+    let real = fsutil::real_path(path).map_err(|e| io_error(path, "write", e))?;
     let _lock = fsutil::lock_for(&real).map_err(|e| io_error(path, "lock", e))?;
     let text = match fs::read_to_string(&real) {
         Ok(t) if t.trim().is_empty() => NEW_FILE_HEADER.to_owned(),

@@ -179,7 +179,10 @@ pub fn write_profile(
         .filter(|key| !set.iter().any(|(k, _)| k == key))
         .collect();
 
-    let real = fsutil::real_path(path);
+    let real = fsutil::real_path(path).map_err(|source| CredFileError::Write {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let _lock = fsutil::lock_for(&real).map_err(|source| CredFileError::Lock {
         path: path.to_path_buf(),
         source,
@@ -211,7 +214,11 @@ pub fn write_profile(
 pub fn check_writable(path: &Path, profile: &str) -> Result<(), CredFileError> {
     check_profile(profile, path)?;
     check_sdk_name(profile, path)?;
-    let Some(text) = read_text(path, &fsutil::real_path(path))? else {
+    let real = fsutil::real_path(path).map_err(|source| CredFileError::Write {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let Some(text) = read_text(path, &real)? else {
         return Ok(());
     };
     let lines = parse(&text).ok_or_else(|| CredFileError::Unparsable {
@@ -236,7 +243,10 @@ pub fn check_writable(path: &Path, profile: &str) -> Result<(), CredFileError> {
 /// `Ok(false)` when there is no such section (the file is not touched).
 pub fn remove_profile(path: &Path, profile: &str) -> Result<bool, CredFileError> {
     check_profile(profile, path)?;
-    let real = fsutil::real_path(path);
+    let real = fsutil::real_path(path).map_err(|source| CredFileError::Write {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let _lock = fsutil::lock_for(&real).map_err(|source| CredFileError::Lock {
         path: path.to_path_buf(),
         source,
