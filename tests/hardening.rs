@@ -423,3 +423,103 @@ fn killed_writers_leave_whole_files() {
 fn killed_writers_leave_whole_files_200_runs() {
     killed_writers(200);
 }
+
+/// Every command and error path, with known secret values: only the outputs
+/// whose purpose is to hand credentials over may hold them.
+#[test]
+fn secrets_appear_only_where_they_are_handed_over() {
+    let env = env_with(
+        Moto::shared(),
+        "[bookmarks.dev]\naccount = \"111122223333\"\nrole = \"HardDev\"\n\n[bookmarks.mfa]\naccount = \"111122223334\"\nrole = \"HardMfa\"\nmfa_serial = \"arn:aws:iam::123456789012:mfa/tester\"\n",
+    );
+    // The role session's secrets, from the output meant to hand them over.
+    let cp = env.run(&["credential-process", "dev"]).success();
+    let v: serde_json::Value = serde_json::from_str(cp.stdout.trim()).unwrap();
+    let secrets = [
+        TestEnv::BASE_SECRET_ACCESS_KEY.to_owned(),
+        v["SecretAccessKey"].as_str().unwrap().to_owned(),
+        v["SessionToken"].as_str().unwrap().to_owned(),
+    ];
+    let leaks = |what: &str, text: &str| {
+        for s in &secrets {
+            assert!(!text.contains(s.as_str()), "{what} shows a secret:\n{text}");
+        }
+        assert!(!text.contains("panicked"), "{what} panicked:\n{text}");
+    };
+    let rolehop = env!("CARGO_BIN_EXE_rolehop");
+    let quiet: Vec<Vec<&str>> = vec![
+        vec!["list"],
+        vec!["list", "--json"],
+        vec!["sessions"],
+        vec!["sessions", "--json"],
+        vec!["doctor"],
+        vec!["doctor", "dev"],
+        vec!["whoami"],
+        vec!["whoami", "--json"],
+        vec!["prompt"],
+        vec!["policy", "dev"],
+        vec!["console", "dev", "--switch-url"],
+        vec!["import", "aws-config", "--dry-run"],
+        vec!["write", "dev", "--profile", "probe"],
+        vec!["write", "dev", "--profile", "a b"],
+        vec!["env", "nosuch"],
+        vec!["env", "mfa", "--mfa-code", "12"],
+        vec!["credential-process", "mfa"],
+        vec!["exec", "dev", "--", "true"],
+        vec!["exec", "dev", "--", "no-such-program-rolehop"],
+        vec!["exec", "dev", "--", rolehop, "whoami"],
+        vec!["exec", "dev", "--", rolehop, "prompt"],
+        vec!["exec", "dev", "--", rolehop, "mfa"],
+        vec!["exec", "dev", "--", rolehop, "sessions"],
+        vec!["add", "bad", "--account", "12", "--role", "R"],
+        vec!["logout", "dev"],
+        vec!["logout"],
+    ];
+    for args in &quiet {
+        let mut cmd = env.cmd();
+        cmd.env("AWS_ACCESS_KEY_ID", TestEnv::BASE_ACCESS_KEY_ID)
+            .env("AWS_SECRET_ACCESS_KEY", TestEnv::BASE_SECRET_ACCESS_KEY)
+            .args(args);
+        let out = common::output(cmd);
+        leaks(&format!("rolehop {args:?} (stdout)"), &out.stdout);
+        leaks(&format!("rolehop {args:?} (stderr)"), &out.stderr);
+    }
+    // The hand-overs hold the role's secrets, never the base secret.
+    for args in [
+        &["env", "dev"][..],
+        &["env", "dev", "--shell", "fish"],
+        &["credential-process", "dev"],
+    ] {
+        let mut cmd = env.cmd();
+        cmd.env("AWS_ACCESS_KEY_ID", TestEnv::BASE_ACCESS_KEY_ID)
+            .env("AWS_SECRET_ACCESS_KEY", TestEnv::BASE_SECRET_ACCESS_KEY)
+            .args(args);
+        let out = common::output(cmd).success();
+        assert!(
+            !out.stdout.contains(TestEnv::BASE_SECRET_ACCESS_KEY),
+            "{args:?}"
+        );
+        leaks(&format!("{args:?} (stderr)"), &out.stderr);
+    }
+    // Files rolehop wrote besides the credentials file and the cache (whose
+    // job is to hold sessions): bookmarks, history, locks, the agent's log.
+    let mut files = Vec::new();
+    let mut stack = vec![env.home.path().to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                if p != env.cache_dir() {
+                    stack.push(p);
+                }
+            } else if p != env.credentials_path() {
+                files.push(p);
+            }
+        }
+    }
+    for f in files {
+        if let Ok(text) = std::fs::read_to_string(&f) {
+            leaks(&f.display().to_string(), &text);
+        }
+    }
+}
