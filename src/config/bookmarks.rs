@@ -18,6 +18,8 @@ use crate::fsutil;
 
 mod batch;
 mod fast;
+#[cfg(test)]
+mod props;
 
 pub use batch::{Outcome, add_many, plan_for_file, plan_many};
 

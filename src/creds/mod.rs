@@ -3,6 +3,8 @@
 pub mod export;
 pub mod file;
 pub mod profile;
+#[cfg(test)]
+mod props;
 
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
