@@ -1120,6 +1120,18 @@ struct Loaded {
     settings: Settings,
 }
 
+/// Load a bookmarks file's text as [`Bookmarks::load`] does after reading it,
+/// for the fuzz target (`fuzz/`); built with debug assertions, it also checks
+/// the fast loader against the validator. The number of bookmarks.
+#[doc(hidden)]
+pub fn fuzz_load(text: &str) -> Result<usize, ConfigError> {
+    load_text(&Src {
+        path: Path::new("fuzz.toml"),
+        text,
+    })
+    .map(|l| l.items.len())
+}
+
 /// Read the file's text: the fast path for a valid file in the usual form
 /// (see `fast`), else the `toml_edit` validator, which reports the precise
 /// error or accepts a valid file the fast path does not handle.

@@ -514,6 +514,20 @@ struct OutLine<'a> {
     anchor: bool,
 }
 
+/// The edit of a session into `[p]`, on text, for the fuzz target (`fuzz/`):
+/// the new text, or None when the file is refused.
+#[doc(hidden)]
+pub fn fuzz_edit(doc: &str) -> Option<String> {
+    let set = [
+        ("aws_access_key_id", "ASIAFUZZ"),
+        ("aws_secret_access_key", "fuzzSecret"),
+        ("aws_session_token", "fuzzToken"),
+    ];
+    edit(doc, "p", &set, &["aws_security_token"], true)
+        .ok()
+        .map(|(text, _)| text)
+}
+
 /// The edit behind [`write_profile`], on text: `set` has unique keys and
 /// `drop` none of them.
 ///
