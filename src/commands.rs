@@ -674,17 +674,21 @@ fn columns<const N: usize>(header: &[String; N], rows: &[[String; N]]) -> String
 
 pub fn logout(name: Option<&str>) -> Result<ExitCode> {
     let cache = open_cache()?;
+    // Sessions a run with the other backend stored are dropped as well.
+    let both: Vec<Cache> = cache.other().into_iter().collect();
     let Some(name) = name else {
         let (mut roles, mut mfas) = (0, 0);
-        for (key, entry) in cache.entries()? {
-            match entry {
-                Entry::Role(_) => roles += 1,
-                Entry::Mfa(_) => mfas += 1,
-                Entry::Prefs(_) => {}
-                // The code guard is not a session: keep refusing spent codes.
-                Entry::Totp(_) | Entry::TotpKey(_) => continue,
+        for c in std::iter::once(&cache).chain(&both) {
+            for (key, entry) in c.entries()? {
+                match entry {
+                    Entry::Role(_) => roles += 1,
+                    Entry::Mfa(_) => mfas += 1,
+                    Entry::Prefs(_) => {}
+                    // The code guard is not a session: keep refusing spent codes.
+                    Entry::Totp(_) | Entry::TotpKey(_) => continue,
+                }
+                c.delete(&key)?;
             }
-            cache.delete(&key)?;
         }
         println!(
             "Dropped {roles} role session{} and {mfas} MFA session{} (they stay valid at AWS until they expire).",
@@ -694,7 +698,14 @@ pub fn logout(name: Option<&str>) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     };
     let key = Cache::role_name(name);
-    if cache.get(&key).is_some() {
+    let mut found = false;
+    for c in &both {
+        if c.get(&key).is_some() {
+            c.delete(&key)?;
+            found = true;
+        }
+    }
+    if cache.get(&key).is_some() || found {
         cache.delete(&key)?;
         println!(
             "Dropped the cached session of \"{name}\" (it stays valid at AWS until it expires)."

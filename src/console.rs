@@ -220,6 +220,22 @@ pub fn switch_url(b: &Bookmark) -> Result<String> {
     Ok(url)
 }
 
+/// The root certificates STS calls trust (the platform's store, with
+/// `SSL_CERT_FILE` / `SSL_CERT_DIR`, as the AWS SDK's client loads them);
+/// ureq's bundled roots only if the platform has none.
+fn platform_roots() -> ureq::tls::RootCerts {
+    let found = rustls_native_certs::load_native_certs();
+    let certs: Vec<ureq::tls::Certificate<'static>> = found
+        .certs
+        .iter()
+        .map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned())
+        .collect();
+    if certs.is_empty() {
+        return ureq::tls::RootCerts::WebPki;
+    }
+    ureq::tls::RootCerts::Specific(std::sync::Arc::new(certs))
+}
+
 fn usage(message: String, hint: Option<String>) -> Error {
     Error::Usage { message, hint }
 }
@@ -231,12 +247,18 @@ fn failed(message: String, hint: Option<String>) -> Error {
 /// Call getSigninToken; the answer's `SigninToken`. Errors never contain
 /// the URL (it holds the secret key).
 pub fn get_signin_token(url: &str, chained: bool) -> Result<String> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+    let mut config = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(30)))
         .http_status_as_error(false)
-        .user_agent(concat!("rolehop/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .into();
+        .user_agent(concat!("rolehop/", env!("CARGO_PKG_VERSION")));
+    if url.starts_with("https://") {
+        config = config.tls_config(
+            ureq::tls::TlsConfig::builder()
+                .root_certs(platform_roots())
+                .build(),
+        );
+    }
+    let agent: ureq::Agent = config.build().into();
     let mut resp = agent.get(url).call().map_err(|e| {
         let why = match &e {
             ureq::Error::Io(io) => io.to_string(),

@@ -365,3 +365,15 @@ fn base_kind(source: &BaseSource, env: &EnvView) -> &'static str {
         _ => "profile",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn masking_a_key_is_no_panic_on_any_text() {
+        assert_eq!(super::mask("AKIAIOSFODNN7EXAMPLE"), "AKIA…MPLE");
+        assert_eq!(super::mask("AKIA"), "AKIA");
+        // Non-ASCII (a hand-edited file) and control characters.
+        assert_eq!(super::mask("ÄÖÜßéèêëAKIA1234"), "ÄÖÜß…1234");
+        assert_eq!(super::mask("AKIA\u{1b}[2Jxxxxxx"), "AKIA…xxxx");
+    }
+}

@@ -15,7 +15,7 @@ use std::time::SystemTime;
 
 /// The keyring "service" every entry is filed under.
 pub const SERVICE: &str = "rolehop";
-const INDEX: &str = "keyring-index.json";
+pub(super) const INDEX: &str = "keyring-index.json";
 
 pub struct KeyringBackend {
     store: Arc<CredentialStore>,

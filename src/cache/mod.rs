@@ -97,6 +97,8 @@ pub struct Cache {
     warnings: Mutex<Vec<String>>,
     /// The cache directory, for the fill locks (None: a test's backend).
     dir: Option<std::path::PathBuf>,
+    /// The backend is the OS keyring (else files).
+    keyring: bool,
 }
 
 /// How long a process waits for another one filling the same entry before
@@ -118,7 +120,32 @@ impl Cache {
             echo: true,
             warnings: Mutex::new(Vec::new()),
             dir: None,
+            keyring: false,
         }
+    }
+
+    /// The backend this one is not, over the same directory, when it holds
+    /// anything: entries left from a run that used the other one (the
+    /// keyring answered then, or `ROLEHOP_CACHE_BACKEND` said otherwise).
+    /// `logout` clears both.
+    pub fn other(&self) -> Option<Cache> {
+        let dir = self.dir.as_ref()?;
+        let backend: Box<dyn Backend> = if self.keyring {
+            Box::new(file::FileBackend::new(dir))
+        } else {
+            if !dir.join(keyring::INDEX).exists() {
+                return None;
+            }
+            Box::new(keyring::KeyringBackend::new(
+                keyring::platform_store().ok()?,
+                dir,
+            ))
+        };
+        let mut other = Cache::new(backend);
+        other.dir = Some(dir.clone());
+        other.keyring = !self.keyring;
+        other.echo = self.echo;
+        Some(other)
     }
 
     /// Hold the fill lock of entry `name` (a file in `<dir>/locks/`) until
@@ -182,6 +209,7 @@ impl Cache {
         };
         let mut cache = Cache::new(backend);
         cache.dir = Some(dir.to_path_buf());
+        cache.keyring = !cache.backend.describe().starts_with("files");
         for n in notes {
             cache.warn(n);
         }

@@ -358,3 +358,31 @@ fn an_absurd_expiry_is_no_panic() {
     let _ = c.remaining(SystemTime::now());
     let _ = c.expiration_rfc3339();
 }
+
+#[test]
+fn the_other_backend_is_found_for_logout() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("cache");
+    // A run with files stored a session...
+    let files = Cache::open_in(&root, Choice::File).unwrap().quiet();
+    files.put_or_warn(&Cache::role_name("prod"), &role_entry("prod"));
+    assert!(
+        files.other().is_none(),
+        "no keyring index: nothing else to clear"
+    );
+    // ...and this run uses the keyring (the mock store) over the same directory.
+    let store: Arc<keyring_core::CredentialStore> = keyring_core::mock::Store::new().unwrap();
+    let mut keyring = Cache::new(Box::new(super::keyring::KeyringBackend::new(store, &root)));
+    keyring.dir = Some(root.clone());
+    keyring.keyring = true;
+    let other = keyring.other().expect("the file backend");
+    let names: Vec<String> = other
+        .entries()
+        .unwrap()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(names, ["role.prod"]);
+    other.delete("role.prod").unwrap();
+    assert!(files.role("prod").is_none());
+}
