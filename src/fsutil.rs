@@ -47,7 +47,9 @@ pub fn real_path(path: &Path) -> io::Result<PathBuf> {
             }
             Ok(path.to_path_buf())
         }
-        Err(e) => Err(e),
+        // Unreadable on the way (a parent that is a file...): the write
+        // itself will say what is wrong.
+        Err(_) => Ok(path.to_path_buf()),
     }
 }
 

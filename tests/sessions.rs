@@ -267,14 +267,13 @@ fn cache_files_are_0600_in_a_0700_directory() {
         files.iter().any(|f| f.ends_with("role.p.json")),
         "{files:?}"
     );
-    // Entry files 0600; the fill locks in their own 0700 directory, 0600 too.
-    for f in files {
+    // Entry files 0600; the fill and write locks in their own 0700
+    // directories below, 0600 too.
+    let mut stack = files;
+    while let Some(f) = stack.pop() {
         if f.is_dir() {
             assert_eq!(mode(&f), 0o700, "{}", f.display());
-            for lock in fs::read_dir(&f).unwrap() {
-                let lock = lock.unwrap().path();
-                assert_eq!(mode(&lock), 0o600, "{}", lock.display());
-            }
+            stack.extend(fs::read_dir(&f).unwrap().map(|e| e.unwrap().path()));
         } else {
             assert_eq!(mode(&f), 0o600, "{}", f.display());
         }

@@ -469,9 +469,29 @@ fn header_name(raw: &str) -> Option<&str> {
 /// Line ranges of every `[name]` section: header through the line before the
 /// next header (or the end of the file).
 fn sections(lines: &[Line<'_>], name: &str) -> Vec<Range<usize>> {
+    sections_where(lines, |line| line.kind == Kind::Header(Some(name)))
+}
+
+/// The sections a write edits: headers written exactly `[name]` (spaces
+/// after `]` and a comment allowed). The SDKs disagree on `[ name ]`: the
+/// Rust SDK trims it to `name`, botocore reads a profile " name ". So such a
+/// section is left alone and `[name]` is written after it: botocore then
+/// reads our `[name]`, and the Rust SDK, merging both, reads our values last.
+fn sections_to_write(lines: &[Line<'_>], name: &str) -> Vec<Range<usize>> {
+    sections_where(lines, |line| {
+        line.kind == Kind::Header(Some(name))
+            && line
+                .text
+                .strip_prefix('[')
+                .and_then(|r| r.split(']').next())
+                == Some(name)
+    })
+}
+
+fn sections_where(lines: &[Line<'_>], is_it: impl Fn(&Line<'_>) -> bool) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
     for (start, line) in lines.iter().enumerate() {
-        if line.kind == Kind::Header(Some(name)) {
+        if is_it(line) {
             let end = lines[start + 1..]
                 .iter()
                 .position(|l| matches!(l.kind, Kind::Header(_)))
@@ -536,6 +556,10 @@ pub fn fuzz_edit(doc: &str) -> Option<String> {
 /// written twice (`[p]` ... `[p]`) is one profile to the SDKs, the later value
 /// of a key winning: every copy gets the new values, and keys that no copy
 /// has go into the last one, so what the SDKs read is what was written.
+///
+/// The SDKs disagree on `[ p ]`: the Rust SDK trims it to `p`, botocore reads
+/// a profile " p ". Such a copy is updated like any other, and when no copy
+/// is written exactly `[p]`, a `[p]` with every key is appended for botocore.
 fn edit(
     doc: &str,
     profile: &str,
@@ -546,23 +570,13 @@ fn edit(
     let lines = parse(doc).ok_or(Refusal::Unparsable)?;
     let nl = newline_of(&lines);
     let ranges = sections(&lines, profile);
-    if ranges.is_empty() {
-        let mut text = doc.to_owned();
-        if let Some(last) = lines.last() {
-            if last.eol.is_empty() {
-                text.push_str(nl);
-            }
-            if last.kind != Kind::Blank {
-                text.push_str(nl);
-            }
-        }
-        text.push_str(&new_section(profile, set, nl));
-        return Ok((text, WriteOutcome::Added));
-    }
+    let exact = sections_to_write(&lines, profile);
     let copies: Vec<&[Line<'_>]> = ranges.iter().map(|r| &lines[r.clone()]).collect();
     if !force && holds_long_term_keys(&copies) {
         return Err(Refusal::LongTermKeys);
     }
+    // Keys no copy has go into the last exact copy, or into a new section.
+    let last_exact = exact.last().cloned();
     let missing: Vec<(&str, &str)> = set
         .iter()
         .copied()
@@ -575,11 +589,15 @@ fn edit(
         text.push_str(eol);
     };
     let mut from = 0;
-    for (n, range) in ranges.iter().enumerate() {
+    for range in &ranges {
         for line in &lines[from..range.start] {
             push(&mut text, line.text, line.eol);
         }
-        let add: &[(&str, &str)] = if n + 1 == ranges.len() { &missing } else { &[] };
+        let add: &[(&str, &str)] = if Some(range) == last_exact.as_ref() {
+            &missing
+        } else {
+            &[]
+        };
         for line in rewrite(&lines[range.clone()], set, drop, add, nl) {
             push(&mut text, &line.text, line.eol);
         }
@@ -588,9 +606,21 @@ fn edit(
     for line in &lines[from..] {
         push(&mut text, line.text, line.eol);
     }
-    let outcome = match ranges.len() {
-        1 => WriteOutcome::Updated,
-        n => WriteOutcome::UpdatedCopies(n),
+    if last_exact.is_none() {
+        if !text.is_empty() {
+            if !text.ends_with(['\n', '\r']) {
+                text.push_str(nl);
+            }
+            if lines.last().is_some_and(|l| l.kind != Kind::Blank) {
+                text.push_str(nl);
+            }
+        }
+        text.push_str(&new_section(profile, set, nl));
+    }
+    let outcome = match (ranges.len(), last_exact.is_some()) {
+        (0, _) => WriteOutcome::Added,
+        (1, true) => WriteOutcome::Updated,
+        (n, _) => WriteOutcome::UpdatedCopies(n + usize::from(last_exact.is_none())),
     };
     Ok((text, outcome))
 }
@@ -1011,21 +1041,25 @@ aws_session_token = newToken
     fn header_forms_and_duplicate_sections() {
         let text = "[ spaced ]\na = 1\n[commented] # note\nb = 2\n[trailing]  \nc = 3\n[d]\nd = 1\n[d]\nd = 2\n";
         let (_dir, path) = file_with(text);
-        for name in ["spaced", "commented", "trailing"] {
+        for name in ["commented", "trailing"] {
             let outcome = write_profile(&path, name, &[("k", name)], &[], false).unwrap();
             assert_eq!(outcome, WriteOutcome::Updated, "{name}");
         }
+        // botocore does not trim `[ spaced ]` (the Rust SDK does): it is
+        // updated, and `[spaced]` is written for botocore to read.
+        let outcome = write_profile(&path, "spaced", &[("k", "spaced")], &[], false).unwrap();
+        assert_eq!(outcome, WriteOutcome::UpdatedCopies(2));
         // Two copies are one profile to the SDKs: a new key goes into the last.
         let outcome = write_profile(&path, "d", &[("k", "d")], &[], false).unwrap();
         assert_eq!(outcome, WriteOutcome::UpdatedCopies(2));
         assert_eq!(
             read(&path),
-            "[ spaced ]\na = 1\nk = spaced\n[commented] # note\nb = 2\nk = commented\n[trailing]  \nc = 3\nk = trailing\n[d]\nd = 1\n[d]\nd = 2\nk = d\n"
+            "[ spaced ]\na = 1\n[commented] # note\nb = 2\nk = commented\n[trailing]  \nc = 3\nk = trailing\n[d]\nd = 1\n[d]\nd = 2\nk = d\n\n[spaced]\nk = spaced\n"
         );
         // A key both copies have is updated in both, so the later one is new too.
         write_profile(&path, "d", &[("d", "3")], &[], false).unwrap();
         assert!(
-            read(&path).ends_with("[d]\nd = 3\n[d]\nd = 3\nk = d\n"),
+            read(&path).contains("[d]\nd = 3\n[d]\nd = 3\nk = d\n"),
             "{}",
             read(&path)
         );
@@ -1217,11 +1251,11 @@ aws_session_token = newToken
         let a_dir = dir.path().join("a-dir");
         fs::create_dir(&a_dir).unwrap();
         errors.push(write_profile(&a_dir, "p", &values, &[], false).unwrap_err());
-        let a_file = dir.path().join("a-file");
-        fs::write(&a_file, "").unwrap();
-        errors.push(
-            write_profile(&a_file.join("credentials"), "p", &values, &[], false).unwrap_err(),
-        );
+        // Locks live in the runtime directory now: a lock failure is built too.
+        errors.push(CredFileError::Lock {
+            path: creds.clone(),
+            source: io::Error::other("no locks"),
+        });
         let latin1 = dir.path().join("latin1");
         fs::write(&latin1, b"[p]\nk = caf\xe9\n").unwrap();
         errors.push(write_profile(&latin1, "p", &values, &[], false).unwrap_err());
