@@ -286,6 +286,49 @@ mod tests {
         parsed
     }
 
+    /// The parser suites' header and merge cases: the profiles imported are
+    /// exactly the role profiles the SDK itself sees.
+    #[test]
+    fn imports_exactly_the_role_profiles_the_sdk_sees() {
+        let config = "\
+[profile a]\nrole_arn = arn:aws:iam::111111111111:role/A\nsource_profile = base\n\
+[profile\tb]\nrole_arn = arn:aws:iam::111111111111:role/B\nsource_profile = base\n\
+[ profile c ]\nrole_arn = arn:aws:iam::111111111111:role/C\nsource_profile = base\n\
+[profile d] # comment\nrole_arn = arn:aws:iam::111111111111:role/D\nsource_profile = base\n\
+[profile e];comment\nrole_arn = arn:aws:iam::111111111111:role/E\nsource_profile = base\n\
+[f]\nrole_arn = arn:aws:iam::111111111111:role/F\nsource_profile = base\n\
+[profile g h]\nrole_arn = arn:aws:iam::111111111111:role/G\nsource_profile = base\n\
+[sso-session corp]\nsso_region = us-east-1\n\
+[profile j]\nregion = eu-west-1\n\
+[profile j]\nrole_arn = arn:aws:iam::111111111111:role/J\nsource_profile = base\n\
+[profile k]\nROLE_ARN = arn:aws:iam::111111111111:role/K\nsource_profile = base\n\
+[profile l]\ns3 =\n  role_arn = arn:aws:iam::111111111111:role/NotTopLevel\n";
+        let credentials = "[base]\naws_access_key_id = AKIA\naws_secret_access_key = s\n";
+        let files = EnvConfigFiles::builder()
+            .with_contents(EnvConfigFileKind::Config, config)
+            .with_contents(EnvConfigFileKind::Credentials, credentials)
+            .build();
+        let set = crate::commands::block_on(aws_config::profile::load(
+            &Fs::from_slice(&[]),
+            &Env::from_slice(&[]),
+            &files,
+            None,
+        ))
+        .unwrap()
+        .unwrap();
+        let mut sdk: Vec<&str> = set
+            .profiles()
+            .filter(|n| set.get_profile(n).and_then(|p| p.get("role_arn")).is_some())
+            .collect();
+        sdk.sort();
+        let p = parse(config, credentials);
+        let mut imported: Vec<&str> = p.entries.iter().map(|e| e.from.as_str()).collect();
+        imported.sort();
+        assert_eq!(imported, sdk, "skipped: {:?}", p.skipped);
+        assert!(imported.contains(&"j"), "duplicates merge");
+        assert!(!imported.contains(&"l"), "a nested key is not a role_arn");
+    }
+
     #[test]
     fn chains_put_the_via_target_first_and_credentials_merge() {
         let p = parse(
