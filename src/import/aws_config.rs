@@ -267,19 +267,24 @@ pub fn from_profiles(set: &ProfileSet, order: &HashMap<String, usize>) -> Parsed
 mod tests {
     use super::*;
 
-    fn parse(config: &str, credentials: &str) -> Parsed {
+    /// The SDK's own view of these two files.
+    fn sdk_set(config: &str, credentials: &str) -> aws_config::profile::ProfileSet {
         let files = EnvConfigFiles::builder()
             .with_contents(EnvConfigFileKind::Config, config)
             .with_contents(EnvConfigFileKind::Credentials, credentials)
             .build();
-        let set = crate::commands::block_on(aws_config::profile::load(
+        crate::commands::block_on(aws_config::profile::load(
             &Fs::from_slice(&[]),
             &Env::from_slice(&[]),
             &files,
             None,
         ))
         .unwrap()
-        .unwrap();
+        .unwrap()
+    }
+
+    fn parse(config: &str, credentials: &str) -> Parsed {
+        let set = sdk_set(config, credentials);
         let headers = headers(config);
         let mut parsed = from_profiles(&set, &section_order(&headers));
         parsed.skipped.extend(dropped(&set, &headers));
@@ -304,18 +309,7 @@ mod tests {
 [profile k]\nROLE_ARN = arn:aws:iam::111111111111:role/K\nsource_profile = base\n\
 [profile l]\ns3 =\n  role_arn = arn:aws:iam::111111111111:role/NotTopLevel\n";
         let credentials = "[base]\naws_access_key_id = AKIA\naws_secret_access_key = s\n";
-        let files = EnvConfigFiles::builder()
-            .with_contents(EnvConfigFileKind::Config, config)
-            .with_contents(EnvConfigFileKind::Credentials, credentials)
-            .build();
-        let set = crate::commands::block_on(aws_config::profile::load(
-            &Fs::from_slice(&[]),
-            &Env::from_slice(&[]),
-            &files,
-            None,
-        ))
-        .unwrap()
-        .unwrap();
+        let set = sdk_set(config, credentials);
         let mut sdk: Vec<&str> = set
             .profiles()
             .filter(|n| set.get_profile(n).and_then(|p| p.get("role_arn")).is_some())

@@ -67,12 +67,16 @@ fn addr(server: &Server, opened: &Opened) -> Addr {
     }
 }
 
-/// One request on a fresh connection: (status, body).
+/// One GET on a fresh connection: (status, body).
 fn get(port: u16, path: &str, host: &str, headers: &str) -> (u16, String) {
+    request("GET", port, path, host, headers)
+}
+
+fn request(method: &str, port: u16, path: &str, host: &str, headers: &str) -> (u16, String) {
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(
         s,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\n{headers}Connection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\n{headers}Connection: close\r\n\r\n"
     )
     .unwrap();
     let mut text = String::new();
@@ -163,15 +167,8 @@ fn serves_a_4_kib_token_intact_and_only_with_the_token() {
     assert_eq!(status, 404);
 
     // DELETE closes the route; shutdown closes the port.
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        s,
-        "DELETE {path} HTTP/1.1\r\nHost: {host}\r\n{auth}Connection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut text = String::new();
-    s.read_to_string(&mut text).unwrap();
-    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    let (status, body) = request("DELETE", port, &path, &host, &auth);
+    assert_eq!(status, 200, "{body}");
     assert_eq!(get(port, &path, &host, &auth).0, 403);
     assert_eq!(server.route_count(), 0);
     server.shutdown();
