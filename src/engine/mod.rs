@@ -245,6 +245,18 @@ impl Engine {
     /// The cached session of `hop`, if it was made for exactly this request
     /// and is fresh at `now`. A session made for other inputs is reported once.
     fn cached_role(&self, hop: &Hop<'_>, base: &str, now: SystemTime) -> Option<RoleSession> {
+        self.cached_role_told(hop, base, now, true)
+    }
+
+    /// [`Engine::cached_role`]; `tell` false says nothing of a session made
+    /// for other inputs (the lock-free first look, which `fill` repeats).
+    fn cached_role_told(
+        &self,
+        hop: &Hop<'_>,
+        base: &str,
+        now: SystemTime,
+        tell: bool,
+    ) -> Option<RoleSession> {
         let cache = self.cache.as_ref()?;
         let s = cache.role(&hop.b.name)?;
         let fresh = self.fresh(s.obtained, &s.creds, now);
@@ -252,7 +264,7 @@ impl Engine {
             None => fresh.then_some(s),
             Some(what) => {
                 // Only a session that would have been used is worth a word.
-                if fresh {
+                if fresh && tell {
                     cache.warn(format!(
                         "ignoring the cached session of {:?}: it was made for a different {what}",
                         hop.b.name
@@ -348,11 +360,48 @@ impl Engine {
     }
 
     async fn run(&self, name: &str, code: Option<String>, force: bool) -> Result<Switched, Error> {
+        // The usual case, a fresh cached session, takes no lock.
+        if !force && let Some(hit) = self.cached_switch(name).await? {
+            return Ok(hit);
+        }
         // One process fills a missing session; the others wait, then find it.
         let _fill = match &self.cache {
             Some(cache) => cache.fill_lock(&Cache::role_name(name)).await,
             None => None,
         };
+        self.fill(name, code, force).await
+    }
+
+    /// `name`'s own cached session, if it is fresh and made for this request.
+    async fn cached_switch(&self, name: &str) -> Result<Option<Switched>, Error> {
+        let chain = self.chain(name)?;
+        let root = chain[chain.len() - 1];
+        let (source, base) = self.base(root);
+        let hops = self.plan(&chain, &base);
+        Ok(
+            match self.cached_role_told(&hops[0], &base, self.now(), false) {
+                Some(s) => Some(self.switched_from(&hops[0], s, &source).await),
+                None => None,
+            },
+        )
+    }
+
+    async fn switched_from(&self, hop: &Hop<'_>, s: RoleSession, source: &BaseSource) -> Switched {
+        let region = self.region(hop.b, source).await;
+        Switched {
+            assumed: Assumed {
+                creds: s.creds.to_credentials(),
+                region,
+            },
+            obtained: from_unix(s.obtained),
+            limit: s.limit,
+            cached: true,
+            mode: s.mode,
+        }
+    }
+
+    /// Assume what no fresh cached session covers (under the fill lock).
+    async fn fill(&self, name: &str, code: Option<String>, force: bool) -> Result<Switched, Error> {
         let now = self.now();
         let chain = self.chain(name)?;
         let root = chain[chain.len() - 1];
@@ -368,17 +417,7 @@ impl Engine {
             }
             if let Some(s) = self.cached_role(hop, &base, now) {
                 if i == 0 {
-                    let region = self.region(hop.b, &source).await;
-                    return Ok(Switched {
-                        assumed: Assumed {
-                            creds: s.creds.to_credentials(),
-                            region,
-                        },
-                        obtained: from_unix(s.obtained),
-                        limit: s.limit,
-                        cached: true,
-                        mode: s.mode,
-                    });
+                    return Ok(self.switched_from(hop, s, &source).await);
                 }
                 current = Some(s.creds.to_credentials());
                 start = i;
