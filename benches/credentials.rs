@@ -37,6 +37,7 @@ fn write(c: &mut Criterion) {
             &profile,
             &creds,
             "arn:aws:iam::210987654321:role/Admin",
+            Some("us-east-1"),
             false,
         )
         .expect("first write");
@@ -47,6 +48,7 @@ fn write(c: &mut Criterion) {
                     &profile,
                     &creds,
                     "arn:aws:iam::210987654321:role/Admin",
+                    Some("us-east-1"),
                     false,
                 )
                 .expect("write")

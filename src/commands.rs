@@ -407,7 +407,9 @@ pub(crate) fn write_once(
     }
     let (b, switched) = switch_with(engine, name, args, Ask::Terminal)?;
     let c = &switched.assumed.creds;
-    let outcome = crate::creds::profile::write_session(&path, &profile, c, &b.role_arn(), force)?;
+    let region = switched.assumed.region.as_deref();
+    let outcome =
+        crate::creds::profile::write_session(&path, &profile, c, &b.role_arn(), region, force)?;
     if let credfile::WriteOutcome::UpdatedCopies(n) = outcome {
         eprintln!(
             "rolehop: note: [{profile}] is written {n} times in {}; the SDKs merge the copies, so every one was updated",

@@ -106,7 +106,15 @@ async fn keep(
         }
         match engine.renew(name, code).await {
             Ok(next) => {
-                profile::write_session(&path, profile, &next.assumed.creds, &role_arn, force)?;
+                let region = next.assumed.region.as_deref();
+                profile::write_session(
+                    &path,
+                    profile,
+                    &next.assumed.creds,
+                    &role_arn,
+                    region,
+                    force,
+                )?;
                 say(&format!(
                     "{} renewed \"{profile}\": {}",
                     clock_time(SystemTime::now()),

@@ -372,7 +372,8 @@ fn killed_writers(runs: usize) {
                 rolehop::creds::file::read_profile(&env.credentials_path(), &format!("p{p}"))
                     .unwrap()
             {
-                assert_eq!(kvs.len(), 5, "run {i}: profile p{p} is partial: {kvs:?}");
+                // The session's five keys and its region, or nothing.
+                assert_eq!(kvs.len(), 6, "run {i}: profile p{p} is partial: {kvs:?}");
             }
         }
     }
@@ -522,4 +523,39 @@ fn secrets_appear_only_where_they_are_handed_over() {
             leaks(&f.display().to_string(), &text);
         }
     }
+}
+
+/// `write` stores the session's region in the profile: with the region only
+/// in `[default]` of ~/.aws/config, `aws --profile NAME` works as written.
+#[test]
+fn a_written_profile_works_in_the_aws_cli_as_written() {
+    let env = env_with(Moto::shared(), DEV);
+    env.run(&["write", "dev"]).success();
+    let creds = std::fs::read_to_string(env.credentials_path()).unwrap();
+    assert!(creds.contains("\nregion = us-east-1\n"), "{creds}");
+    let aws = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/aws");
+    let mut cmd = std::process::Command::new(aws);
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", env.home.path())
+        .env("AWS_SHARED_CREDENTIALS_FILE", env.credentials_path())
+        .env("AWS_CONFIG_FILE", env.config_path())
+        .env("AWS_ENDPOINT_URL_STS", &env.endpoint)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .args([
+            "--profile",
+            "dev",
+            "sts",
+            "get-caller-identity",
+            "--query",
+            "Arn",
+            "--output",
+            "text",
+        ]);
+    let out = common::output(cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout.trim(),
+        "arn:aws:sts::111122223333:assumed-role/HardDev/tester"
+    );
 }

@@ -10,23 +10,30 @@ use std::path::Path;
 /// Besides the three keys the SDKs read, it stores the expiry and principal
 /// (the saml2aws convention that prompt themes such as starship read), and
 /// drops a stale `aws_security_token` that could shadow the new token.
-/// `role_arn` names the principal when STS did not report one.
+/// `role_arn` names the principal when STS did not report one. `region`
+/// (the session's: the bookmark's, else the base identity's) goes in too:
+/// botocore and the SDKs read it from the credentials file, so
+/// `aws --profile NAME` works without a region of its own in ~/.aws/config.
 pub fn write_session(
     path: &Path,
     profile: &str,
     creds: &Credentials,
     role_arn: &str,
+    region: Option<&str>,
     force: bool,
 ) -> Result<WriteOutcome, CredFileError> {
     let expires = creds.expiration_rfc3339();
     let principal = creds.assumed_role_arn.as_deref().unwrap_or(role_arn);
-    let values = [
+    let mut values = vec![
         ("aws_access_key_id", creds.access_key_id.as_str()),
         ("aws_secret_access_key", creds.secret_access_key()),
         ("aws_session_token", creds.session_token()),
         ("x_security_token_expires", expires.as_str()),
         ("x_principal_arn", principal),
     ];
+    if let Some(r) = region {
+        values.push(("region", r));
+    }
     file::write_profile(path, profile, &values, &["aws_security_token"], force)
 }
 
@@ -41,7 +48,15 @@ mod tests {
         let path = dir.path().join("credentials");
         std::fs::write(&path, "[p]\naws_security_token = old\n").unwrap();
         let c = super::super::sample(SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000));
-        write_session(&path, "p", &c, "arn:aws:iam::1:role/x", false).unwrap();
+        write_session(
+            &path,
+            "p",
+            &c,
+            "arn:aws:iam::1:role/x",
+            Some("eu-west-1"),
+            false,
+        )
+        .unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains("aws_session_token = "), "{text}");
         assert!(
@@ -53,5 +68,6 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("aws_security_token"), "{text}");
+        assert!(text.contains("region = eu-west-1"), "{text}");
     }
 }

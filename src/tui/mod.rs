@@ -292,6 +292,7 @@ impl Runtime {
                                 &profile,
                                 &assumed.creds,
                                 &bookmark.role_arn(),
+                                assumed.region.as_deref(),
                                 false,
                             )
                             .map(|_| format!("wrote profile {profile} to {}", path.display()))
