@@ -88,9 +88,6 @@ pub fn run(cli: Cli) -> ExitCode {
             mfa,
         }) => {
             if live {
-                let shell = shell.unwrap_or_else(|| {
-                    creds::export::Shell::detect(std::env::var("SHELL").ok().as_deref())
-                });
                 live::env_live(&name, shell, &mfa, cli.no_cache)
             } else {
                 commands::env(&name, shell, &mfa, cli.no_cache)

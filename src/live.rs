@@ -173,11 +173,12 @@ fn bad_answer(what: &str) -> Error {
 /// rolehop of this shell, else by the agent (started on demand).
 pub fn env_live(
     name: &str,
-    shell: export::Shell,
+    shell: Option<export::Shell>,
     args: &MfaArgs,
     no_cache: bool,
 ) -> Result<ExitCode> {
     let env = EnvView::from_process();
+    let shell = shell.unwrap_or_else(|| export::Shell::detect(env.get("SHELL")));
     let marks = bookmarks()?;
     let b = marks.get(name)?.clone();
     let first = args

@@ -13,13 +13,11 @@
 //! - The base identity is the environment of the shell that started it; a
 //!   shell with another identity is refused rather than served the wrong one.
 
-use super::http::{self, AssumeRequest};
+use super::http::{self, AssumeRequest, Resp};
 use super::{Server, lock};
 use crate::error::{Error, Result};
-use bytes::Bytes;
-use http_body_util::Full;
 use hyper::body::Incoming;
-use hyper::{Request, Response, StatusCode};
+use hyper::{Request, StatusCode};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -146,15 +144,8 @@ fn log_notifier(path: PathBuf) -> super::Notifier {
     })
 }
 
-type Resp = Response<Full<Bytes>>;
-
 fn ok(value: serde_json::Value) -> Resp {
-    let mut resp = Response::new(Full::new(Bytes::from(value.to_string())));
-    resp.headers_mut().insert(
-        hyper::header::CONTENT_TYPE,
-        hyper::header::HeaderValue::from_static("application/json"),
-    );
-    resp
+    http::json(StatusCode::OK, &value)
 }
 
 /// `/agent/<call>` on the control socket.

@@ -27,7 +27,7 @@ use std::sync::Arc;
 /// Larger bodies are refused: codes and assume requests are tiny.
 const MAX_BODY: usize = 64 * 1024;
 
-type Resp = Response<Full<Bytes>>;
+pub(super) type Resp = Response<Full<Bytes>>;
 
 /// Where a connection came from: the loopback port, or the agent's socket.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -75,7 +75,7 @@ pub(super) fn error(status: StatusCode, code: &str, message: &str) -> Resp {
     )
 }
 
-fn json(status: StatusCode, value: &serde_json::Value) -> Resp {
+pub(super) fn json(status: StatusCode, value: &serde_json::Value) -> Resp {
     json_bytes(status, Bytes::from(value.to_string()))
 }
 
