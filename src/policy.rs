@@ -390,44 +390,7 @@ fn iam_error(what: &str, e: impl std::fmt::Display, code: Option<&str>) -> Error
     }
 }
 
-/// Code and message of a failed IAM call. moto's auth errors come in an XML
-/// shape the SDK finds no code in: then read the raw body; for failures
-/// without an answer, the innermost cause.
-fn why<E>(
-    e: &aws_sdk_iam::error::SdkError<E, aws_sdk_iam::config::http::HttpResponse>,
-) -> (Option<String>, Option<String>)
-where
-    E: aws_sdk_iam::error::ProvideErrorMetadata + std::error::Error + 'static,
-{
-    use aws_sdk_iam::error::ProvideErrorMetadata;
-    if let Some(c) = e.code() {
-        return (Some(c.to_owned()), e.message().map(str::to_owned));
-    }
-    let tag = |body: &str, tag: &str| -> Option<String> {
-        let open = format!("<{tag}>");
-        let start = body.find(&open)? + open.len();
-        let end = start + body[start..].find(&format!("</{tag}>"))?;
-        Some(body[start..end].trim().to_owned())
-    };
-    if let Some(raw) = e.raw_response() {
-        let body = raw
-            .body()
-            .bytes()
-            .map(String::from_utf8_lossy)
-            .unwrap_or_default();
-        let code = tag(&body, "Code")
-            .or_else(|| (raw.status().as_u16() == 403).then(|| "AccessDenied".to_owned()));
-        let message = tag(&body, "Message")
-            .or_else(|| e.message().map(str::to_owned))
-            .or_else(|| Some(format!("HTTP {}", raw.status().as_u16())));
-        return (code, message);
-    }
-    let mut cur: &(dyn std::error::Error + 'static) = e;
-    while let Some(next) = cur.source() {
-        cur = next;
-    }
-    (None, Some(cur.to_string()))
-}
+use crate::sts::code_and_message as why;
 
 fn refused(what: &str, (code, msg): (Option<String>, Option<String>)) -> Error {
     let text = match (&code, msg) {

@@ -203,16 +203,21 @@ pub(super) fn credentials_error(
     }
 }
 
-/// The error code and message; moto (and some proxies) answer in an XML shape
-/// for which the SDK finds no code, so fall back to reading the raw body.
-fn code_and_message<E: ProvideErrorMetadata>(
+/// The error code and message of any AWS SDK call (STS, IAM, Organizations);
+/// moto (and some proxies) answer in an XML shape for which the SDK finds no
+/// code, so fall back to reading the raw body. Without an answer at all, the
+/// innermost cause ("Connection refused").
+pub fn code_and_message<E: ProvideErrorMetadata + StdError + 'static>(
     err: &SdkError<E>,
 ) -> (Option<String>, Option<String>) {
     if let Some(c) = err.code() {
         return (Some(c.to_owned()), err.message().map(str::to_owned));
     }
     let Some(raw) = err.raw_response() else {
-        return (None, err.message().map(str::to_owned));
+        return (
+            None,
+            Some(err.message().map_or_else(|| innermost(err), str::to_owned)),
+        );
     };
     let body = raw
         .body()

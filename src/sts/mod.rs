@@ -4,7 +4,7 @@
 mod connector;
 mod errors;
 
-pub use errors::StsError;
+pub use errors::{StsError, code_and_message};
 
 use crate::creds::Credentials;
 use crate::env::{BaseSource, EnvView};
