@@ -49,13 +49,14 @@ const DEFAULT_KEYS: [&str; 7] = [
 /// Per-bookmark keys that are not form fields (yet): how the role is reached.
 const EXTRA_KEYS: [&str; 3] = ["mfa_session", "via", "handover"];
 /// Keys of the top-level `[settings]` table.
-const SETTINGS_KEYS: [&str; 6] = [
+const SETTINGS_KEYS: [&str; 7] = [
     "cache",
     "mfa_session",
     "mfa_session_duration",
     "refresh_window",
     "auto_renew",
     "handover",
+    "colors",
 ];
 const TOP_KEYS: [&str; 3] = ["defaults", "bookmarks", "settings"];
 
@@ -311,6 +312,53 @@ pub struct Settings {
     pub auto_renew: bool,
     /// How `exec` and the picker's subshell hand credentials over.
     pub handover: HandoverMode,
+    /// `[settings.colors]`: the color of a bookmark that sets none, by the
+    /// first glob matching its name or display.
+    pub colors: Vec<ColorRule>,
+}
+
+/// One `"GLOB" = "COLOR"` of `[settings.colors]`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ColorRule {
+    pub pattern: String,
+    #[serde(skip)]
+    glob: glob::Pattern,
+    pub color: Color,
+}
+
+impl ColorRule {
+    /// `pattern` as a shell glob (`*`, `?`, `[a-z]`); the error is a sentence.
+    fn new(pattern: &str, color: Color) -> Result<ColorRule, String> {
+        let glob = glob::Pattern::new(pattern)
+            .map_err(|e| format!("{pattern:?} is not a glob ({}): use * ? and [a-z]", e.msg))?;
+        Ok(ColorRule {
+            pattern: pattern.to_owned(),
+            glob,
+            color,
+        })
+    }
+
+    /// Case-insensitive, so "*prod*" also colors "Prod payments".
+    fn matches(&self, text: &str) -> bool {
+        const OPTIONS: glob::MatchOptions = glob::MatchOptions {
+            case_sensitive: false,
+            require_literal_separator: false,
+            require_literal_leading_dot: false,
+        };
+        self.glob.matches_with(text, OPTIONS)
+    }
+}
+
+/// Bookmarks without a color of their own: the first rule matching the name
+/// or the display, else `[defaults]`' color. Both loaders end with this.
+fn apply_colors(items: &mut [Bookmark], default: Option<&Color>, rules: &[ColorRule]) {
+    for b in items.iter_mut().filter(|b| b.color.is_none()) {
+        b.color = rules
+            .iter()
+            .find(|r| r.matches(&b.name) || r.matches(&b.display))
+            .map(|r| r.color.clone())
+            .or_else(|| default.cloned());
+    }
 }
 
 impl Default for Settings {
@@ -322,6 +370,7 @@ impl Default for Settings {
             refresh_window: None,
             auto_renew: true,
             handover: HandoverMode::Live,
+            colors: Vec::new(),
         }
     }
 }
@@ -1197,10 +1246,49 @@ fn read_settings(src: &Src<'_>, table: &dyn TableLike) -> Result<Settings, Confi
             "refresh_window" => {
                 s.refresh_window = Some(duration_item(item, REFRESH_WINDOW).map_err(bad)?)
             }
+            "colors" => s.colors = read_colors(src, item)?,
             _ => {}
         }
     }
     Ok(s)
+}
+
+/// `[settings.colors]` (or `colors = { ... }`): `"GLOB" = "COLOR"`, in order.
+fn read_colors(src: &Src<'_>, item: &Item) -> Result<Vec<ColorRule>, ConfigError> {
+    let Some(table) = item.as_table_like() else {
+        return Err(src.error(
+            item.span(),
+            format!(
+                "settings: colors must be a table like [settings.colors] with \"*prod*\" = \"red\", got {}",
+                a_type(item)
+            ),
+        ));
+    };
+    let mut rules = Vec::new();
+    for (pattern, value) in table.iter() {
+        let at = value.span();
+        let color = match value {
+            Item::Value(Value::String(v)) => Color::parse(v.value())
+                .map_err(|e| src.error(at, format!("settings.colors: {pattern:?}: color {e}")))?,
+            other => {
+                return Err(src.error(
+                    at,
+                    format!(
+                        "settings.colors: {pattern:?} must be a color string like \"red\", got {}",
+                        a_type(other)
+                    ),
+                ));
+            }
+        };
+        let rule = ColorRule::new(pattern, color).map_err(|e| {
+            src.error(
+                table.key(pattern).and_then(Key::span),
+                format!("settings.colors: {e}"),
+            )
+        })?;
+        rules.push(rule);
+    }
+    Ok(rules)
 }
 
 fn collect_all(src: &Src<'_>, doc: &Document<&str>) -> Result<Loaded, ConfigError> {
@@ -1279,6 +1367,7 @@ fn collect_all(src: &Src<'_>, doc: &Document<&str>) -> Result<Loaded, ConfigErro
         }
         items.push(effective(name, account, role, &raw, &defaults));
     }
+    apply_colors(&mut items, defaults.color.as_ref(), &settings.colors);
     Ok(Loaded {
         items,
         extras,
@@ -1296,7 +1385,8 @@ fn extras_of(text: &str, raw: &Raw<'_>) -> Option<Extras> {
     })
 }
 
-/// The bookmark with `[defaults]` applied and `display` defaulted to the name.
+/// The bookmark with `[defaults]` applied and `display` defaulted to the name;
+/// its color only if it sets one ([`apply_colors`] fills in the others).
 fn effective(name: &str, account: &str, role: &str, raw: &Raw<'_>, defaults: &Raw<'_>) -> Bookmark {
     let own = |v: Option<&str>, d: Option<&str>| v.or(d).map(str::to_owned);
     Bookmark {
@@ -1304,7 +1394,7 @@ fn effective(name: &str, account: &str, role: &str, raw: &Raw<'_>, defaults: &Ra
         account: account.to_owned(),
         role: role.to_owned(),
         display: raw.display.unwrap_or(name).to_owned(),
-        color: raw.color.clone().or_else(|| defaults.color.clone()),
+        color: raw.color.clone(),
         mfa_serial: own(raw.mfa_serial, defaults.mfa_serial),
         external_id: own(raw.external_id, defaults.external_id),
         region: own(raw.region, defaults.region),
@@ -2146,6 +2236,7 @@ session_name = "bob"
                 refresh_window: Some(120),
                 auto_renew: false,
                 handover: HandoverMode::Static,
+                colors: Vec::new(),
             }
         );
         assert_eq!(
@@ -2182,11 +2273,64 @@ session_name = "bob"
             ),
             (
                 "[settings]\ncahce = true\n",
-                r#"b.toml:2:1: settings: unknown key "cahce"; did you mean "cache"? (allowed: cache, mfa_session, mfa_session_duration, refresh_window, auto_renew, handover)"#,
+                r#"b.toml:2:1: settings: unknown key "cahce"; did you mean "cache"? (allowed: cache, mfa_session, mfa_session_duration, refresh_window, auto_renew, handover, colors)"#,
             ),
             (
                 "[settings]\nregion = \"eu-west-1\"\n",
-                r#"b.toml:2:1: settings: unknown key "region" (put it under [defaults]) (allowed: cache, mfa_session, mfa_session_duration, refresh_window, auto_renew, handover)"#,
+                r#"b.toml:2:1: settings: unknown key "region" (put it under [defaults]) (allowed: cache, mfa_session, mfa_session_duration, refresh_window, auto_renew, handover, colors)"#,
+            ),
+        ] {
+            assert_eq!(settings_err(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn color_rules_color_bookmarks_without_their_own() {
+        let text = "[defaults]\ncolor = \"blue\"\n\n[settings.colors]\n\"*prod*\" = \"red\"\n\"*PROD-eu*\" = \"yellow\" # never reached: the first match wins\n\"*stag*\" = \"orange\"\n\n[bookmarks.prod-eu]\naccount = \"111111111111\"\nrole = \"R\"\n\n[bookmarks.payments]\naccount = \"222222222222\"\nrole = \"R\"\ndisplay = \"Payments Staging\"\n\n[bookmarks.prod-own]\naccount = \"333333333333\"\nrole = \"R\"\ncolor = \"green\"\n\n[bookmarks.sandbox]\naccount = \"444444444444\"\nrole = \"R\"\n";
+        let (_dir, path) = file_with(text);
+        let b = Bookmarks::load(&path).unwrap();
+        let color = |n: &str| b.get(n).unwrap().color.clone();
+        assert_eq!(color("prod-eu"), Some(Color::Red));
+        // Display matched too, in any case.
+        assert_eq!(color("payments"), Some(Color::Orange));
+        // Its own color wins over every rule.
+        assert_eq!(color("prod-own"), Some(Color::Green));
+        // No rule: the [defaults] color.
+        assert_eq!(color("sandbox"), Some(Color::Blue));
+        let patterns: Vec<&str> = b
+            .settings
+            .colors
+            .iter()
+            .map(|r| r.pattern.as_str())
+            .collect();
+        assert_eq!(patterns, ["*prod*", "*PROD-eu*", "*stag*"]);
+        // The same through the validator (an inline table is outside the fast path).
+        let inline = "[settings]\ncolors = { \"*prod*\" = \"red\" }\n[bookmarks.prod-eu]\naccount = \"111111111111\"\nrole = \"R\"\n";
+        let (_d, p) = file_with(inline);
+        assert_eq!(
+            Bookmarks::load(&p).unwrap().items[0].color,
+            Some(Color::Red)
+        );
+    }
+
+    #[test]
+    fn color_rules_errors_name_the_place() {
+        for (text, expected) in [
+            (
+                "[settings.colors]\n\"*prod*\" = \"pink\"\n",
+                r#"b.toml:2:12: settings.colors: "*prod*": color must be red, orange, yellow, green, blue or #rrggbb, got "pink""#,
+            ),
+            (
+                "[settings.colors]\n\"[prod\" = \"red\"\n",
+                r#"b.toml:2:1: settings.colors: "[prod" is not a glob (invalid range pattern): use * ? and [a-z]"#,
+            ),
+            (
+                "[settings.colors]\n\"*prod*\" = 1\n",
+                r#"b.toml:2:12: settings.colors: "*prod*" must be a color string like "red", got an integer"#,
+            ),
+            (
+                "[settings]\ncolors = \"red\"\n",
+                r#"b.toml:2:10: settings: colors must be a table like [settings.colors] with "*prod*" = "red", got a string"#,
             ),
         ] {
             assert_eq!(settings_err(text), expected, "{text}");

@@ -24,9 +24,9 @@
 //! (`super::load_text`), so the whole test suite guards the equivalence.
 
 use super::{
-    BOOKMARK_KEYS, Color, DEFAULT_KEYS, EXTRA_KEYS, Loaded, MFA_SESSION_DURATION, REFRESH_WINDOW,
-    ROLE_DURATION, Raw, SETTINGS_KEYS, Settings, check_account, check_display, check_external_id,
-    check_mfa_serial, check_name, check_region, check_role, check_session_name,
+    BOOKMARK_KEYS, Color, ColorRule, DEFAULT_KEYS, EXTRA_KEYS, Loaded, MFA_SESSION_DURATION,
+    REFRESH_WINDOW, ROLE_DURATION, Raw, SETTINGS_KEYS, Settings, check_account, check_display,
+    check_external_id, check_mfa_serial, check_name, check_region, check_role, check_session_name,
     check_source_profile, effective, extras_of, parse_duration_within,
 };
 use std::collections::{BTreeMap, HashSet};
@@ -47,6 +47,8 @@ enum Current {
     Settings,
     /// `[bookmarks]` itself: in the subset it holds no keys.
     BookmarkList,
+    /// `[settings.colors]`: quoted globs to color names.
+    Colors,
     Bookmark,
 }
 
@@ -81,7 +83,7 @@ fn pass<'a>(text: &'a str, known: Option<Raw<'a>>) -> Option<Pass<'a>> {
     // Keys seen per table, as bits of their index in the allowed list: a
     // repeated key is a TOML error, left to the validator.
     let (mut defaults_seen, mut settings_seen) = (0u32, 0u32);
-    let mut seen_tables = [false; 3];
+    let mut seen_tables = [false; 4];
     let mut late = false;
     // Roughly one bookmark per 100 bytes: sized once, never rehashed.
     let estimate = text.len() / 100 + 1;
@@ -145,11 +147,22 @@ fn pass<'a>(text: &'a str, known: Option<Raw<'a>>) -> Option<Pass<'a>> {
                         open = Some((name, Raw::default(), 0));
                         Current::Bookmark
                     }
+                    Header::Two("settings", "colors") => {
+                        if std::mem::replace(&mut seen_tables[3], true) {
+                            return None;
+                        }
+                        Current::Colors
+                    }
                     Header::Two(..) => return None,
                 };
             }
             Some(_) => {
-                let key = s.bare_key()?;
+                // Globs are quoted keys; every other table's keys are bare.
+                let key = if current == Current::Colors {
+                    s.key()?
+                } else {
+                    s.bare_key()?
+                };
                 s.skip_ws();
                 s.expect(b'=')?;
                 s.skip_ws();
@@ -172,6 +185,14 @@ fn pass<'a>(text: &'a str, known: Option<Raw<'a>>) -> Option<Pass<'a>> {
                         mark(&mut settings_seen, &SETTINGS_KEYS, key)?;
                         apply_setting(&mut settings, key, val)?;
                     }
+                    Current::Colors => {
+                        let Val::Str(color) = val else { return None };
+                        if settings.colors.iter().any(|r| r.pattern == key) {
+                            return None;
+                        }
+                        let rule = ColorRule::new(key, Color::parse(color).ok()?).ok()?;
+                        settings.colors.push(rule);
+                    }
                     Current::Bookmark => {
                         let (_, raw, seen) = open.as_mut()?;
                         mark_bookmark(seen, key)?;
@@ -187,6 +208,7 @@ fn pass<'a>(text: &'a str, known: Option<Raw<'a>>) -> Option<Pass<'a>> {
     if late {
         return Some(Pass::LateDefaults(defaults));
     }
+    super::apply_colors(&mut items, defaults.color.as_ref(), &settings.colors);
     Some(Pass::Done(Loaded {
         items,
         extras,
@@ -506,6 +528,12 @@ mod tests {
             ),
             format!("[bookmarks.a]\n{OK}mfa_session = false\n\n[bookmarks.b]\n{OK}via = \"a\"\n"),
             format!("[bookmarks.b]\n{OK}[defaults]\ncolor = \"red\"\n"),
+            format!(
+                "[settings.colors]\n\"*prod*\" = \"red\"\n'dev-?' = \"#00ff00\" # dev\n[bookmarks.prod-a]\n{OK}"
+            ),
+            format!(
+                "[bookmarks.prod-a]\n{OK}[settings]\ncache = true\n[settings.colors]\nx = \"blue\"\n"
+            ),
         ] {
             assert!(load(&text).is_some(), "fast path refused {text:?}");
             assert!(slow(&text).is_ok(), "{text:?}");
@@ -551,6 +579,12 @@ mod tests {
             format!("[bookmarks.a]\n{OK}mfa_session = \"false\"\n"),
             format!("[settings]\ncache = 1\n[bookmarks.a]\n{OK}"),
             format!("[bookmarks]\nx = 1\n[bookmarks.a]\n{OK}"),
+            format!("[settings.colors]\n\"*p*\" = \"pink\"\n[bookmarks.a]\n{OK}"),
+            format!("[settings.colors]\n\"[p\" = \"red\"\n[bookmarks.a]\n{OK}"),
+            format!("[settings.colors]\n\"*p*\" = 1\n[bookmarks.a]\n{OK}"),
+            "[settings.colors]\n\"*p*\" = \"red\"\n'*p*' = \"red\"\n".to_owned(),
+            "[settings.colors]\n[settings.colors]\n".to_owned(),
+            format!("[settings]\ncolors = {{ \"*\" = \"red\" }}\n[bookmarks.a]\n{OK}"),
         ] {
             assert!(
                 load(&text).is_none(),
