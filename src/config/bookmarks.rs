@@ -21,7 +21,7 @@ mod fast;
 #[cfg(test)]
 mod props;
 
-pub use batch::{Outcome, add_many, plan_for_file, plan_many};
+pub use batch::{Changes, Outcome, add_many, add_many_with, plan_for_file, plan_many};
 
 /// Keys a `[bookmarks.NAME]` table may hold, in the order new tables are written.
 const BOOKMARK_KEYS: [&str; 10] = [

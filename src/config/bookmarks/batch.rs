@@ -7,8 +7,8 @@ use std::path::Path;
 use toml_edit::{Item, Value};
 
 use super::{
-    Bookmark, BookmarkSpec, Bookmarks, ConfigError, Extras, append_all, edit, internal, set_fields,
-    spec_errors,
+    Bookmark, BookmarkSpec, Bookmarks, ConfigError, Extras, append_all, check_display, edit,
+    internal, keep_detached_comments, set_fields, spec_errors,
 };
 
 /// What happens (or would happen) to one entry of a batch.
@@ -84,6 +84,22 @@ pub fn plan_many(
     out
 }
 
+/// Edits of existing bookmarks made in the same write as a batch
+/// (`import organization`): a new display for a renamed account, bookmarks
+/// to remove (`--prune`). Names gone from the file by then are skipped.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Bookmark name, new display.
+    pub displays: Vec<(String, String)>,
+    pub remove: Vec<String>,
+}
+
+impl Changes {
+    fn is_empty(&self) -> bool {
+        self.displays.is_empty() && self.remove.is_empty()
+    }
+}
+
 /// Write a batch: new bookmarks are appended in order, with `replace` existing
 /// ones are updated in place (their comments and position kept; `mfa_session`
 /// is the user's choice and stays). Nothing is written when no entry writes.
@@ -93,11 +109,33 @@ pub fn add_many(
     entries: &[(BookmarkSpec, Extras)],
     replace: bool,
 ) -> Result<Vec<Outcome>, ConfigError> {
+    add_many_with(path, entries, replace, &Changes::default())
+}
+
+/// [`add_many`] with `changes` to existing bookmarks, all in one locked
+/// atomic write.
+pub fn add_many_with(
+    path: &Path,
+    entries: &[(BookmarkSpec, Extras)],
+    replace: bool,
+    changes: &Changes,
+) -> Result<Vec<Outcome>, ConfigError> {
+    if let Some((name, e)) = changes
+        .displays
+        .iter()
+        .find_map(|(n, d)| check_display(d).err().map(|e| (n, e)))
+    {
+        return Err(ConfigError::InvalidSpec {
+            path: path.to_path_buf(),
+            name: name.clone(),
+            errors: vec![(super::Field::Display, e)],
+        });
+    }
     let mut result = Vec::new();
     let mut nothing = false;
     let edited = edit(path, |doc, items| {
         result = plan_many(items, entries, replace);
-        if !result.iter().any(Outcome::writes) {
+        if !result.iter().any(Outcome::writes) && changes.is_empty() {
             nothing = true;
             // Abort the edit: there is nothing to write.
             return Err(internal(path, "nothing to write"));
@@ -128,6 +166,37 @@ pub fn add_many(
                         table.remove("via");
                     }
                 }
+            }
+        }
+        if let Some(list) = doc
+            .as_table_mut()
+            .get_mut("bookmarks")
+            .and_then(Item::as_table_like_mut)
+        {
+            for (name, display) in &changes.displays {
+                let Some(table) = list.get_mut(name).and_then(Item::as_table_like_mut) else {
+                    continue;
+                };
+                match table.get_mut("display") {
+                    Some(Item::Value(old)) => {
+                        let decor = old.decor().clone();
+                        *old = Value::from(display.as_str());
+                        *old.decor_mut() = decor;
+                    }
+                    _ => {
+                        table.insert("display", Item::Value(Value::from(display.as_str())));
+                    }
+                }
+            }
+        }
+        for name in &changes.remove {
+            let removed = doc
+                .as_table_mut()
+                .get_mut("bookmarks")
+                .and_then(Item::as_table_like_mut)
+                .and_then(|l| l.remove(name));
+            if let Some(Item::Table(t)) = removed {
+                keep_detached_comments(doc, &t);
             }
         }
         append_all(
