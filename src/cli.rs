@@ -274,6 +274,40 @@ pub enum ImportSource {
         #[command(flatten)]
         opts: ImportOpts,
     },
+    /// Every active account of your AWS Organization, as a bookmark for ROLE.
+    ///
+    /// Lists the organization with AWS Organizations (ListAccounts; with
+    /// --ou, the accounts under those OUs and the OUs below them), as the base
+    /// identity or --profile, which must be allowed to read it (the
+    /// management account or a delegated administrator). Bookmarks are named
+    /// from the account names and displayed as them; your own account,
+    /// suspended and pending accounts are skipped. Run it again to update:
+    /// bookmarks are matched by account ID and role, renamed accounts get the
+    /// new display, and accounts that left are reported `gone`.
+    Organization {
+        /// The role to assume in each account.
+        #[arg(long, value_name = "ROLE", default_value = crate::import::organization::DEFAULT_ROLE)]
+        role: String,
+        /// AWS profile that reads the organization; it also becomes the
+        /// bookmarks' source_profile.
+        #[arg(long, value_name = "PROFILE")]
+        profile: Option<String>,
+        /// Only accounts under this OU (an ID like ou-ab12-cdef3456, or a
+        /// path of OU names like Workloads/Prod); repeatable.
+        #[arg(long = "ou", value_name = "OU_ID_OR_PATH")]
+        ous: Vec<String>,
+        /// Only accounts whose name or ID matches this glob (any case); repeatable.
+        #[arg(long, value_name = "GLOB")]
+        include: Vec<String>,
+        /// Skip accounts whose name or ID matches this glob; repeatable.
+        #[arg(long, value_name = "GLOB")]
+        exclude: Vec<String>,
+        /// Remove bookmarks for ROLE whose account the organization no longer lists.
+        #[arg(long)]
+        prune: bool,
+        #[command(flatten)]
+        opts: ImportOpts,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -75,6 +75,14 @@ pub enum Error {
         message: String,
         hint: Option<String>,
     },
+    /// AWS Organizations refused or failed (`rolehop import organization`).
+    #[error("{message}")]
+    Organizations {
+        message: String,
+        hint: Option<String>,
+        /// No answer at all (exit code NETWORK rather than DENIED).
+        network: bool,
+    },
     /// Live credentials: the serving rolehop or the agent failed or refused.
     #[error("{message}")]
     Live {
@@ -114,6 +122,8 @@ impl Error {
             Error::Io { .. } | Error::Live { .. } => code::FAILURE,
             Error::Console { .. } => code::FAILURE,
             Error::Iam { .. } => code::DENIED,
+            Error::Organizations { network: true, .. } => code::NETWORK,
+            Error::Organizations { .. } => code::DENIED,
         }
     }
 
@@ -132,6 +142,7 @@ impl Error {
             | Error::Usage { hint, .. }
             | Error::Console { hint, .. }
             | Error::Iam { hint, .. }
+            | Error::Organizations { hint, .. }
             | Error::Live { hint, .. } => hint.clone(),
             _ => None,
         }

@@ -515,3 +515,175 @@ fn man_pages_come_from_the_cli_definition() {
         assert!(out.stdout.contains("--dry-run"), "{}", out.stdout);
     }
 }
+
+/// An organization of 3 OUs (one nested OU below the first), 250 accounts
+/// (ListAccounts has 3 pages of 100, ListAccountsForParent pages of 20), one
+/// of them suspended; a reader allowed to list it and a user who is not.
+/// Auth is on, so the reader's keys really are checked. Returns the moto
+/// server (auth on) and the users' keys.
+fn organization() -> (Moto, serde_json::Value) {
+    let moto = Moto::start();
+    let out = moto.python(
+        r#"
+        org = client("organizations")
+        org.create_organization(FeatureSet="ALL")
+        root = org.list_roots()["Roots"][0]["Id"]
+        ou = {n: org.create_organizational_unit(ParentId=root, Name=n)["OrganizationalUnit"]["Id"]
+              for n in ["Workloads", "Sandbox", "Infra"]}
+        ou["Prod"] = org.create_organizational_unit(ParentId=ou["Workloads"], Name="Prod")["OrganizationalUnit"]["Id"]
+        ids = []
+        for i in range(250):
+            kind = "prod" if i % 10 == 0 else "dev"
+            st = org.create_account(AccountName=f"Team {i:03d} {kind}", Email=f"team{i}@example.com")["CreateAccountStatus"]
+            ids.append(st["AccountId"])
+            dest = ["Prod", "Sandbox", "Infra", "Workloads"][i % 4]
+            org.move_account(AccountId=st["AccountId"], SourceParentId=root, DestinationParentId=ou[dest])
+        org.close_account(AccountId=ids[7])
+        def user(name, actions):
+            iam.create_user(UserName=name)
+            iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=json.dumps({
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]}))
+            k = iam.create_access_key(UserName=name)["AccessKey"]
+            return [k["AccessKeyId"], k["SecretAccessKey"]]
+        print(json.dumps({
+            "reader": user("reader", ["organizations:List*", "organizations:Describe*", "sts:GetCallerIdentity"]),
+            "nobody": user("nobody", ["sts:GetCallerIdentity"]),
+            "ids": ids,
+        }))
+        "#,
+    );
+    moto.enable_auth();
+    (
+        moto,
+        serde_json::from_str(out.trim()).expect("fixture JSON"),
+    )
+}
+
+#[test]
+fn import_an_organization_of_250_accounts() {
+    let (moto, fx) = organization();
+    let key = |who: &str, i: usize| fx[who][i].as_str().unwrap().to_owned();
+    let env = TestEnv::new(&moto);
+    env.set_base_keys(&key("reader", 0), &key("reader", 1));
+    let suspended = fx["ids"][7].as_str().unwrap().to_owned();
+    let prod0 = fx["ids"][0].as_str().unwrap().to_owned();
+
+    // A dry run shows every account and writes nothing.
+    let out = env.run(&["import", "organization", "--dry-run"]).success();
+    assert!(!env.bookmarks_path().exists());
+    assert!(
+        out.stdout.contains("organization: would import 249;"),
+        "{}",
+        out.stdout.lines().last().unwrap_or("")
+    );
+    let own = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("your own account"))
+        .expect("the caller's own account is skipped");
+    assert!(own.contains("123456789012"), "{own}");
+    let row = out
+        .stdout
+        .lines()
+        .find(|l| l.contains(&suspended))
+        .expect("the suspended account has a row");
+    assert!(row.contains("skipped: account is SUSPENDED"), "{row}");
+
+    // The import: one write, every active account, named and displayed
+    // from its name, with the role Organizations creates.
+    env.run(&["import", "organization"]).success();
+    let text = fs::read_to_string(env.bookmarks_path()).unwrap();
+    assert_eq!(text.matches("[bookmarks.").count(), 249);
+    assert!(
+        text.contains(&format!(
+            "[bookmarks.team-000-prod]\naccount = \"{prod0}\"\nrole = \"OrganizationAccountAccessRole\"\ndisplay = \"Team 000 prod\"\n"
+        )),
+        "{}",
+        &text[..400.min(text.len())]
+    );
+
+    // Colors by rule reach all the imported bookmarks without editing them.
+    let mut edited = format!("[settings.colors]\n\"*prod*\" = \"red\"\n\n{text}");
+    // A renamed account (the display was changed behind our back) and an
+    // account that has left the organization.
+    edited = edited.replace("display = \"Team 000 prod\"", "display = \"Old name\"");
+    edited.push_str("\n[bookmarks.left]\naccount = \"999999999999\"\nrole = \"OrganizationAccountAccessRole\"\n");
+    fs::write(env.bookmarks_path(), &edited).unwrap();
+    let list = env.run(&["list", "--json"]).success();
+    let items: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
+    let color = |name: &str| {
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["name"] == name)
+            .map(|b| b["color"].clone())
+    };
+    assert_eq!(color("team-010-prod"), Some(serde_json::json!("red")));
+    assert_eq!(color("team-011-dev"), Some(serde_json::Value::Null));
+
+    // A re-run updates the display, reports the one gone, adds nothing.
+    let out = env.run(&["import", "organization"]).success();
+    let last = out.stdout.lines().last().unwrap_or("");
+    assert!(
+        last.contains("imported 0;") && last.contains("updated the display of 1; 1 gone"),
+        "{last}"
+    );
+    let row = out.stdout.lines().find(|l| l.contains("left")).unwrap();
+    assert!(row.contains("gone:") && row.contains("--prune"), "{row}");
+    let text = fs::read_to_string(env.bookmarks_path()).unwrap();
+    assert!(text.contains("display = \"Team 000 prod\""));
+    assert!(text.starts_with("[settings.colors]\n\"*prod*\" = \"red\"\n"));
+    assert!(text.contains("[bookmarks.left]"));
+    env.run(&["import", "organization", "--prune"]).success();
+    let text = fs::read_to_string(env.bookmarks_path()).unwrap();
+    assert!(!text.contains("[bookmarks.left]"));
+    assert_eq!(text.matches("[bookmarks.").count(), 249);
+
+    // --ou by path: the accounts under Workloads and its nested Prod OU.
+    let fresh = TestEnv::new(&moto);
+    fresh.set_base_keys(&key("reader", 0), &key("reader", 1));
+    let out = fresh
+        .run(&[
+            "import",
+            "organization",
+            "--ou",
+            "Workloads",
+            "--include",
+            "*prod*",
+        ])
+        .success();
+    // i % 4 in {0, 3} are under Workloads; prod ones are i % 10 == 0:
+    // i % 20 == 0 -> 13 accounts (0, 20, ..., 240).
+    assert!(
+        out.stdout.contains("organization: imported 13;"),
+        "{}",
+        out.stdout
+    );
+    let out = fresh
+        .run(&["import", "organization", "--ou", "Workloads/Nope"])
+        .failure();
+    assert!(
+        out.stderr.contains("no OU named \"Nope\" under Workloads")
+            && out.stderr.contains("OUs there: Prod"),
+        "{}",
+        out.stderr
+    );
+
+    // A caller who may not read the organization: one clear error.
+    let denied = TestEnv::new(&moto);
+    denied.set_base_keys(&key("nobody", 0), &key("nobody", 1));
+    let out = denied.run(&["import", "organization"]).failure();
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("may not read the organization (organizations:ListAccounts was denied)")
+            && out
+                .stderr
+                .contains("management account or a delegated administrator"),
+        "{}",
+        out.stderr
+    );
+    assert!(!denied.bookmarks_path().exists());
+}

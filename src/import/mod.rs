@@ -8,8 +8,9 @@
 
 pub mod aesr;
 pub mod aws_config;
+pub mod organization;
 
-use crate::config::bookmarks::{self, BookmarkSpec, Extras, Outcome};
+use crate::config::bookmarks::{self, BookmarkSpec, Changes, Extras, Outcome};
 use crate::config::paths;
 use crate::error::Result;
 use std::process::ExitCode;
@@ -110,11 +111,61 @@ pub fn run(source: crate::cli::ImportSource) -> Result<ExitCode> {
             opts.dry_run,
             opts.replace,
         ),
+        ImportSource::Organization {
+            role,
+            profile,
+            ous,
+            include,
+            exclude,
+            prune,
+            opts,
+        } => {
+            if let Err(e) = bookmarks::validate_field(bookmarks::Field::Role, &role) {
+                return Err(crate::error::Error::Usage {
+                    message: format!("--role {e}"),
+                    hint: None,
+                });
+            }
+            let env = crate::env::EnvView::from_process();
+            let source = env.base_source(profile.as_deref());
+            let listing = crate::commands::block_on(organization::fetch(&source, &env, &ous))??;
+            let path = paths::bookmarks_path()?;
+            let existing = bookmarks::Bookmarks::load(&path)?;
+            let options = organization::Options {
+                role,
+                include,
+                exclude,
+                profile,
+                prune,
+            };
+            let plan = organization::plan(&listing, &existing.items, &options)?;
+            apply_with(
+                "organization",
+                plan.parsed,
+                opts.dry_run,
+                opts.replace,
+                &plan.changes,
+                &plan.existing,
+            )
+        }
     }
 }
 
 /// Print the report table and write (unless `dry_run`).
 pub fn apply(source: &str, parsed: Parsed, dry_run: bool, replace: bool) -> Result<ExitCode> {
+    apply_with(source, parsed, dry_run, replace, &Changes::default(), &[])
+}
+
+/// [`apply`] with `changes` to existing bookmarks in the same write, and
+/// their rows (FROM, BOOKMARK, ACCOUNT, RESULT) after the new ones.
+fn apply_with(
+    source: &str,
+    parsed: Parsed,
+    dry_run: bool,
+    replace: bool,
+    changes: &Changes,
+    existing: &[[String; 4]],
+) -> Result<ExitCode> {
     let path = paths::bookmarks_path()?;
     let pairs: Vec<(BookmarkSpec, Extras)> = parsed
         .entries
@@ -124,9 +175,29 @@ pub fn apply(source: &str, parsed: Parsed, dry_run: bool, replace: bool) -> Resu
     let outcomes = if dry_run {
         bookmarks::plan_for_file(&path, &pairs, replace)?
     } else {
-        bookmarks::add_many(&path, &pairs, replace)?
+        bookmarks::add_many_with(&path, &pairs, replace, changes)?
     };
-    print!("{}", report(&parsed, &outcomes, dry_run));
+    let mut rows = rows(&parsed, &outcomes, dry_run);
+    let role = parsed
+        .entries
+        .first()
+        .map(|e| e.spec.role.clone())
+        .unwrap_or_else(|| "-".into());
+    rows.extend(existing.iter().map(|[from, name, account, result]| {
+        let result = if dry_run {
+            result.replace("removed (--prune)", "would be removed (--prune)")
+        } else {
+            result.clone()
+        };
+        [
+            from.clone(),
+            name.clone(),
+            account.clone(),
+            role.clone(),
+            result,
+        ]
+    }));
+    print!("{}", table(rows));
     let count = |f: fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
     let added = count(|o| *o == Outcome::Added);
     let replaced = count(|o| *o == Outcome::Replaced);
@@ -144,6 +215,22 @@ pub fn apply(source: &str, parsed: Parsed, dry_run: bool, replace: bool) -> Resu
         "; {exists} already in {} (--replace to overwrite); {invalid} skipped",
         path.display()
     ));
+    let (renamed, removed) = (changes.displays.len(), changes.remove.len());
+    if renamed > 0 {
+        let verb = if dry_run { "would update" } else { "updated" };
+        summary.push_str(&format!("; {verb} the display of {renamed}"));
+    }
+    let gone = existing.iter().filter(|r| r[3].starts_with("gone")).count();
+    if gone > 0 {
+        summary.push_str(&format!("; {gone} gone"));
+        if removed > 0 {
+            summary.push_str(if dry_run {
+                " (would remove them)"
+            } else {
+                " (removed)"
+            });
+        }
+    }
     if dry_run {
         summary.push_str("; dry run: nothing written");
     }
@@ -154,6 +241,11 @@ pub fn apply(source: &str, parsed: Parsed, dry_run: bool, replace: bool) -> Resu
 /// Aligned columns: FROM BOOKMARK ACCOUNT ROLE RESULT, imported rows first in
 /// source order, then skipped sections.
 pub fn report(parsed: &Parsed, outcomes: &[Outcome], dry_run: bool) -> String {
+    table(rows(parsed, outcomes, dry_run))
+}
+
+/// The header row and one row per entry and skipped section.
+fn rows(parsed: &Parsed, outcomes: &[Outcome], dry_run: bool) -> Vec<[String; 5]> {
     let mut rows: Vec<[String; 5]> = vec![[
         "FROM".into(),
         "BOOKMARK".into(),
@@ -201,6 +293,11 @@ pub fn report(parsed: &Parsed, outcomes: &[Outcome], dry_run: bool) -> String {
             format!("skipped: {}", s.reason),
         ]);
     }
+    rows
+}
+
+/// The rows in aligned columns, sanitized of control characters.
+fn table(rows: Vec<[String; 5]>) -> String {
     let mut widths = [0usize; 4];
     for r in &rows {
         for (w, c) in widths.iter_mut().zip(r.iter()) {

@@ -532,6 +532,8 @@ impl TestEnv {
             .env("AWS_SHARED_CREDENTIALS_FILE", self.credentials_path())
             .env("AWS_CONFIG_FILE", self.config_path())
             .env("AWS_ENDPOINT_URL_STS", &self.endpoint)
+            // `import organization`; also keeps any test off the internet.
+            .env("AWS_ENDPOINT_URL_ORGANIZATIONS", &self.endpoint)
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .current_dir(self.home.path())
             .stdin(Stdio::null());
