@@ -47,9 +47,15 @@ const DEFAULT_KEYS: [&str; 7] = [
     "session_name",
 ];
 /// Per-bookmark keys that are not form fields (yet): how the role is reached.
-const EXTRA_KEYS: [&str; 3] = ["mfa_session", "via", "handover"];
+const EXTRA_KEYS: [&str; 5] = [
+    "mfa_session",
+    "via",
+    "handover",
+    "mfa_process",
+    "mfa_yubikey",
+];
 /// Keys of the top-level `[settings]` table.
-const SETTINGS_KEYS: [&str; 7] = [
+const SETTINGS_KEYS: [&str; 9] = [
     "cache",
     "mfa_session",
     "mfa_session_duration",
@@ -57,6 +63,8 @@ const SETTINGS_KEYS: [&str; 7] = [
     "auto_renew",
     "handover",
     "colors",
+    "mfa_process",
+    "mfa_yubikey",
 ];
 const TOP_KEYS: [&str; 3] = ["defaults", "bookmarks", "settings"];
 
@@ -273,6 +281,67 @@ pub struct Extras {
     /// `handover = "static"`: `exec` hands this role over as plain variables.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub handover: Option<HandoverMode>,
+    /// `mfa_process` / `mfa_yubikey`: where this role's codes come from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mfa_source: Option<MfaSource>,
+}
+
+/// Where MFA codes come from without typing (`mfa_process`, `mfa_yubikey`,
+/// per bookmark or in `[settings]`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MfaSource {
+    /// `mfa_process = "COMMAND ARGS"`: its standard output is the code.
+    Process(String),
+    /// `mfa_yubikey = "NAME"`: the code of OATH account NAME, from `ykman`.
+    YubiKey(String),
+    /// `mfa_yubikey = true`: the OATH account named like the MFA serial.
+    YubiKeySerial,
+    /// `mfa_yubikey = false` on a bookmark: ask, whatever `[settings]` say.
+    Ask,
+}
+
+impl MfaSource {
+    fn from_raw(process: Option<&str>, yubikey: Option<YubiKeyRaw<'_>>) -> Option<MfaSource> {
+        match (process, yubikey) {
+            (Some(p), _) => Some(MfaSource::Process(p.to_owned())),
+            (None, Some(YubiKeyRaw::Name(n))) => Some(MfaSource::YubiKey(n.to_owned())),
+            (None, Some(YubiKeyRaw::On(true))) => Some(MfaSource::YubiKeySerial),
+            (None, Some(YubiKeyRaw::On(false))) => Some(MfaSource::Ask),
+            (None, None) => None,
+        }
+    }
+}
+
+/// `mfa_yubikey` as written: an OATH account name, or true/false.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum YubiKeyRaw<'d> {
+    Name(&'d str),
+    On(bool),
+}
+
+/// A command line for `mfa_process`: words as a shell splits them.
+fn check_mfa_process(s: &str) -> Result<(), String> {
+    if s.chars().any(char::is_control) {
+        return Err(format!("must not contain control characters, got {s:?}"));
+    }
+    match shell_words::split(s) {
+        Ok(words) if words.is_empty() => Err(
+            "must name a command whose output is the code, e.g. \"ykman oath accounts code --single aws\"".into(),
+        ),
+        Ok(_) => Ok(()),
+        Err(_) => Err(format!("has an unclosed quote: {s:?}")),
+    }
+}
+
+fn check_yubikey_name(s: &str) -> Result<(), String> {
+    if s.trim().is_empty() {
+        return Err("must be an OATH account name (see `ykman oath accounts list`), or true to use the MFA serial".into());
+    }
+    if s.chars().any(char::is_control) {
+        return Err(format!("must not contain control characters, got {s:?}"));
+    }
+    Ok(())
 }
 
 /// How `exec` and the picker's subshell hand credentials to the child.
@@ -315,6 +384,8 @@ pub struct Settings {
     /// `[settings.colors]`: the color of a bookmark that sets none, by the
     /// first glob matching its name or display.
     pub colors: Vec<ColorRule>,
+    /// `mfa_process` / `mfa_yubikey` for every bookmark without its own.
+    pub mfa_source: Option<MfaSource>,
 }
 
 /// One `"GLOB" = "COLOR"` of `[settings.colors]`.
@@ -371,6 +442,7 @@ impl Default for Settings {
             auto_renew: true,
             handover: HandoverMode::Live,
             colors: Vec::new(),
+            mfa_source: None,
         }
     }
 }
@@ -411,8 +483,23 @@ impl Bookmarks {
             via: None,
             via_at: None,
             handover: None,
+            mfa_source: None,
         };
         self.extras.get(name).unwrap_or(&NONE)
+    }
+
+    /// Where bookmark `name`'s codes come from without typing: its own
+    /// `mfa_process` / `mfa_yubikey`, else `[settings]`'; `None`: ask.
+    pub fn mfa_source(&self, name: &str) -> Option<&MfaSource> {
+        match self
+            .extras(name)
+            .mfa_source
+            .as_ref()
+            .or(self.settings.mfa_source.as_ref())
+        {
+            Some(MfaSource::Ask) | None => None,
+            Some(s) => Some(s),
+        }
     }
 
     /// How bookmark `name` is handed to a child: its own `handover`, else
@@ -1028,6 +1115,8 @@ struct Raw<'d> {
     mfa_session: Option<bool>,
     via: Option<&'d str>,
     handover: Option<HandoverMode>,
+    mfa_process: Option<&'d str>,
+    mfa_yubikey: Option<YubiKeyRaw<'d>>,
     /// Byte offset of the `via` value, for errors found later.
     via_at: Option<usize>,
 }
@@ -1087,14 +1176,38 @@ fn read_table<'d>(
             "session_name" => raw.session_name = checked(check_session_name)?,
             "mfa_session" => raw.mfa_session = Some(bool_item(item).map_err(&bad)?),
             "handover" => raw.handover = Some(HandoverMode::parse(text()?).map_err(&bad)?),
+            "mfa_process" => raw.mfa_process = checked(check_mfa_process)?,
+            "mfa_yubikey" => raw.mfa_yubikey = Some(yubikey_item(item).map_err(&bad)?),
             "via" => {
                 raw.via = checked(check_name)?;
                 raw.via_at = item.span().map(|s| s.start);
             }
             _ => {}
         }
+        if raw.mfa_process.is_some() && raw.mfa_yubikey.is_some() {
+            return Err(src.error(
+                item.span(),
+                format!("{ctx}: set mfa_process or mfa_yubikey, not both"),
+            ));
+        }
     }
     Ok(raw)
+}
+
+/// `mfa_yubikey`: an OATH account name, or true / false.
+fn yubikey_item(item: &Item) -> Result<YubiKeyRaw<'_>, String> {
+    match item {
+        Item::Value(Value::String(s)) => {
+            let name = s.value().as_str();
+            check_yubikey_name(name)?;
+            Ok(YubiKeyRaw::Name(name))
+        }
+        Item::Value(Value::Boolean(b)) => Ok(YubiKeyRaw::On(*b.value())),
+        other => Err(format!(
+            "must be an OATH account name or true/false, got {}",
+            a_type(other)
+        )),
+    }
 }
 
 /// "must be a string, got an integer", with "quote it" when the user wrote a
@@ -1125,7 +1238,12 @@ fn unknown_key_message(ctx: Ctx<'_>, key: &str, item: &Item, allowed: &[&str]) -
         Ctx::Bookmark(name) if item.is_table_like() => {
             format!(" (to use '.' in a name, quote it: [bookmarks.\"{name}.{key}\"])")
         }
-        Ctx::Defaults if key == "mfa_session" || key == "handover" => {
+        Ctx::Defaults
+            if matches!(
+                key,
+                "mfa_session" | "handover" | "mfa_process" | "mfa_yubikey"
+            ) =>
+        {
             " (set it per bookmark, or for all in [settings])".to_owned()
         }
         Ctx::Defaults if BOOKMARK_KEYS.contains(&key) || EXTRA_KEYS.contains(&key) => {
@@ -1212,6 +1330,7 @@ fn collect(src: &Src<'_>, doc: &Document<&str>) -> Result<Vec<Bookmark>, ConfigE
 /// Check `[settings]`; the first problem in file order is the error.
 fn read_settings(src: &Src<'_>, table: &dyn TableLike) -> Result<Settings, ConfigError> {
     let mut s = Settings::default();
+    let (mut process, mut yubikey) = (None, None);
     for (key, item) in table.iter() {
         if !SETTINGS_KEYS.contains(&key) {
             let span = table.key(key).and_then(Key::span);
@@ -1247,9 +1366,25 @@ fn read_settings(src: &Src<'_>, table: &dyn TableLike) -> Result<Settings, Confi
                 s.refresh_window = Some(duration_item(item, REFRESH_WINDOW).map_err(bad)?)
             }
             "colors" => s.colors = read_colors(src, item)?,
+            "mfa_process" => {
+                let text = match item {
+                    Item::Value(Value::String(v)) => v.value().as_str(),
+                    other => return Err(bad(format!("must be a string, got {}", a_type(other)))),
+                };
+                check_mfa_process(text).map_err(bad)?;
+                process = Some(text);
+            }
+            "mfa_yubikey" => yubikey = Some(yubikey_item(item).map_err(bad)?),
             _ => {}
         }
+        if process.is_some() && yubikey.is_some() {
+            return Err(src.error(
+                item.span(),
+                "settings: set mfa_process or mfa_yubikey, not both".into(),
+            ));
+        }
     }
+    s.mfa_source = MfaSource::from_raw(process, yubikey);
     Ok(s)
 }
 
@@ -1377,11 +1512,17 @@ fn collect_all(src: &Src<'_>, doc: &Document<&str>) -> Result<Loaded, ConfigErro
 
 /// A bookmark's `mfa_session` / `via`, if it sets either.
 fn extras_of(text: &str, raw: &Raw<'_>) -> Option<Extras> {
-    (raw.mfa_session.is_some() || raw.via.is_some() || raw.handover.is_some()).then(|| Extras {
+    let mfa_source = MfaSource::from_raw(raw.mfa_process, raw.mfa_yubikey);
+    (raw.mfa_session.is_some()
+        || raw.via.is_some()
+        || raw.handover.is_some()
+        || mfa_source.is_some())
+    .then(|| Extras {
         mfa_session: raw.mfa_session,
         via: raw.via.map(str::to_owned),
         via_at: raw.via_at.map(|at| line_col(text, at)),
         handover: raw.handover,
+        mfa_source,
     })
 }
 
@@ -1753,6 +1894,21 @@ fn append_all<'a>(
         if extras.handover == Some(HandoverMode::Static) {
             table.insert("handover", Item::Value(Value::from("static")));
         }
+        match &extras.mfa_source {
+            Some(MfaSource::Process(p)) => {
+                table.insert("mfa_process", Item::Value(Value::from(p.as_str())));
+            }
+            Some(MfaSource::YubiKey(n)) => {
+                table.insert("mfa_yubikey", Item::Value(Value::from(n.as_str())));
+            }
+            Some(MfaSource::YubiKeySerial) => {
+                table.insert("mfa_yubikey", Item::Value(Value::from(true)));
+            }
+            Some(MfaSource::Ask) => {
+                table.insert("mfa_yubikey", Item::Value(Value::from(false)));
+            }
+            None => {}
+        }
         // A hand-written inline `bookmarks = { ... }` can only take another entry.
         if let Some(Item::Value(Value::InlineTable(list))) = doc.as_table_mut().get_mut("bookmarks")
         {
@@ -2091,9 +2247,9 @@ session_name = "bob"
             (r#"source_profile = """#.into(), r#"3:18: bookmark "prod": source_profile must not be empty"#.into()),
             (r#"session_name = "a""#.into(), r#"3:16: bookmark "prod": session_name must be 2 to 64 characters, got 1"#.into()),
             (r#"session_name = "a b""#.into(), r#"3:16: bookmark "prod": session_name may only contain letters, digits and +=,.@_-, got "a b""#.into()),
-            (r#"acount = "1""#.into(), r#"3:1: bookmark "prod": unknown key "acount"; did you mean "account"? (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via, handover)"#.into()),
-            (r#"name = "prod""#.into(), r#"3:1: bookmark "prod": unknown key "name" (the name is the table key, as in [bookmarks.NAME]) (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via, handover)"#.into()),
-            (r#"zzz = "1""#.into(), r#"3:1: bookmark "prod": unknown key "zzz" (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via, handover)"#.into()),
+            (r#"acount = "1""#.into(), r#"3:1: bookmark "prod": unknown key "acount"; did you mean "account"? (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via, handover, mfa_process, mfa_yubikey)"#.into()),
+            (r#"name = "prod""#.into(), r#"3:1: bookmark "prod": unknown key "name" (the name is the table key, as in [bookmarks.NAME]) (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via, handover, mfa_process, mfa_yubikey)"#.into()),
+            (r#"zzz = "1""#.into(), r#"3:1: bookmark "prod": unknown key "zzz" (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via, handover, mfa_process, mfa_yubikey)"#.into()),
         ];
         for (line, expected) in cases {
             assert_eq!(
@@ -2153,7 +2309,7 @@ session_name = "bob"
             ),
             (
                 "[bookmarks.my.prod]",
-                r#"b.toml:1:15: bookmark "my": unknown key "prod" (to use '.' in a name, quote it: [bookmarks."my.prod"]) (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via, handover)"#,
+                r#"b.toml:1:15: bookmark "my": unknown key "prod" (to use '.' in a name, quote it: [bookmarks."my.prod"]) (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via, handover, mfa_process, mfa_yubikey)"#,
             ),
             (
                 "[bookmark.prod]",
@@ -2237,6 +2393,7 @@ session_name = "bob"
                 auto_renew: false,
                 handover: HandoverMode::Static,
                 colors: Vec::new(),
+                mfa_source: None,
             }
         );
         assert_eq!(
@@ -2273,11 +2430,11 @@ session_name = "bob"
             ),
             (
                 "[settings]\ncahce = true\n",
-                r#"b.toml:2:1: settings: unknown key "cahce"; did you mean "cache"? (allowed: cache, mfa_session, mfa_session_duration, refresh_window, auto_renew, handover, colors)"#,
+                r#"b.toml:2:1: settings: unknown key "cahce"; did you mean "cache"? (allowed: cache, mfa_session, mfa_session_duration, refresh_window, auto_renew, handover, colors, mfa_process, mfa_yubikey)"#,
             ),
             (
                 "[settings]\nregion = \"eu-west-1\"\n",
-                r#"b.toml:2:1: settings: unknown key "region" (put it under [defaults]) (allowed: cache, mfa_session, mfa_session_duration, refresh_window, auto_renew, handover, colors)"#,
+                r#"b.toml:2:1: settings: unknown key "region" (put it under [defaults]) (allowed: cache, mfa_session, mfa_session_duration, refresh_window, auto_renew, handover, colors, mfa_process, mfa_yubikey)"#,
             ),
         ] {
             assert_eq!(settings_err(text), expected, "{text}");
@@ -2311,6 +2468,51 @@ session_name = "bob"
             Bookmarks::load(&p).unwrap().items[0].color,
             Some(Color::Red)
         );
+    }
+
+    #[test]
+    fn mfa_sources_per_bookmark_and_in_settings() {
+        let text = "[settings]\nmfa_yubikey = \"AWS:alice\"\n\n[bookmarks.a]\naccount = \"111111111111\"\nrole = \"R\"\nmfa_process = \"op item get 'AWS prod' --otp\"\n\n[bookmarks.b]\naccount = \"222222222222\"\nrole = \"R\"\n\n[bookmarks.c]\naccount = \"333333333333\"\nrole = \"R\"\nmfa_yubikey = false\n\n[bookmarks.d]\naccount = \"444444444444\"\nrole = \"R\"\nmfa_yubikey = true\n";
+        let (_dir, path) = file_with(text);
+        let b = Bookmarks::load(&path).unwrap();
+        assert_eq!(
+            b.mfa_source("a"),
+            Some(&MfaSource::Process("op item get 'AWS prod' --otp".into()))
+        );
+        assert_eq!(
+            b.mfa_source("b"),
+            Some(&MfaSource::YubiKey("AWS:alice".into()))
+        );
+        assert_eq!(b.mfa_source("c"), None);
+        assert_eq!(b.mfa_source("d"), Some(&MfaSource::YubiKeySerial));
+        for (text, expected) in [
+            (
+                "[bookmarks.a]\naccount = \"111111111111\"\nrole = \"R\"\nmfa_process = \"op 'unclosed\"\n",
+                r#"b.toml:4:15: bookmark "a": mfa_process has an unclosed quote: "op 'unclosed""#,
+            ),
+            (
+                "[bookmarks.a]\naccount = \"111111111111\"\nrole = \"R\"\nmfa_process = \"  \"\n",
+                r#"b.toml:4:15: bookmark "a": mfa_process must name a command whose output is the code, e.g. "ykman oath accounts code --single aws""#,
+            ),
+            (
+                "[bookmarks.a]\naccount = \"111111111111\"\nrole = \"R\"\nmfa_yubikey = 1\n",
+                r#"b.toml:4:15: bookmark "a": mfa_yubikey must be an OATH account name or true/false, got an integer"#,
+            ),
+            (
+                "[bookmarks.a]\naccount = \"111111111111\"\nrole = \"R\"\nmfa_process = \"x\"\nmfa_yubikey = true\n",
+                r#"b.toml:5:15: bookmark "a": set mfa_process or mfa_yubikey, not both"#,
+            ),
+            (
+                "[settings]\nmfa_yubikey = true\nmfa_process = \"x\"\n",
+                r#"b.toml:3:15: settings: set mfa_process or mfa_yubikey, not both"#,
+            ),
+            (
+                "[defaults]\nmfa_process = \"x\"\n",
+                r#"b.toml:2:1: defaults: unknown key "mfa_process" (set it per bookmark, or for all in [settings]) (allowed: color, mfa_serial, external_id, region, duration, source_profile, session_name)"#,
+            ),
+        ] {
+            assert_eq!(settings_err(text), expected, "{text}");
+        }
     }
 
     #[test]
@@ -2402,6 +2604,7 @@ session_name = "bob"
             via: Some(via.into()),
             via_at: None,
             handover: None,
+            mfa_source: None,
         };
         let e = add_with(&path, &spec("x", "111111111111", "R"), &extras("prd")).unwrap_err();
         assert_eq!(

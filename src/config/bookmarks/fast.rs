@@ -25,9 +25,10 @@
 
 use super::{
     BOOKMARK_KEYS, Color, ColorRule, DEFAULT_KEYS, EXTRA_KEYS, Loaded, MFA_SESSION_DURATION,
-    REFRESH_WINDOW, ROLE_DURATION, Raw, SETTINGS_KEYS, Settings, check_account, check_display,
-    check_external_id, check_mfa_serial, check_name, check_region, check_role, check_session_name,
-    check_source_profile, effective, extras_of, parse_duration_within,
+    MfaSource, REFRESH_WINDOW, ROLE_DURATION, Raw, SETTINGS_KEYS, Settings, YubiKeyRaw,
+    check_account, check_display, check_external_id, check_mfa_process, check_mfa_serial,
+    check_name, check_region, check_role, check_session_name, check_source_profile,
+    check_yubikey_name, effective, extras_of, parse_duration_within,
 };
 use std::collections::{BTreeMap, HashSet};
 
@@ -227,7 +228,9 @@ fn finish(
     let (Some(account), Some(role)) = (raw.account, raw.role) else {
         return None;
     };
-    if raw.via.is_some() && raw.source_profile.is_some() {
+    if (raw.via.is_some() && raw.source_profile.is_some())
+        || (raw.mfa_process.is_some() && raw.mfa_yubikey.is_some())
+    {
         return None;
     }
     if let Some(e) = extras_of(text, &raw) {
@@ -314,6 +317,8 @@ fn apply<'a>(raw: &mut Raw<'a>, key: &str, val: Val<'a>, at: usize) -> Option<()
             Val::Str(s) => raw.handover = Some(super::HandoverMode::parse(s).ok()?),
             _ => return None,
         },
+        "mfa_process" => raw.mfa_process = checked(check_mfa_process)?,
+        "mfa_yubikey" => raw.mfa_yubikey = Some(yubikey(val)?),
         "via" => {
             raw.via = checked(check_name)?;
             raw.via_at = Some(at);
@@ -339,9 +344,27 @@ fn apply_setting(s: &mut Settings, key: &str, val: Val<'_>) -> Option<()> {
         },
         "mfa_session_duration" => s.mfa_session_duration = duration(val, MFA_SESSION_DURATION)?,
         "refresh_window" => s.refresh_window = Some(duration(val, REFRESH_WINDOW)?),
+        // Both at once is the validator's error to tell.
+        "mfa_process" if s.mfa_source.is_none() => {
+            let Val::Str(v) = val else { return None };
+            check_mfa_process(v).ok()?;
+            s.mfa_source = MfaSource::from_raw(Some(v), None);
+        }
+        "mfa_yubikey" if s.mfa_source.is_none() => {
+            s.mfa_source = MfaSource::from_raw(None, Some(yubikey(val)?));
+        }
         _ => return None,
     }
     Some(())
+}
+
+/// As `yubikey_item`: an OATH account name, or true/false.
+fn yubikey<'a>(val: Val<'a>) -> Option<YubiKeyRaw<'a>> {
+    match val {
+        Val::Str(s) => check_yubikey_name(s).ok().map(|()| YubiKeyRaw::Name(s)),
+        Val::Bool(b) => Some(YubiKeyRaw::On(b)),
+        Val::Int(_) => None,
+    }
 }
 
 /// As `duration_item`: seconds as an integer, or text like "1h30m".
@@ -534,6 +557,9 @@ mod tests {
             format!(
                 "[bookmarks.prod-a]\n{OK}[settings]\ncache = true\n[settings.colors]\nx = \"blue\"\n"
             ),
+            format!(
+                "[settings]\nmfa_yubikey = true\n[bookmarks.a]\n{OK}mfa_process = \"op item get 'x y' --otp\"\n[bookmarks.b]\n{OK}mfa_yubikey = \"AWS:b\"\n"
+            ),
         ] {
             assert!(load(&text).is_some(), "fast path refused {text:?}");
             assert!(slow(&text).is_ok(), "{text:?}");
@@ -585,6 +611,9 @@ mod tests {
             "[settings.colors]\n\"*p*\" = \"red\"\n'*p*' = \"red\"\n".to_owned(),
             "[settings.colors]\n[settings.colors]\n".to_owned(),
             format!("[settings]\ncolors = {{ \"*\" = \"red\" }}\n[bookmarks.a]\n{OK}"),
+            format!("[bookmarks.a]\n{OK}mfa_process = \"x\"\nmfa_yubikey = true\n"),
+            "[settings]\nmfa_process = \"x\"\nmfa_yubikey = true\n".to_owned(),
+            format!("[bookmarks.a]\n{OK}mfa_process = \"'open\"\n"),
         ] {
             assert!(
                 load(&text).is_none(),
