@@ -29,6 +29,16 @@ pub(crate) fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
     Ok(runtime()?.block_on(f))
 }
 
+/// [`block_on`] for commands that end when their child does: an MFA code
+/// source still running (ykman waiting for a touch) must not hold the exit,
+/// as dropping a runtime waits for its blocking threads.
+pub(crate) fn block_on_detached<F: std::future::Future>(f: F) -> Result<F::Output> {
+    let rt = runtime()?;
+    let out = rt.block_on(f);
+    rt.shutdown_background();
+    Ok(out)
+}
+
 fn load() -> Result<Bookmarks> {
     Ok(Bookmarks::load(&paths::bookmarks_path()?)?)
 }
@@ -60,8 +70,19 @@ pub(crate) enum Ask {
     Never,
 }
 
-/// Ask for the code `need` describes, on the terminal.
-pub(crate) fn prompt_for(need: &CodeNeeded, mfa_session_secs: u32) -> Result<String> {
+/// The code `need` describes: from the bookmark's `mfa_process` /
+/// `mfa_yubikey` (or `[settings]`') when it has one, else asked on the terminal.
+pub(crate) fn code_for(need: &CodeNeeded, bookmarks: &Bookmarks) -> Result<String> {
+    if let Some(source) = bookmarks.mfa_source(&need.bookmark) {
+        return crate::mfa::source::code(
+            source,
+            &need.bookmark,
+            &need.serial,
+            need.wait,
+            &|line| eprintln!("rolehop: {}", crate::text::sanitize(&line)),
+        );
+    }
+    let mfa_session_secs = bookmarks.settings.mfa_session_duration;
     let mut notes = Vec::new();
     if let Some(w) = need.wait {
         notes.push(format!(
@@ -99,12 +120,11 @@ pub(crate) fn switch_with(
             code = None;
         }
         (Some(n), None) => match ask {
-            Ask::Terminal => {
-                code = Some(prompt_for(
-                    n,
-                    engine.bookmarks.settings.mfa_session_duration,
-                )?)
+            // A source needs no terminal: credential_process may use it too.
+            _ if engine.bookmarks.mfa_source(&n.bookmark).is_some() => {
+                code = Some(code_for(n, &engine.bookmarks)?)
             }
+            Ask::Terminal => code = Some(code_for(n, &engine.bookmarks)?),
             Ask::Never => return Err(Error::CodeNeeded(n.clone())),
         },
         _ => {}
@@ -113,11 +133,10 @@ pub(crate) fn switch_with(
     // two hops of a chain each take one): ask again, a bounded number of times.
     for _ in 0..2 {
         match block_on(engine.switch(name, code.take()))? {
-            Err(Error::CodeNeeded(n)) if ask == Ask::Terminal => {
-                code = Some(prompt_for(
-                    &n,
-                    engine.bookmarks.settings.mfa_session_duration,
-                )?);
+            Err(Error::CodeNeeded(n))
+                if ask == Ask::Terminal || engine.bookmarks.mfa_source(&n.bookmark).is_some() =>
+            {
+                code = Some(code_for(&n, &engine.bookmarks)?);
             }
             other => return other.map(|s| (b, s)),
         }
@@ -226,6 +245,7 @@ pub fn add(a: AddArgs) -> Result<ExitCode> {
         via: a.via,
         via_at: None,
         handover: None,
+        mfa_source: None,
     };
     bookmarks::add_with(&path, &spec, &extras)?;
     let saved = Bookmarks::load(&path)?;

@@ -258,10 +258,7 @@ fn assume(engine: &Engine, name: &str, args: &MfaArgs) -> Result<engine::Switche
     if code.is_none()
         && let Some(need) = engine.needs_code_to_renew(name, engine.now())?
     {
-        code = Some(commands::prompt_for(
-            &need,
-            engine.bookmarks.settings.mfa_session_duration,
-        )?);
+        code = Some(commands::code_for(&need, &engine.bookmarks)?);
     }
     match commands::block_on(engine.renew(name, code))? {
         Err(Error::CodeNeeded(_)) => {

@@ -4,7 +4,7 @@
 //! leave the last written (still valid) credentials in place.
 
 use crate::cli::MfaArgs;
-use crate::commands::{self, describe_expiry, format_remaining, prompt_for};
+use crate::commands::{self, code_for, describe_expiry, format_remaining};
 use crate::creds::{file as credfile, profile};
 use crate::engine::{Engine, Switched};
 use crate::env::EnvView;
@@ -92,10 +92,10 @@ async fn keep(
         let mut code = None;
         if let Some(need) = engine.needs_code_to_renew(name, engine.now())? {
             let (tx, rx) = tokio::sync::oneshot::channel();
-            let secs = engine.bookmarks.settings.mfa_session_duration;
+            let marks = engine.bookmarks.clone();
             // A thread of its own: a blocking terminal read cannot be cancelled.
             std::thread::spawn(move || {
-                let _ = tx.send(prompt_for(&need, secs));
+                let _ = tx.send(code_for(&need, &marks));
             });
             match or_stop(rx, &mut stop).await {
                 Wake::Stop => break,

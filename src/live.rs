@@ -3,7 +3,9 @@
 //! (through the agent), and `rolehop mfa`.
 
 use crate::cli::MfaArgs;
-use crate::commands::{banner, block_on, format_remaining, program_of, prompt_for};
+use crate::commands::{
+    banner, block_on, block_on_detached, code_for, format_remaining, program_of,
+};
 use crate::config::bookmarks::{Bookmark, Bookmarks};
 use crate::config::paths;
 use crate::creds::export;
@@ -44,7 +46,7 @@ pub fn exec_live(
     }
     let region = switched.assumed.region.clone();
     let hide = default_profile_has_keys();
-    block_on(async move {
+    block_on_detached(async move {
         let server = Server::bind(terminal_notifier())
             .await
             .map_err(|source| Error::Io {
@@ -76,13 +78,13 @@ pub fn exec_live(
 /// one is needed.
 fn with_codes<T>(
     first: Option<String>,
-    mfa_session_secs: u32,
+    marks: &Bookmarks,
     mut ask: impl FnMut(Option<String>) -> Result<T>,
 ) -> Result<T> {
     let mut code = first;
     for _ in 0..2 {
         match ask(code.take()) {
-            Err(Error::CodeNeeded(need)) => code = Some(prompt_for(&need, mfa_session_secs)?),
+            Err(Error::CodeNeeded(need)) => code = Some(code_for(&need, marks)?),
             other => return other,
         }
     }
@@ -112,7 +114,7 @@ pub fn exec_nested(
         .as_deref()
         .map(crate::mfa::validate_code)
         .transpose()?;
-    let answer = with_codes(first, marks.settings.mfa_session_duration, |code| {
+    let answer = with_codes(first, &marks, |code| {
         parent.assume(&AssumeRequest {
             bookmark: name.to_owned(),
             code,
@@ -191,7 +193,7 @@ pub fn env_live(
         Some(_) => None,
         None => Some(crate::commands::engine(env.clone(), no_cache)?.base_key_for(name)?),
     };
-    let answer: Assumed = with_codes(first, marks.settings.mfa_session_duration, |code| {
+    let answer: Assumed = with_codes(first, &marks, |code| {
         let req = AssumeRequest {
             bookmark: name.to_owned(),
             code,

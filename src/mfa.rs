@@ -1,5 +1,7 @@
 //! MFA codes: validation before any call, and the terminal prompt.
 
+pub mod source;
+
 use crate::error::Error;
 use std::io::{BufRead, BufReader, Write};
 

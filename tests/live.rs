@@ -425,6 +425,58 @@ fn a_renewal_that_needs_a_code_is_announced_and_rolehop_mfa_gives_it() {
 }
 
 #[test]
+fn an_mfa_process_renews_across_the_end_of_the_mfa_session_with_no_one_typing() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = live_env();
+    let log = env.home.path().join("codes.log");
+    let otp = env.home.path().join("otp");
+    // Like a TOTP device: a new code every 30 s window.
+    std::fs::write(
+        &otp,
+        format!(
+            "#!/bin/sh\necho call >> {}\necho $(( $(date +%s) / 30 % 900000 + 100000 ))\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&otp, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(
+        env.bookmarks_path(),
+        format!(
+            "[settings]\nrefresh_window = \"890s\"\nmfa_session_duration = \"15m\"\nmfa_process = \"{}\"\n\n\
+             [bookmarks.prod]\naccount = \"333333333333\"\nrole = \"LiveProd\"\nduration = \"15m\"\nmfa_serial = \"{MFA_SERIAL}\"\n",
+            otp.display()
+        ),
+    )
+    .unwrap();
+    // The MFA session stops being usable 10 s in; the next code may have to
+    // wait for the device's next window (up to 30 s): 40 s sees at least one
+    // renewal that needed a new MFA session.
+    let mut cmd = env.cmd();
+    common::detach_from_terminal(&mut cmd);
+    cmd.args([
+        "exec",
+        "prod",
+        "--",
+        &venv_bin("python"),
+        "-c",
+        &boto_loop(40),
+    ]);
+    let out = common::output(cmd).success();
+    assert!(
+        !out.stderr.contains("needs a fresh MFA code"),
+        "no one was asked: {}",
+        out.stderr
+    );
+    let summary = out.stdout.lines().last().unwrap();
+    assert_eq!(field(summary, "fails="), "0", "{}", out.stdout);
+    let keys: usize = field(summary, "keys=").parse().unwrap();
+    assert!(keys >= 2, "renewed: {summary}");
+    let calls = std::fs::read_to_string(&log).unwrap().lines().count();
+    assert!(calls >= 2, "the first code and a renewal's: {calls}");
+}
+
+#[test]
 fn nested_hops_go_through_the_serving_rolehop_and_carry_no_base_secret() {
     let env = live_env();
     let rolehop = env!("CARGO_BIN_EXE_rolehop");

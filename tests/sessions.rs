@@ -735,3 +735,134 @@ fn measure_ten_switches_warm_vs_cold() {
     pass("cold cache (one code)", false);
     pass("warm cache", false);
 }
+
+/// A directory of stand-in MFA sources for `PATH`: `ykman` (logs its
+/// arguments, asks for a touch on stderr, prints a code), `code-ok`,
+/// `code-fails`, `code-hangs`.
+fn mfa_stand_ins(env: &TestEnv) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = env.home.path().join("bin");
+    fs::create_dir_all(&dir).unwrap();
+    let log = env.home.path().join("mfa.log");
+    for (name, body) in [
+        (
+            "ykman",
+            format!(
+                "echo \"ykman $*\" >> {log}\necho 'Touch your YubiKey...' >&2\necho 246810",
+                log = log.display()
+            ),
+        ),
+        (
+            "code-ok",
+            format!("echo \"code-ok $*\" >> {}\necho 135791", log.display()),
+        ),
+        (
+            "code-fails",
+            "echo 'vault is locked' >&2\nexit 2".to_owned(),
+        ),
+        ("code-hangs", "sleep 30".to_owned()),
+    ] {
+        let path = dir.join(name);
+        fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    dir
+}
+
+fn with_path(env: &TestEnv, bin: &std::path::Path, args: &[&str]) -> Output {
+    let mut cmd = env.cmd();
+    let mut path = std::ffi::OsString::from(bin);
+    path.push(":");
+    path.push(common::inherited_path());
+    cmd.env("PATH", path)
+        .env("ROLEHOP_MFA_TIMEOUT", "2s")
+        .args(args);
+    common::detach_from_terminal(&mut cmd);
+    common::output(cmd)
+}
+
+#[test]
+fn codes_come_from_a_yubikey_or_a_command_without_a_terminal() {
+    let env = TestEnv::new(Moto::shared());
+    let bin = mfa_stand_ins(&env);
+    // A device each: a code is used once per 30 s window per device.
+    let bookmark = |name: &str, extra: &str| {
+        format!(
+            "[bookmarks.{name}]\naccount = \"210987654321\"\nrole = \"Src{name}\"\nmfa_serial = \"{SERIAL}-{name}\"\nmfa_session = false\n{extra}\n"
+        )
+    };
+    fs::write(
+        env.bookmarks_path(),
+        [
+            bookmark("yk", "mfa_yubikey = true"),
+            bookmark("yk-named", "mfa_yubikey = \"AWS:alice\""),
+            bookmark("cmd", "mfa_process = \"code-ok --otp 'AWS prod'\""),
+            bookmark("fails", "mfa_process = \"code-fails\""),
+            bookmark("hangs", "mfa_process = \"code-hangs\""),
+            bookmark("missing", "mfa_process = \"no-such-otp-tool\""),
+            bookmark("yk-nokey", "mfa_yubikey = true"),
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+    let log = env.home.path().join("mfa.log");
+
+    // The YubiKey: ykman's OATH code for the MFA serial; the touch is said.
+    let out = with_path(&env, &bin, &["env", "yk"]).success();
+    assert!(out.stdout.contains("AWS_SESSION_TOKEN"), "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("rolehop: touch your YubiKey for yk's MFA code"),
+        "{}",
+        out.stderr
+    );
+    let out = with_path(&env, &bin, &["env", "yk-named"]).success();
+    assert!(out.stdout.contains("AWS_SESSION_TOKEN"));
+    // A command, its words split as a shell would, no shell run.
+    with_path(&env, &bin, &["env", "cmd"]).success();
+    assert_eq!(
+        fs::read_to_string(&log).unwrap(),
+        format!(
+            "ykman oath accounts code --single {SERIAL}-yk\nykman oath accounts code --single AWS:alice\ncode-ok --otp AWS prod\n"
+        )
+    );
+    // credential-process never asks, but a source needs no one to ask.
+    let out = with_path(&env, &bin, &["credential-process", "cmd"]).success();
+    assert!(out.stdout.contains("\"SessionToken\""), "{}", out.stdout);
+
+    // Failures: one error naming the command, exit code 7 (MFA).
+    let out = with_path(&env, &bin, &["env", "fails"]);
+    assert_eq!(out.code, 7, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "rolehop: error: mfa_process `code-fails` failed (exit status 2): vault is locked"
+        ),
+        "{}",
+        out.stderr
+    );
+    let out = with_path(&env, &bin, &["env", "hangs"]);
+    assert_eq!(out.code, 7, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("mfa_process `code-hangs` gave no code within 2 s and was stopped"),
+        "{}",
+        out.stderr
+    );
+    let out = with_path(&env, &bin, &["env", "missing"]);
+    assert!(
+        out.stderr
+            .contains("\"no-such-otp-tool\" was not found on PATH"),
+        "{}",
+        out.stderr
+    );
+    // No ykman on PATH at all: one error with the fix.
+    let out = run_detached(&env, &["env", "yk-nokey"]);
+    assert_eq!(out.code, 7, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("ykman (YubiKey Manager) is not on PATH")
+            && out.stderr.contains("pipx install yubikey-manager"),
+        "{}",
+        out.stderr
+    );
+}

@@ -372,14 +372,21 @@ impl Route {
     }
 
     /// Renew now, through the engine; one STS call at a time per route.
-    async fn renew(&self, server: &Server, code: Option<String>) -> Result<Switched, Error> {
+    async fn renew(&self, server: &Server, mut code: Option<String>) -> Result<Switched, Error> {
         let _one = self.renewing.lock().await;
         let name = &self.bookmark.name;
         if code.is_none()
             && let Some(need) = self.engine.needs_code_to_renew(name, self.engine.now())?
         {
-            self.want(server, need.clone());
-            return Err(Error::CodeNeeded(need));
+            // mfa_process / mfa_yubikey: renew across the end of the MFA
+            // session with no one typing; else (or if it fails) ask.
+            match self.sourced_code(server, &need).await {
+                Some(c) => code = Some(c),
+                None => {
+                    self.want(server, need.clone());
+                    return Err(Error::CodeNeeded(need));
+                }
+            }
         }
         match self.engine.renew(name, code).await {
             Ok(s) => {
@@ -417,6 +424,35 @@ impl Route {
                     ));
                 }
                 Err(e)
+            }
+        }
+    }
+
+    /// A code from the bookmark's `mfa_process` / `mfa_yubikey`, if it has
+    /// one; on a blocking thread, as it runs a command. A failure is said on
+    /// the terminal (the user then runs `rolehop mfa`).
+    async fn sourced_code(&self, server: &Server, need: &CodeNeeded) -> Option<String> {
+        let source = self.engine.bookmarks.mfa_source(&need.bookmark)?.clone();
+        let teller = server.clone();
+        let got = crate::mfa::source::code_async(
+            source,
+            need.bookmark.clone(),
+            need.serial.clone(),
+            need.wait,
+            Arc::new(move |line: String| {
+                teller.say(&format!("rolehop: {}", crate::text::sanitize(&line)))
+            }),
+        )
+        .await;
+        match got {
+            Ok(c) => Some(c),
+            Err(e) => {
+                server.say(&format!(
+                    "rolehop: {}: {}",
+                    need.bookmark,
+                    crate::text::sanitize(&e.to_string())
+                ));
+                None
             }
         }
     }

@@ -263,7 +263,7 @@ impl Runtime {
             } => {
                 let (tx, engine) = (self.tx.clone(), self.engine.clone());
                 let task = tokio::spawn(async move {
-                    let msg = switch(&engine, bookmark.name, mfa_code, renew).await;
+                    let msg = switch(&engine, &tx, bookmark.name, mfa_code, renew).await;
                     if let Some(cache) = engine.cache() {
                         for warning in cache.take_warnings() {
                             let _ = tx.send(Msg::Done(Ok(warning)));
@@ -594,10 +594,16 @@ fn draw(tui: &mut Tui, app: &App) -> Result<()> {
     Ok(())
 }
 
-/// The error modal shows the CLI's sentence and hint.
-/// One switch through the engine: ask for a code first when one is needed
-/// (a local check), then switch or renew.
-async fn switch(engine: &Engine, name: String, code: Option<String>, renew: bool) -> Msg {
+/// One switch through the engine: when a code is needed (a local check),
+/// take it from the bookmark's `mfa_process` / `mfa_yubikey` or ask for it;
+/// then switch or renew.
+async fn switch(
+    engine: &Engine,
+    tx: &UnboundedSender<Msg>,
+    name: String,
+    mut code: Option<String>,
+    renew: bool,
+) -> Msg {
     if code.is_none() {
         let now = engine.now();
         let need = if renew {
@@ -606,13 +612,16 @@ async fn switch(engine: &Engine, name: String, code: Option<String>, renew: bool
             engine.needs_code(&name, now)
         };
         match need {
-            Ok(Some(need)) => {
-                return Msg::CodeNeeded {
-                    bookmark: name,
-                    renew,
-                    need,
-                };
-            }
+            Ok(Some(need)) => match sourced_code(engine, tx, &need).await {
+                Some(c) => code = Some(c),
+                None => {
+                    return Msg::CodeNeeded {
+                        bookmark: name,
+                        renew,
+                        need,
+                    };
+                }
+            },
             Ok(None) => {}
             Err(e) => {
                 return Msg::Assumed {
@@ -640,6 +649,44 @@ async fn switch(engine: &Engine, name: String, code: Option<String>, renew: bool
             renew,
             result: result.map_err(error_info),
         },
+    }
+}
+
+/// A code from the bookmark's source, if it has one, with what it says
+/// ("touch your YubiKey") as notices; a failure is shown and then the code
+/// is asked for.
+async fn sourced_code(
+    engine: &Engine,
+    tx: &UnboundedSender<Msg>,
+    need: &crate::engine::CodeNeeded,
+) -> Option<String> {
+    let source = engine.bookmarks.mfa_source(&need.bookmark)?.clone();
+    let _ = tx.send(Msg::Done(Ok(format!(
+        "getting {}'s MFA code from {}",
+        need.bookmark,
+        crate::mfa::source::describe(&source)
+    ))));
+    let teller = tx.clone();
+    let got = crate::mfa::source::code_async(
+        source,
+        need.bookmark.clone(),
+        need.serial.clone(),
+        need.wait,
+        std::sync::Arc::new(move |line: String| {
+            let _ = teller.send(Msg::Done(Ok(crate::text::sanitize(&line))));
+        }),
+    )
+    .await;
+    match got {
+        Ok(c) => Some(c),
+        // A notice, not the error box: the code prompt opens next.
+        Err(e) => {
+            let _ = tx.send(Msg::Done(Ok(format!(
+                "{}; type the code instead",
+                crate::text::sanitize(&e.to_string())
+            ))));
+            None
+        }
     }
 }
 

@@ -355,7 +355,7 @@ fn server_binary() -> PathBuf {
 }
 
 /// Children get a cleared environment but still need to find sh, python, etc.
-fn inherited_path() -> std::ffi::OsString {
+pub fn inherited_path() -> std::ffi::OsString {
     std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into())
 }
 

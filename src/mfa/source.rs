@@ -1,0 +1,374 @@
+//! MFA codes without typing: the output of a command (`mfa_process`, the
+//! convention of aws-vault and of password managers' CLIs) or the OATH code
+//! of a YubiKey (`mfa_yubikey`, read with Yubico's `ykman`).
+//!
+//! Blocking on purpose (a child process and two reader threads): the CLI
+//! calls it directly, the picker and the live endpoint from
+//! `spawn_blocking`. The command runs without a shell (its words split as a
+//! shell would), in its own process group so a timeout kills all of it.
+
+use crate::config::bookmarks::MfaSource;
+use crate::error::Error;
+use std::io::{BufRead, BufReader, Read};
+use std::os::unix::process::CommandExt;
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// How long a source may take (a password manager's unlock, a touch).
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// `ROLEHOP_MFA_TIMEOUT` (a duration like "20s") or one minute.
+pub fn timeout() -> Duration {
+    std::env::var("ROLEHOP_MFA_TIMEOUT")
+        .ok()
+        .and_then(|v| humantime::parse_duration(v.trim()).ok())
+        .filter(|d| !d.is_zero())
+        .unwrap_or(DEFAULT_TIMEOUT)
+}
+
+/// What runs for `source`, and how messages name it.
+fn command(source: &MfaSource, serial: &str) -> Option<(Vec<String>, String)> {
+    let ykman = |account: &str| {
+        (
+            ["ykman", "oath", "accounts", "code", "--single", account]
+                .map(String::from)
+                .to_vec(),
+            format!("ykman (YubiKey OATH account {account:?})"),
+        )
+    };
+    match source {
+        // Checked when the file was loaded: it splits into at least one word.
+        MfaSource::Process(text) => Some((
+            shell_words::split(text).ok()?,
+            format!("mfa_process `{text}`"),
+        )),
+        MfaSource::YubiKey(account) => Some(ykman(account)),
+        MfaSource::YubiKeySerial => Some(ykman(serial)),
+        MfaSource::Ask => None,
+    }
+}
+
+/// Where the code for `bookmark` (device `serial`) comes from, for the prompt
+/// line of the picker and the terminal: "your YubiKey", "mfa_process `op`".
+pub fn describe(source: &MfaSource) -> String {
+    match source {
+        MfaSource::Process(text) => format!("mfa_process `{text}`"),
+        MfaSource::YubiKey(_) | MfaSource::YubiKeySerial => "your YubiKey".into(),
+        MfaSource::Ask => "you".into(),
+    }
+}
+
+/// The code from `source`: after `wait` when the device's current code was
+/// already used (the source would give the same one), within [`timeout`].
+/// `say` gets what the user should see meanwhile: "touch your YubiKey", the
+/// command's own stderr lines.
+pub fn code(
+    source: &MfaSource,
+    bookmark: &str,
+    serial: &str,
+    wait: Option<Duration>,
+    say: &(dyn Fn(String) + Sync),
+) -> Result<String, Error> {
+    let Some((argv, name)) = command(source, serial) else {
+        return Err(Error::Mfa {
+            message: format!("bookmark \"{bookmark}\" has no MFA code source"),
+            hint: None,
+        });
+    };
+    if let Some(w) = wait {
+        say(format!(
+            "waiting {} s for {bookmark}'s next MFA code (the current one was used)",
+            w.as_secs()
+        ));
+        std::thread::sleep(w);
+    }
+    let yubikey = !matches!(source, MfaSource::Process(_));
+    let run = run(&argv, timeout(), &|line: &str| {
+        if yubikey && line.to_ascii_lowercase().contains("touch") {
+            say(format!("touch your YubiKey for {bookmark}'s MFA code"));
+        } else if !yubikey {
+            say(format!("{name}: {line}"));
+        }
+    });
+    let out = match run {
+        Ok(out) => out,
+        Err(RunError::NotFound) if yubikey => {
+            return Err(Error::Mfa {
+                message: format!("bookmark \"{bookmark}\" reads its MFA code from a YubiKey, but ykman (YubiKey Manager) is not on PATH"),
+                hint: Some("install it (`pipx install yubikey-manager`, `brew install ykman`, or your distribution's yubikey-manager package), or remove mfa_yubikey to type codes".into()),
+            });
+        }
+        Err(RunError::NotFound) => {
+            return Err(Error::Mfa {
+                message: format!("{name}: {:?} was not found on PATH", argv[0]),
+                hint: Some("fix mfa_process in the bookmarks file (it runs without a shell; for pipes write sh -c '...')".into()),
+            });
+        }
+        Err(RunError::Spawn(e)) => {
+            return Err(Error::Mfa {
+                message: format!("{name}: cannot run it: {e}"),
+                hint: None,
+            });
+        }
+        Err(RunError::TimedOut(t)) => {
+            return Err(Error::Mfa {
+                message: format!(
+                    "{name} gave no code within {} s and was stopped",
+                    t.as_secs()
+                ),
+                hint: Some(if yubikey {
+                    "touch the YubiKey when it blinks; ROLEHOP_MFA_TIMEOUT sets how long to wait"
+                        .into()
+                } else {
+                    "ROLEHOP_MFA_TIMEOUT sets how long to wait (e.g. 2m)".into()
+                }),
+            });
+        }
+    };
+    if !out.status.success() {
+        let why = out
+            .stderr
+            .iter()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .map(|l| format!(": {}", crate::text::sanitize(l.trim())))
+            .unwrap_or_default();
+        let no_key = out
+            .stderr
+            .iter()
+            .any(|l| l.to_ascii_lowercase().contains("no yubikey"));
+        return Err(Error::Mfa {
+            message: format!("{name} failed ({}){why}", describe_status(out.status)),
+            hint: Some(if yubikey && no_key {
+                "insert your YubiKey and try again".into()
+            } else if yubikey {
+                format!(
+                    "check the account name with `ykman oath accounts list` (mfa_yubikey = true uses the MFA serial {serial:?})"
+                )
+            } else {
+                "run the command yourself to see why; it must print only the current 6-digit code"
+                    .into()
+            }),
+        });
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let text = text.trim();
+    if text.len() == 6 && text.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(text.to_owned());
+    }
+    // Never echo the output: a misconfigured command may print a secret.
+    Err(Error::Mfa {
+        message: format!(
+            "{name} printed {} characters, not a 6-digit MFA code",
+            text.chars().count()
+        ),
+        hint: Some("it must print only the current code (a trailing newline is fine)".into()),
+    })
+}
+
+/// [`code`] from async code (the picker, the live endpoint): the wait is a
+/// timer that dies with its task, the command runs on a blocking thread.
+pub async fn code_async(
+    source: MfaSource,
+    bookmark: String,
+    serial: String,
+    wait: Option<Duration>,
+    say: std::sync::Arc<dyn Fn(String) + Send + Sync>,
+) -> Result<String, Error> {
+    if let Some(w) = wait {
+        say(format!(
+            "waiting {} s for {bookmark}'s next MFA code (the current one was used)",
+            w.as_secs()
+        ));
+        tokio::time::sleep(w).await;
+    }
+    tokio::task::spawn_blocking(move || code(&source, &bookmark, &serial, None, &*say))
+        .await
+        .unwrap_or_else(|e| {
+            Err(Error::Mfa {
+                message: format!("the MFA code source stopped: {e}"),
+                hint: None,
+            })
+        })
+}
+
+fn describe_status(status: ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(c), _) => format!("exit status {c}"),
+        (None, Some(s)) => format!("killed by signal {s}"),
+        _ => "failed".into(),
+    }
+}
+
+struct Ran {
+    status: ExitStatus,
+    stdout: Vec<u8>,
+    stderr: Vec<String>,
+}
+
+enum RunError {
+    NotFound,
+    Spawn(std::io::Error),
+    TimedOut(Duration),
+}
+
+/// Run `argv` to its end or `limit`: stdout kept (at most 4 KiB), stderr
+/// lines passed to `line` as they come and kept for the error.
+fn run(argv: &[String], limit: Duration, line: &dyn Fn(&str)) -> Result<Ran, RunError> {
+    let mut child = Command::new(&argv[0])
+        .args(&argv[1..])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => RunError::NotFound,
+            _ => RunError::Spawn(e),
+        })?;
+    let (Some(out), Some(err)) = (child.stdout.take(), child.stderr.take()) else {
+        return Err(RunError::Spawn(std::io::Error::other("no pipes")));
+    };
+    let reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = out.take(4096).read_to_end(&mut buf);
+        buf
+    });
+    let (tx, rx) = mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for l in BufReader::new(err).lines().map_while(Result::ok) {
+            if tx.send(l).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + limit;
+    let mut stderr = Vec::new();
+    let status = loop {
+        match rx.recv_timeout(Duration::from_millis(20)) {
+            Ok(l) => {
+                line(&l);
+                stderr.push(l);
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                std::thread::sleep(Duration::from_millis(20))
+            }
+        }
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() >= deadline => {
+                // The whole group: a shell's children hold the pipes too.
+                let pgid = child.id() as libc::pid_t;
+                // SAFETY: kill(2) on our own child's process group.
+                unsafe { libc::kill(-pgid, libc::SIGKILL) };
+                let _ = child.wait();
+                return Err(RunError::TimedOut(limit));
+            }
+            Ok(None) => {}
+            Err(e) => return Err(RunError::Spawn(e)),
+        }
+    };
+    // Whatever the child wrote last; its pipes close with it (or its group).
+    let stdout = reader.join().unwrap_or_default();
+    while let Ok(l) = rx.recv_timeout(Duration::from_millis(50)) {
+        line(&l);
+        stderr.push(l);
+    }
+    Ok(Ran {
+        status,
+        stdout,
+        stderr,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    fn script(dir: &std::path::Path, name: &str, body: &str) -> String {
+        use std::os::unix::fs::PermissionsExt;
+        let path = dir.join(name);
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path.display().to_string()
+    }
+
+    fn get(source: &MfaSource) -> (Result<String, Error>, Vec<String>) {
+        let said = Mutex::new(Vec::new());
+        let r = code(source, "prod", "arn:aws:iam::1:mfa/alice", None, &|s| {
+            said.lock().unwrap().push(s)
+        });
+        (r, said.into_inner().unwrap())
+    }
+
+    #[test]
+    fn a_command_that_prints_a_code() {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = script(dir.path(), "ok", "echo 'unlocking vault' >&2; echo 123456");
+        let (r, said) = get(&MfaSource::Process(format!("{ok} --otp 'a b'")));
+        assert_eq!(r.unwrap(), "123456");
+        assert_eq!(
+            said,
+            [format!("mfa_process `{ok} --otp 'a b'`: unlocking vault")]
+        );
+    }
+
+    #[test]
+    fn failures_name_the_command_and_never_echo_its_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let fails = script(dir.path(), "fails", "echo 'vault is locked' >&2; exit 3");
+        let (r, _) = get(&MfaSource::Process(fails.clone()));
+        assert_eq!(
+            r.unwrap_err().to_string(),
+            format!("mfa_process `{fails}` failed (exit status 3): vault is locked")
+        );
+        let chatty = script(dir.path(), "chatty", "echo 'secret-ish words'");
+        let (r, _) = get(&MfaSource::Process(chatty.clone()));
+        let e = r.unwrap_err().to_string();
+        assert_eq!(
+            e,
+            format!("mfa_process `{chatty}` printed 16 characters, not a 6-digit MFA code")
+        );
+        let (r, _) = get(&MfaSource::Process("no-such-command-xyz".into()));
+        assert!(
+            r.unwrap_err()
+                .to_string()
+                .contains("\"no-such-command-xyz\" was not found on PATH")
+        );
+    }
+
+    #[test]
+    fn a_hanging_command_is_stopped_with_its_children() {
+        let dir = tempfile::tempdir().unwrap();
+        let pidfile = dir.path().join("pid");
+        let hangs = script(
+            dir.path(),
+            "hangs",
+            &format!("sleep 30 & echo $! > {}; wait", pidfile.display()),
+        );
+        let started = Instant::now();
+        let r = run(&[hangs], Duration::from_millis(500), &|_| {});
+        assert!(matches!(r, Err(RunError::TimedOut(_))));
+        assert!(started.elapsed() < Duration::from_secs(10));
+        // The grandchild (which holds the pipes) is gone too.
+        let pid: i32 = std::fs::read_to_string(&pidfile)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        let mut gone = false;
+        for _ in 0..100 {
+            // SAFETY: signal 0 only checks that the process exists.
+            if unsafe { libc::kill(pid, 0) } != 0 {
+                gone = true;
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(gone, "sleep {pid} survived the timeout");
+    }
+}
