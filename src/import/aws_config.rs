@@ -8,7 +8,7 @@
 use super::{Entry, Parsed, Skipped, bookmark_name, parse_role_arn, partition_mismatch};
 use crate::config::bookmarks::{BookmarkSpec, Extras};
 use crate::error::{Error, Result};
-use aws_config::profile::ProfileSet;
+use aws_config::profile::{Profile, ProfileSet};
 use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_types::os_shim_internal::{Env, Fs};
@@ -141,6 +141,63 @@ fn no_role_reason(set: &ProfileSet, name: &str) -> String {
     }
 }
 
+/// What the profile named by another's `source_profile` gives the AWS SDK.
+enum Source {
+    /// A role it assumes in turn (a `via` bookmark).
+    Role,
+    /// Base credentials, read with the profile on its own (`source_profile`);
+    /// with a note when the SDK cannot use them as they are now (the keys
+    /// may be added later: the bookmark then works as the SDK does).
+    Base(Option<&'static str>),
+    /// Nothing rolehop can use as the SDK does: why.
+    Unusable(String),
+}
+
+/// How the Rust SDK resolves `s` as a source (its `resolve_chain`): complete
+/// access keys win over everything else there, a `role_arn` (without
+/// `web_identity_token_file`) is chained, anything else is a base provider.
+/// rolehop reads a `source_profile` on its own, where those keys come last,
+/// so keys next to another credential source cannot be used as the SDK does.
+fn source_kind(s: &Profile) -> Source {
+    let has = |k: &str| s.get(k).is_some();
+    let keys = has("aws_access_key_id") && has("aws_secret_access_key");
+    let role = has("role_arn") && !has("web_identity_token_file");
+    let rival = [
+        "role_arn",
+        "credential_source",
+        "web_identity_token_file",
+        "sso_session",
+        "sso_start_url",
+        "sso_account_id",
+        "sso_role_name",
+        "sso_region",
+        "login_session",
+        "credential_process",
+    ]
+    .into_iter()
+    .find(|k| has(k));
+    match (keys, rival) {
+        (true, Some(k)) => Source::Unusable(format!(
+            "holds access keys and {k}: the AWS SDK assumes from those keys, rolehop (reading the profile on its own) would use {k}; move the keys to a profile of their own"
+        )),
+        (true, None) => Source::Base(None),
+        (false, _) if role => Source::Role,
+        (false, Some("web_identity_token_file")) => Source::Base(Some(
+            "has web_identity_token_file but no role_arn: the AWS SDK refuses it as it is",
+        )),
+        (false, Some(_)) => Source::Base(None),
+        (false, None) if has("aws_access_key_id") => Source::Base(Some(
+            "has aws_access_key_id but no aws_secret_access_key: the AWS SDK refuses it as it is",
+        )),
+        (false, None) if has("aws_secret_access_key") => Source::Base(Some(
+            "has aws_secret_access_key but no aws_access_key_id: the AWS SDK refuses it as it is",
+        )),
+        (false, None) => Source::Base(Some(
+            "holds no credentials yet: the AWS SDK refuses it until it does",
+        )),
+    }
+}
+
 /// Turn the profiles of `set` into candidates, in file order (`order`; the
 /// rest by name), each `via` target before its users.
 pub fn from_profiles(set: &ProfileSet, order: &HashMap<String, usize>) -> Parsed {
@@ -215,18 +272,27 @@ pub fn from_profiles(set: &ProfileSet, order: &HashMap<String, usize>) -> Parsed
                 ));
                 continue;
             }
-            Some(src) => match set.get_profile(src) {
+            Some(src) => match set.get_profile(src).map(source_kind) {
                 None => {
                     parsed
                         .skipped
                         .push(skip(format!("source_profile {src:?} does not exist")));
                     continue;
                 }
-                Some(s) if s.get("role_arn").is_some() => {
+                Some(Source::Role) => {
                     extras.via = Some(bookmark_name(src));
                     via_of.insert(name, src);
                 }
-                Some(_) => spec.source_profile = Some(src.to_owned()),
+                Some(Source::Base(note)) => {
+                    spec.source_profile = Some(src.to_owned());
+                    notes.extend(note.map(|n| format!("source_profile {src:?} {n}")));
+                }
+                Some(Source::Unusable(why)) => {
+                    parsed
+                        .skipped
+                        .push(skip(format!("source_profile {src:?} {why}")));
+                    continue;
+                }
             },
             None => notes.push("no source_profile: assumes from the standard chain".into()),
         }
@@ -321,6 +387,64 @@ mod tests {
         assert_eq!(imported, sdk, "skipped: {:?}", p.skipped);
         assert!(imported.contains(&"j"), "duplicates merge");
         assert!(!imported.contains(&"l"), "a nested key is not a role_arn");
+    }
+
+    /// The SDK takes a source profile's access keys before anything else in
+    /// it, and a web-identity role is a base there, not a chained role.
+    #[test]
+    fn source_profiles_are_used_as_the_sdk_uses_them() {
+        let p = parse(
+            "[profile keys-and-role]\nrole_arn = arn:aws:iam::111111111111:role/Mid\nsource_profile = base\n\
+             [profile on-keys-and-role]\nrole_arn = arn:aws:iam::222222222222:role/Top\nsource_profile = keys-and-role\n\
+             [profile web]\nrole_arn = arn:aws:iam::111111111111:role/Web\nweb_identity_token_file = /t\n\
+             [profile on-web]\nrole_arn = arn:aws:iam::222222222222:role/OnWeb\nsource_profile = web\n\
+             [profile half]\naws_access_key_id = AKIAHALF\n\
+             [profile on-half]\nrole_arn = arn:aws:iam::222222222222:role/OnHalf\nsource_profile = half\n\
+             [profile token-only]\nweb_identity_token_file = /t\n\
+             [profile on-token-only]\nrole_arn = arn:aws:iam::222222222222:role/T\nsource_profile = token-only\n\
+             [profile settings]\nregion = eu-west-1\n\
+             [profile on-settings]\nrole_arn = arn:aws:iam::222222222222:role/S\nsource_profile = settings\n",
+            "[base]\naws_access_key_id = AKIA\naws_secret_access_key = s\n\
+             [keys-and-role]\naws_access_key_id = AKIAMID\naws_secret_access_key = s\n",
+        );
+        let entry = |n: &str| p.entries.iter().find(|e| e.from == n);
+        let skipped = |n: &str| {
+            p.skipped
+                .iter()
+                .find(|s| s.from == n)
+                .map(|s| s.reason.as_str())
+                .unwrap_or_else(|| panic!("{n} not skipped: {p:?}"))
+        };
+        // Before: via keys-and-role, i.e. its role first; the SDK uses its keys.
+        assert!(skipped("on-keys-and-role").contains("holds access keys and role_arn"));
+        // Before: via web, which is skipped, so never imported.
+        let on_web = entry("on-web").expect("on-web imported");
+        assert_eq!(on_web.spec.source_profile.as_deref(), Some("web"));
+        assert_eq!(on_web.extras.via, None);
+        // Before: imported without a word, failing each time it is used.
+        let noted = |n: &str, what: &str| {
+            let e = entry(n).unwrap_or_else(|| panic!("{n} imported"));
+            assert!(
+                e.notes.iter().any(|note| note.contains(what)),
+                "{n}: {:?}",
+                e.notes
+            );
+        };
+        noted(
+            "on-half",
+            "no aws_secret_access_key: the AWS SDK refuses it",
+        );
+        noted("on-token-only", "no role_arn: the AWS SDK refuses it");
+        noted("on-settings", "holds no credentials yet");
+        // Unchanged: a plain key profile is a source, a role profile a via.
+        assert_eq!(
+            entry("keys-and-role")
+                .unwrap()
+                .spec
+                .source_profile
+                .as_deref(),
+            Some("base")
+        );
     }
 
     #[test]
