@@ -71,6 +71,14 @@ pub enum CredFileError {
         "profile [{profile}] in {path} holds long-term access keys; pick another profile name with --profile, or pass --force to overwrite them"
     )]
     LongTermKeys { profile: String, path: PathBuf },
+    #[error(
+        "profile [{profile}] in {path} also sets {key}, which the AWS SDKs use before access keys, so the keys written there would be ignored; remove {key} from it or pick another profile name with --profile"
+    )]
+    OtherSource {
+        profile: String,
+        key: &'static str,
+        path: PathBuf,
+    },
     #[error("invalid profile name {name:?} for {path}: {reason}; pick another name with --profile")]
     InvalidProfileName {
         name: String,
@@ -144,7 +152,10 @@ fn resolve_path(
 ///
 /// Refuses to touch a section holding long-term keys (`aws_access_key_id`
 /// without a session token) unless `force`: those are the user's own keys and
-/// overwriting them with temporary ones would lose them.
+/// overwriting them with temporary ones would lose them. Refuses, forced or
+/// not, to write access keys into a profile that also sets `role_arn`,
+/// `credential_process`, SSO settings or another key of `OTHER_SOURCES`:
+/// the SDKs would use that instead, and ignore the keys written.
 pub fn write_profile(
     path: &Path,
     profile: &str,
@@ -197,6 +208,13 @@ pub fn write_profile(
                     path: path.to_path_buf(),
                 });
             }
+            Err(Refusal::OtherSource(key)) => {
+                return Err(CredFileError::OtherSource {
+                    profile: profile.to_owned(),
+                    key,
+                    path: path.to_path_buf(),
+                });
+            }
             Err(Refusal::Unparsable) => {
                 return Err(CredFileError::Unparsable {
                     path: path.to_path_buf(),
@@ -231,6 +249,13 @@ pub fn check_writable(path: &Path, profile: &str) -> Result<(), CredFileError> {
     if holds_long_term_keys(&copies) {
         return Err(CredFileError::LongTermKeys {
             profile: profile.to_owned(),
+            path: path.to_path_buf(),
+        });
+    }
+    if let Some(key) = other_source(&copies, &[]) {
+        return Err(CredFileError::OtherSource {
+            profile: profile.to_owned(),
+            key,
             path: path.to_path_buf(),
         });
     }
@@ -308,6 +333,33 @@ pub fn read_profile(
 fn holds_long_term_keys(copies: &[&[Line<'_>]]) -> bool {
     let has = |name: &str| copies.iter().any(|c| has_key(c, name));
     has(ACCESS_KEY_ID) && !SESSION_KEYS.iter().any(|k| has(k))
+}
+
+/// Keys with which the AWS SDKs take a profile's credentials from elsewhere
+/// than its access keys (a role to assume, web identity, SSO, a process):
+/// the Rust SDK checks all of them first, botocore the role, web identity
+/// and SSO ones.
+const OTHER_SOURCES: [&str; 10] = [
+    "role_arn",
+    "credential_source",
+    "web_identity_token_file",
+    "sso_session",
+    "sso_start_url",
+    "sso_account_id",
+    "sso_role_name",
+    "sso_region",
+    "login_session",
+    "credential_process",
+];
+
+/// The first of [`OTHER_SOURCES`] among the profile's top-level keys (any
+/// copy, any case) that the write does not itself set or remove (`except`):
+/// keys written next to it would not be the credentials the SDKs use.
+fn other_source(copies: &[&[Line<'_>]], except: &[&str]) -> Option<&'static str> {
+    OTHER_SOURCES.into_iter().find(|key| {
+        !except.iter().any(|e| e.eq_ignore_ascii_case(key))
+            && copies.iter().any(|c| has_key(c, key))
+    })
 }
 
 /// Names become `[name]` headers and are matched trimmed, so anything that
@@ -521,6 +573,8 @@ fn new_section(profile: &str, set: &[(&str, &str)], nl: &str) -> String {
 
 enum Refusal {
     LongTermKeys,
+    /// The profile gets its credentials from this key, not from keys.
+    OtherSource(&'static str),
     Unparsable,
 }
 
@@ -574,6 +628,21 @@ fn edit(
     let copies: Vec<&[Line<'_>]> = ranges.iter().map(|r| &lines[r.clone()]).collect();
     if !force && holds_long_term_keys(&copies) {
         return Err(Refusal::LongTermKeys);
+    }
+    // Access keys written next to a role_arn, credential_process, SSO
+    // settings... would be ignored: refused, forced or not.
+    if set
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case(ACCESS_KEY_ID))
+    {
+        let except: Vec<&str> = set
+            .iter()
+            .map(|(k, _)| *k)
+            .chain(drop.iter().copied())
+            .collect();
+        if let Some(key) = other_source(&copies, &except) {
+            return Err(Refusal::OtherSource(key));
+        }
     }
     // Keys no copy has go into the last exact copy, or into a new section.
     let last_exact = exact.last().cloned();
@@ -1011,6 +1080,59 @@ aws_session_token = newToken
             "{err:?}"
         );
         assert_eq!(read(&path), fixture());
+    }
+
+    /// The SDKs take such a profile's credentials from its role_arn,
+    /// credential_process or SSO settings, never from keys written next to
+    /// them: `rolehop write` would report keys nobody reads.
+    #[test]
+    fn profiles_that_take_credentials_elsewhere_are_refused_forced_or_not() {
+        for (text, key) in [
+            (
+                "[p]\nrole_arn = arn:aws:iam::111111111111:role/R\nsource_profile = base\n",
+                "role_arn",
+            ),
+            (
+                "[p]\ncredential_process = /usr/bin/get-creds\n",
+                "credential_process",
+            ),
+            (
+                "[p]\nSSO_SESSION = corp\nsso_account_id = 1\n",
+                "sso_session",
+            ),
+            (
+                "[p]\nregion = x\n[q]\n[p]\nweb_identity_token_file = /t\n",
+                "web_identity_token_file",
+            ),
+        ] {
+            let (_dir, path) = file_with(text);
+            for force in [false, true] {
+                let err =
+                    write_profile(&path, "p", &[("aws_access_key_id", "ASIANEW")], &[], force)
+                        .unwrap_err();
+                assert!(
+                    matches!(err, CredFileError::OtherSource { key: k, .. } if k == key),
+                    "{text:?}: {err:?}"
+                );
+                assert!(
+                    err.to_string().contains(&format!("remove {key} from it")),
+                    "{err}"
+                );
+            }
+            assert!(matches!(
+                check_writable(&path, "p"),
+                Err(CredFileError::OtherSource { .. })
+            ));
+            assert_eq!(read(&path), text, "left alone");
+        }
+        // A nested key of that name is no such key; another profile's is not ours.
+        let text = "[p]\ns3 =\n  role_arn = nested\n[other]\ncredential_process = x\n";
+        let (_dir, path) = file_with(text);
+        check_writable(&path, "p").unwrap();
+        write_profile(&path, "p", &[("aws_access_key_id", "ASIANEW")], &[], false).unwrap();
+        // Writing other keys than access keys is not refused.
+        let (_dir, path) = file_with("[p]\ncredential_process = x\n");
+        write_profile(&path, "p", &[("region", "eu-west-1")], &[], false).unwrap();
     }
 
     #[test]
