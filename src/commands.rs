@@ -425,6 +425,7 @@ pub(crate) fn write_once(
     if !force {
         credfile::check_writable(&path, &profile)?;
     }
+    credfile::check_config(&profile)?;
     let (b, switched) = switch_with(engine, name, args, Ask::Terminal)?;
     let c = &switched.assumed.creds;
     let region = switched.assumed.region.as_deref();

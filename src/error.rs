@@ -109,7 +109,9 @@ impl Error {
                 }
                 _ => code::DENIED,
             },
-            Error::CredFile(CredFileError::LongTermKeys { .. }) => code::REFUSED,
+            Error::CredFile(
+                CredFileError::LongTermKeys { .. } | CredFileError::OtherSource { .. },
+            ) => code::REFUSED,
             Error::CredFile(_) => code::FAILURE,
             Error::Cache(_) => code::CACHE,
             Error::CodeNeeded(_) => code::MFA,

@@ -262,6 +262,48 @@ pub fn check_writable(path: &Path, profile: &str) -> Result<(), CredFileError> {
     Ok(())
 }
 
+/// Refuse a write to `profile` when `[profile NAME]` of the shared config
+/// file (`AWS_CONFIG_FILE` or `~/.aws/config`) takes its credentials from
+/// elsewhere (a `role_arn`, SSO, a process...): the SDKs merge that section
+/// with the credentials file's and use that source, ignoring the keys
+/// written (typical after `import aws-config` named a bookmark like the
+/// profile). A config file that cannot be read is left to the SDK to report.
+pub fn check_config(profile: &str) -> Result<(), CredFileError> {
+    match config_path() {
+        Ok(path) => check_config_at(&path, profile),
+        Err(_) => Ok(()),
+    }
+}
+
+/// [`check_config`] with the config file's path given.
+pub fn check_config_at(config: &Path, profile: &str) -> Result<(), CredFileError> {
+    let Ok(Some(text)) = read_text(config, config) else {
+        return Ok(());
+    };
+    let Some(lines) = parse(&text) else {
+        return Ok(());
+    };
+    // `[profile p]` (any whitespace between), and for default also `[default]`.
+    let copies: Vec<&[Line<'_>]> = sections_where(&lines, |line| match line.kind {
+        Kind::Header(Some(name)) => {
+            let words: Vec<&str> = name.split_whitespace().collect();
+            words == ["profile", profile] || (profile == "default" && words == ["default"])
+        }
+        _ => false,
+    })
+    .into_iter()
+    .map(|r| &lines[r])
+    .collect();
+    match other_source(&copies, &[]) {
+        Some(key) => Err(CredFileError::OtherSource {
+            profile: profile.to_owned(),
+            key,
+            path: config.to_path_buf(),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Remove every `[profile]` section: header through the line before the next
 /// header. Duplicate sections of one name are one profile to the SDKs (they
 /// merge them), so removing only the first would leave the profile alive.
@@ -1085,6 +1127,29 @@ aws_session_token = newToken
     /// The SDKs take such a profile's credentials from its role_arn,
     /// credential_process or SSO settings, never from keys written next to
     /// them: `rolehop write` would report keys nobody reads.
+    #[test]
+    fn a_config_profile_that_takes_credentials_elsewhere_refuses_the_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config");
+        std::fs::write(
+            &config,
+            "[default]\ncredential_process = /bin/x\n[profile   prod]\nregion = eu-west-1\nROLE_ARN = arn:aws:iam::1:role/x\n[profile dev]\nregion = x\n[prod]\nrole_arn = ignored-by-the-sdk-in-the-config-file\n",
+        )
+        .unwrap();
+        let e = check_config_at(&config, "prod").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "profile [prod] in {} also sets role_arn, which the AWS SDKs use before access keys, so the keys written there would be ignored; remove role_arn from it or pick another profile name with --profile",
+                config.display()
+            )
+        );
+        assert!(check_config_at(&config, "default").is_err());
+        assert!(check_config_at(&config, "dev").is_ok());
+        assert!(check_config_at(&config, "other").is_ok());
+        assert!(check_config_at(&dir.path().join("missing"), "prod").is_ok());
+    }
+
     #[test]
     fn profiles_that_take_credentials_elsewhere_are_refused_forced_or_not() {
         for (text, key) in [

@@ -34,7 +34,15 @@ pub fn write_session(
     if let Some(r) = region {
         values.push(("region", r));
     }
-    file::write_profile(path, profile, &values, &["aws_security_token"], force)
+    // An old `aws_account_id` would be attached to the new credentials by
+    // the SDKs (account-based endpoints): it belongs to whatever was there.
+    file::write_profile(
+        path,
+        profile,
+        &values,
+        &["aws_security_token", "aws_account_id"],
+        force,
+    )
 }
 
 #[cfg(test)]
@@ -46,7 +54,11 @@ mod tests {
     fn writes_session_keys_and_expiry() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("credentials");
-        std::fs::write(&path, "[p]\naws_security_token = old\n").unwrap();
+        std::fs::write(
+            &path,
+            "[p]\naws_security_token = old\nAWS_ACCOUNT_ID = 999999999999\n",
+        )
+        .unwrap();
         let c = super::super::sample(SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000));
         write_session(
             &path,
@@ -68,6 +80,7 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("aws_security_token"), "{text}");
+        assert!(!text.to_lowercase().contains("aws_account_id"), "{text}");
         assert!(text.contains("region = eu-west-1"), "{text}");
     }
 }

@@ -285,7 +285,8 @@ impl Runtime {
             } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
-                    let result = credfile::default_path()
+                    let result = credfile::check_config(&profile)
+                        .and_then(|()| credfile::default_path())
                         .and_then(|path| {
                             profile::write_session(
                                 &path,
