@@ -320,7 +320,12 @@ enum YubiKeyRaw<'d> {
     On(bool),
 }
 
-/// A command line for `mfa_process`: words as a shell splits them.
+/// A command line for `mfa_process`: words as a shell splits them. The
+/// error is a sentence for "mfa_process ...".
+pub fn validate_mfa_process(s: &str) -> Result<(), String> {
+    check_mfa_process(s)
+}
+
 fn check_mfa_process(s: &str) -> Result<(), String> {
     if s.chars().any(char::is_control) {
         return Err(format!("must not contain control characters, got {s:?}"));

@@ -6,7 +6,7 @@
 //! dropping sections whose names it considers invalid.
 
 use super::{Entry, Parsed, Skipped, bookmark_name, parse_role_arn, partition_mismatch};
-use crate::config::bookmarks::{BookmarkSpec, Extras};
+use crate::config::bookmarks::{BookmarkSpec, Extras, MfaSource};
 use crate::error::{Error, Result};
 use aws_config::profile::{Profile, ProfileSet};
 use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
@@ -265,6 +265,13 @@ pub fn from_profiles(set: &ProfileSet, order: &HashMap<String, usize>) -> Parsed
             session_name: get("role_session_name").map(str::to_owned),
         };
         let mut extras = Extras::default();
+        // aws-vault's key: the command whose output is the code.
+        if let Some(cmd) = get("mfa_process") {
+            match crate::config::bookmarks::validate_mfa_process(cmd) {
+                Ok(()) => extras.mfa_source = Some(MfaSource::Process(cmd.to_owned())),
+                Err(e) => notes.push(format!("mfa_process ignored: it {e}")),
+            }
+        }
         match get("source_profile") {
             Some(src) if src == name => {
                 parsed.skipped.push(skip(
@@ -444,6 +451,29 @@ mod tests {
                 .source_profile
                 .as_deref(),
             Some("base")
+        );
+    }
+
+    #[test]
+    fn mfa_process_comes_along_as_aws_vault_writes_it() {
+        let p = parse(
+            "[profile a]\nrole_arn = arn:aws:iam::111111111111:role/A\nsource_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\nmfa_process = ykman oath accounts code --single 'AWS alice'\n\
+             [profile b]\nrole_arn = arn:aws:iam::222222222222:role/B\nsource_profile = base\nmfa_process = op 'unclosed\n",
+            "[base]\naws_access_key_id = AKIA\naws_secret_access_key = s\n",
+        );
+        assert_eq!(
+            p.entries[0].extras.mfa_source,
+            Some(MfaSource::Process(
+                "ykman oath accounts code --single 'AWS alice'".into()
+            ))
+        );
+        assert_eq!(p.entries[1].extras.mfa_source, None);
+        assert!(
+            p.entries[1].notes.contains(
+                &"mfa_process ignored: it has an unclosed quote: \"op 'unclosed\"".to_owned()
+            ),
+            "{:?}",
+            p.entries[1].notes
         );
     }
 
