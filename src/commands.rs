@@ -532,11 +532,16 @@ pub(crate) async fn base_identity(
 ) -> Result<(sts::Identity, String)> {
     let source = env.base_source(profile);
     let region = sts::resolve_region(None, env, &source).await;
-    let client = sts::client(&source, region.as_deref().unwrap_or(sts::FALLBACK_REGION)).await;
-    let identity = sts::caller_identity(&client)
+    let region = region.as_deref().unwrap_or(sts::FALLBACK_REGION);
+    // Resolved once, here: the kind is known, and a credential_process runs once.
+    let found = sts::base_credentials(&source, region)
         .await
         .map_err(|e| sts::name_source(e, &source, env))?;
-    Ok((identity, sts::describe_source(&source, env)))
+    let identity = sts::caller_identity(&found.client(region).await)
+        .await
+        .map_err(|e| sts::name_source(e, &source, env))?;
+    let place = sts::describe_source(&source, env);
+    Ok((identity, format!("{place} ({})", found.kind.label())))
 }
 
 pub fn whoami(profile: Option<&str>, json: bool) -> Result<ExitCode> {

@@ -7,7 +7,7 @@ use crate::commands::{self, Ask, describe_expiry};
 use crate::config::bookmarks::Bookmarks;
 use crate::config::paths;
 use crate::engine::{self, Engine};
-use crate::env::{BaseSource, EnvView};
+use crate::env::EnvView;
 use crate::error::{Error, Result};
 use crate::sts::{self, Identity, StsError};
 use std::process::ExitCode;
@@ -108,7 +108,7 @@ pub fn run(name: Option<&str>, args: &MfaArgs, no_cache: bool) -> Result<ExitCod
         let region = region.as_deref().unwrap_or(sts::FALLBACK_REGION);
         let found = sts::base_credentials(&source, region).await;
         let who = match &found {
-            Ok(_) => Some(sts::caller_identity(&sts::client(&source, region).await).await),
+            Ok(f) => Some(sts::caller_identity(&f.client(region).await).await),
             Err(_) => None,
         };
         (found, who)
@@ -121,10 +121,14 @@ pub fn run(name: Option<&str>, args: &MfaArgs, no_cache: bool) -> Result<ExitCod
             r.skip("identity", "no base credentials");
             None
         }
-        (Ok(key), who) => {
+        (Ok(found), who) => {
             r.ok(
                 "base credentials",
-                format!("{} from {place} ({})", mask(&key), base_kind(&source, &env)),
+                format!(
+                    "{} from {place} ({})",
+                    mask(&found.access_key_id),
+                    base_kind(&found)
+                ),
             );
             match who {
                 Some(Ok(id)) => {
@@ -351,15 +355,20 @@ fn mask(key: &str) -> String {
     crate::text::sanitize(&format!("{head}…{tail}"))
 }
 
-/// "long-term keys", "temporary keys", "SSO", "role profile"...
-fn base_kind(source: &BaseSource, env: &EnvView) -> &'static str {
-    let key = engine::base_key(source, env);
-    match key.split(':').next() {
-        Some("key") if key.starts_with("key:AKIA") => "long-term access key",
-        Some("key") => "temporary access key",
-        Some("sso") => "IAM Identity Center (SSO)",
-        Some("role") => "role profile",
-        _ => "profile",
+/// "aws login session", "IAM Identity Center", "profile keys, long-term"...
+fn base_kind(found: &sts::BaseFound) -> String {
+    use sts::BaseKind;
+    let label = found.kind.label();
+    match found.kind {
+        BaseKind::ProfileKeys | BaseKind::Environment | BaseKind::Given => {
+            let term = if found.access_key_id.starts_with("AKIA") {
+                "long-term"
+            } else {
+                "temporary"
+            };
+            format!("{label}, {term}")
+        }
+        _ => label.to_owned(),
     }
 }
 

@@ -102,6 +102,7 @@ impl Error {
             Error::Config(_) => code::CONFIG,
             Error::Sts(e) => match e {
                 StsError::NoCredentials { .. }
+                | StsError::SignInNeeded { .. }
                 | StsError::ExpiredToken { .. }
                 | StsError::InvalidToken { .. } => code::CREDENTIALS,
                 StsError::Network { .. } | StsError::Throttled | StsError::Unreadable { .. } => {

@@ -415,6 +415,12 @@ fn credential_process_feeds_real_sdks() {
         "{}",
         out.stdout
     );
+    assert!(
+        out.stdout
+            .contains("source   profile \"viaproc\" (credential_process)"),
+        "{}",
+        out.stdout
+    );
     // ... and botocore.
     let mut cmd = env.cmd();
     cmd.env_remove("AWS_ENDPOINT_URL_STS");
@@ -449,9 +455,114 @@ fn whoami_shows_the_base_identity() {
         "{}",
         out.stdout
     );
+    assert!(
+        out.stdout
+            .contains("source   the environment or profile \"default\" (profile keys)"),
+        "{}",
+        out.stdout
+    );
     let json: serde_json::Value =
         serde_json::from_str(&env.run(&["whoami", "--json"]).success().stdout).unwrap();
     assert_eq!(json["account"], "123456789012");
+}
+
+/// `aws login` (the AWS CLI's console sign-in) leaves a token in
+/// `~/.aws/login/cache/<sha256 of login_session>.json`; the SDK's login
+/// provider reads it. Written here as the CLI writes it (moto then answers
+/// GetCallerIdentity with its keys); an expired one, and an SSO profile that
+/// never signed in, say what to run.
+#[test]
+fn aws_login_and_identity_center_sessions_are_named_and_explained() {
+    use sha2::Digest;
+    let env = TestEnv::new(Moto::shared());
+    let session = "arn:aws:iam::123456789012:user/alice";
+    fs::write(
+        env.config_path(),
+        format!(
+            "[default]\nregion = us-east-1\n\n[profile signin]\nlogin_session = {session}\nregion = us-east-1\n\n\
+             [profile corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 123456789012\nsso_role_name = Dev\nregion = us-east-1\n"
+        ),
+    )
+    .unwrap();
+    let cache = env.home.path().join("login-cache");
+    fs::create_dir_all(&cache).unwrap();
+    let file = cache.join(format!(
+        "{}.json",
+        sha2::Sha256::digest(session.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    ));
+    let token = |expires: &str| {
+        format!(
+            r#"{{"accessToken": {{"accessKeyId": "ASIALOGINEXAMPLE0001", "secretAccessKey": "login-secret", "sessionToken": "login-token", "accountId": "123456789012", "expiresAt": "{expires}"}}, "tokenType": "aws_sigv4", "refreshToken": "refresh", "idToken": "id", "clientId": "arn:aws:signin:::devtools/same-device", "dpopKey": "-----BEGIN EC PRIVATE KEY-----\nnot-a-key\n-----END EC PRIVATE KEY-----\n"}}"#
+        )
+    };
+    let run = |args: &[&str]| {
+        let mut cmd = env.cmd();
+        cmd.env("AWS_LOGIN_CACHE_DIRECTORY", &cache)
+            .env("AWS_SSO_CACHE_DIRECTORY", env.home.path().join("sso-cache"))
+            // Nothing may leave loopback, even a refresh.
+            .env("AWS_ENDPOINT_URL_SIGNIN", "http://127.0.0.1:9")
+            .env("AWS_ENDPOINT_URL_SSO", "http://127.0.0.1:9")
+            .args(args);
+        common::output(cmd)
+    };
+    fs::write(&file, token("2099-01-01T00:00:00Z")).unwrap();
+    let out = run(&["whoami", "--profile", "signin"]).success();
+    assert!(
+        out.stdout
+            .contains("source   profile \"signin\" (aws login session)"),
+        "{}",
+        out.stdout
+    );
+    let mut cmd = env.cmd();
+    cmd.env("AWS_LOGIN_CACHE_DIRECTORY", &cache)
+        .env("AWS_PROFILE", "signin")
+        .arg("doctor");
+    let out = common::output(cmd);
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("base credentials"))
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        line.contains("ASIA…0001 from the environment or profile \"signin\" (aws login session)"),
+        "{}",
+        out.stdout
+    );
+
+    fs::write(&file, token("2020-01-01T00:00:00Z")).unwrap();
+    let out = run(&["whoami", "--profile", "signin"]);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    let first = out.stderr.lines().next().unwrap();
+    assert!(
+        first.starts_with(
+            "rolehop: error: the aws login session of profile \"signin\" has expired or was never started"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("rolehop: hint: run `aws login --profile signin`, then try again"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("login-secret") && !out.stderr.contains("login-token"));
+
+    let out = run(&["whoami", "--profile", "corp"]);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "the IAM Identity Center session of profile \"corp\" has expired or was never started"
+        ) && out
+            .stderr
+            .contains("rolehop: hint: run `aws sso login --profile corp`, then try again"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]

@@ -15,6 +15,19 @@ pub enum StsError {
         /// Empty when simply nothing was found; the provider's words otherwise.
         detail: String,
     },
+    /// The base profile signs in through `aws login` or IAM Identity Center
+    /// and its session has ended (or never began): `command` starts one.
+    #[error(
+        "the {kind} of {place} has expired or was never started{}",
+        detail_suffix(detail)
+    )]
+    SignInNeeded {
+        place: String,
+        /// "aws login session", "IAM Identity Center session".
+        kind: &'static str,
+        command: String,
+        detail: String,
+    },
     #[error(
         "access denied assuming {} as {}{}",
         role_arn.as_deref().unwrap_or("the role"),
@@ -87,6 +100,7 @@ impl StsError {
     /// What to try next, for the line after the error.
     pub fn hint(&self) -> Option<String> {
         Some(match self {
+            StsError::SignInNeeded { command, .. } => format!("run `{command}`, then try again"),
             StsError::NoCredentials { .. } => "configure base keys with `aws configure` (or `aws sso login`), set AWS_PROFILE, or set the bookmark's source_profile; `rolehop whoami` checks them".into(),
             StsError::AccessDenied { role_arn, .. } => {
                 let role = role_arn.as_deref().unwrap_or("the role");

@@ -36,14 +36,156 @@ pub fn describe_source(source: &BaseSource, env: &EnvView) -> String {
     }
 }
 
-/// Say where we looked when no base credentials were found.
+/// Say where we looked when no base credentials were found; for a profile
+/// that signs in (`aws login`, IAM Identity Center), what to run.
 pub fn name_source(err: StsError, source: &BaseSource, env: &EnvView) -> StsError {
     match err {
-        StsError::NoCredentials { detail, .. } => StsError::NoCredentials {
-            place: describe_source(source, env),
-            detail,
-        },
+        StsError::NoCredentials { detail, .. } => {
+            let place = describe_source(source, env);
+            let profile = match source {
+                BaseSource::Chain { profile } => Some(
+                    profile
+                        .clone()
+                        .or_else(|| env.get("AWS_PROFILE").map(str::to_owned))
+                        .unwrap_or_else(|| "default".into()),
+                ),
+                BaseSource::Profile(p) => Some(p.clone()),
+                _ => None,
+            };
+            let flag = |p: &str| {
+                if p == "default" {
+                    String::new()
+                } else {
+                    format!(" --profile {p}")
+                }
+            };
+            match profile.as_deref().and_then(|p| Some((p, signs_in(p)?))) {
+                Some((p, BaseKind::Login)) => StsError::SignInNeeded {
+                    place,
+                    kind: "aws login session",
+                    command: format!("aws login{}", flag(p)),
+                    detail,
+                },
+                Some((p, BaseKind::Sso)) => StsError::SignInNeeded {
+                    place,
+                    kind: "IAM Identity Center session",
+                    command: format!("aws sso login{}", flag(p)),
+                    detail,
+                },
+                _ => StsError::NoCredentials { place, detail },
+            }
+        }
         other => other,
+    }
+}
+
+/// Where base credentials came from, as `doctor` and `whoami` name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BaseKind {
+    Login,
+    Sso,
+    Process,
+    WebIdentity,
+    RoleProfile,
+    Container,
+    Instance,
+    Environment,
+    ProfileKeys,
+    /// Keys rolehop was handed (an older outer shell's stash).
+    Given,
+}
+
+impl BaseKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            BaseKind::Login => "aws login session",
+            BaseKind::Sso => "IAM Identity Center",
+            BaseKind::Process => "credential_process",
+            BaseKind::WebIdentity => "web identity",
+            BaseKind::RoleProfile => "role profile",
+            BaseKind::Container => "container endpoint",
+            BaseKind::Instance => "instance metadata",
+            BaseKind::Environment => "environment",
+            BaseKind::ProfileKeys => "profile keys",
+            BaseKind::Given => "keys given to rolehop",
+        }
+    }
+
+    /// From the features the SDK's providers record on the credentials
+    /// they make; the most specific wins (a role profile's source is keys).
+    fn of(c: &aws_credential_types::Credentials) -> BaseKind {
+        use aws_credential_types::credential_feature::AwsCredentialFeature as F;
+        let features = c
+            .get_property::<Vec<F>>()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let has = |wanted: &[F]| features.iter().any(|f| wanted.contains(f));
+        if has(&[F::CredentialsProfileLogin, F::CredentialsLogin]) {
+            BaseKind::Login
+        } else if has(&[F::CredentialsProfileSso, F::CredentialsSso]) {
+            BaseKind::Sso
+        } else if has(&[F::CredentialsProfileProcess, F::CredentialsProcess]) {
+            BaseKind::Process
+        } else if has(&[
+            F::CredentialsProfileStsWebIdToken,
+            F::CredentialsEnvVarsStsWebIdToken,
+            F::CredentialsStsAssumeRoleWebId,
+        ]) {
+            BaseKind::WebIdentity
+        } else if has(&[F::CredentialsStsAssumeRole]) {
+            BaseKind::RoleProfile
+        } else if has(&[F::CredentialsHttp]) {
+            BaseKind::Container
+        } else if has(&[F::CredentialsImds]) {
+            BaseKind::Instance
+        } else if has(&[F::CredentialsEnvVars]) {
+            BaseKind::Environment
+        } else if has(&[F::CredentialsProfile]) {
+            BaseKind::ProfileKeys
+        } else {
+            BaseKind::Given
+        }
+    }
+}
+
+/// Whether profile `name` signs in (`login_session`: `aws login`; SSO keys:
+/// IAM Identity Center), from the config file as written; `None` for
+/// anything else or a file that cannot be read.
+fn signs_in(name: &str) -> Option<BaseKind> {
+    let config = crate::creds::file::config_path().ok()?;
+    let section = if name == "default" {
+        "default".to_owned()
+    } else {
+        format!("profile {name}")
+    };
+    let keys = crate::creds::file::read_profile(&config, &section).ok()??;
+    let has = |k: &str| keys.iter().any(|(key, _)| key.eq_ignore_ascii_case(k));
+    if has("login_session") {
+        Some(BaseKind::Login)
+    } else if ["sso_session", "sso_start_url"].iter().any(|k| has(k)) {
+        Some(BaseKind::Sso)
+    } else {
+        None
+    }
+}
+
+/// Base credentials resolved locally, and where they came from.
+pub struct BaseFound {
+    pub access_key_id: String,
+    pub kind: BaseKind,
+    creds: aws_credential_types::Credentials,
+}
+
+impl BaseFound {
+    /// An STS client signing with exactly these credentials (no second
+    /// resolution: a credential_process would run twice).
+    pub async fn client(&self, region: &str) -> Client {
+        Client::new(
+            &loader(region)
+                .credentials_provider(self.creds.clone())
+                .load()
+                .await,
+        )
     }
 }
 
@@ -187,7 +329,7 @@ pub async fn client_with(creds: &Credentials, region: &str) -> Client {
 
 /// Resolve the base credentials locally (files, environment, SSO cache or
 /// `credential_process`), without calling STS: what `doctor` reports.
-pub async fn base_credentials(source: &BaseSource, region: &str) -> Result<String, StsError> {
+pub async fn base_credentials(source: &BaseSource, region: &str) -> Result<BaseFound, StsError> {
     use aws_credential_types::provider::ProvideCredentials;
     let config = base_config(source, region).await;
     let Some(provider) = config.credentials_provider() else {
@@ -197,7 +339,11 @@ pub async fn base_credentials(source: &BaseSource, region: &str) -> Result<Strin
         });
     };
     match provider.provide_credentials().await {
-        Ok(c) => Ok(c.access_key_id().to_owned()),
+        Ok(c) => Ok(BaseFound {
+            access_key_id: c.access_key_id().to_owned(),
+            kind: BaseKind::of(&c),
+            creds: c,
+        }),
         Err(e) => Err(errors::credentials_error(&e)),
     }
 }
