@@ -627,7 +627,8 @@ fn import_an_organization_of_250_accounts() {
     let out = env.run(&["import", "organization"]).success();
     let last = out.stdout.lines().last().unwrap_or("");
     assert!(
-        last.contains("imported 0;") && last.contains("updated the display of 1; 1 gone"),
+        last.contains("imported 0;")
+            && last.contains("updated the display of 1; 248 unchanged; 1 gone"),
         "{last}"
     );
     let row = out.stdout.lines().find(|l| l.contains("left")).unwrap();

@@ -220,6 +220,10 @@ fn apply_with(
         let verb = if dry_run { "would update" } else { "updated" };
         summary.push_str(&format!("; {verb} the display of {renamed}"));
     }
+    let unchanged = existing.iter().filter(|r| r[3] == "unchanged").count();
+    if unchanged > 0 {
+        summary.push_str(&format!("; {unchanged} unchanged"));
+    }
     let gone = existing.iter().filter(|r| r[3].starts_with("gone")).count();
     if gone > 0 {
         summary.push_str(&format!("; {gone} gone"));
