@@ -498,10 +498,8 @@ pub fn credential_process(name: &str, no_cache: bool) -> Result<ExitCode> {
             },
             other => other,
         })?;
-    println!(
-        "{}",
-        export::credential_process_json(&switched.assumed.creds)
-    );
+    let json = export::credential_process_json(&switched.assumed.creds);
+    println!("{}", secrecy::ExposeSecret::expose_secret(&json));
     Ok(ExitCode::SUCCESS)
 }
 

@@ -115,13 +115,19 @@ pub fn federation_base(partition: &str, env: &EnvView) -> Result<String> {
 
 /// The `Session` parameter: `{"sessionId":..,"sessionKey":..,"sessionToken":..}`.
 /// Secret: never print it.
-pub fn session_json(creds: &Credentials) -> String {
-    serde_json::json!({
-        "sessionId": creds.access_key_id,
-        "sessionKey": creds.secret_access_key(),
-        "sessionToken": creds.session_token(),
+pub fn session_json(creds: &Credentials) -> secrecy::SecretString {
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Session<'a> {
+        session_id: &'a str,
+        session_key: &'a str,
+        session_token: &'a str,
+    }
+    crate::creds::secret_json(&Session {
+        session_id: &creds.access_key_id,
+        session_key: creds.secret_access_key(),
+        session_token: creds.session_token(),
     })
-    .to_string()
 }
 
 /// The getSigninToken URL. `session_duration` only for credentials that are
@@ -133,7 +139,9 @@ pub fn signin_token_url(base: &str, creds: &Credentials, session_duration: Optio
         url.push_str(&format!("&SessionDuration={d}"));
     }
     url.push_str("&Session=");
-    url.push_str(&enc(&session_json(creds)));
+    url.push_str(&enc(secrecy::ExposeSecret::expose_secret(&session_json(
+        creds,
+    ))));
     url
 }
 

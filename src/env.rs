@@ -245,6 +245,16 @@ pub struct Handover {
     pub unset: Vec<String>,
 }
 
+/// The values are credentials (or the endpoint's token): wiped when dropped.
+impl Drop for Handover {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        for (_, value) in &mut self.set {
+            value.zeroize();
+        }
+    }
+}
+
 impl std::fmt::Debug for Handover {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Handover")

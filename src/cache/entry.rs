@@ -141,13 +141,19 @@ struct Envelope {
 }
 
 impl Entry {
-    pub fn encode(&self) -> Vec<u8> {
+    /// The stored form; it holds the secrets, so it is wiped when dropped.
+    pub fn encode(&self) -> zeroize::Zeroizing<Vec<u8>> {
+        // Sized once for any token, so growing leaves no unwiped copy.
+        let mut buf = Vec::with_capacity(16 * 1024);
         // Serializing plain structs of strings and numbers cannot fail.
-        serde_json::to_vec(&Envelope {
-            version: VERSION,
-            entry: self.clone(),
-        })
-        .unwrap_or_default()
+        let _ = serde_json::to_writer(
+            &mut buf,
+            &Envelope {
+                version: VERSION,
+                entry: self.clone(),
+            },
+        );
+        zeroize::Zeroizing::new(buf)
     }
 
     /// Parse stored bytes. The error says where, never what: serde's own

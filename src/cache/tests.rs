@@ -61,7 +61,7 @@ fn entries_round_trip_and_never_show_secrets_in_debug() {
     assert_eq!(c.expiration, t(3600));
     let debug = format!("{back:?} {:?}", r.creds);
     assert!(!debug.contains("cache-secret-value") && !debug.contains("cache-token-value"));
-    let text = String::from_utf8(e.encode()).unwrap();
+    let text = String::from_utf8(e.encode().to_vec()).unwrap();
     assert!(
         text.contains("\"version\":1") && text.contains("\"kind\":\"role\""),
         "{text}"

@@ -77,15 +77,23 @@ fn powershell_quote(v: &str) -> String {
 }
 
 /// The `credential_process` protocol's JSON (Version 1).
-pub fn credential_process_json(c: &Credentials) -> String {
-    serde_json::json!({
-        "Version": 1,
-        "AccessKeyId": c.access_key_id,
-        "SecretAccessKey": c.secret_access_key(),
-        "SessionToken": c.session_token(),
-        "Expiration": c.expiration_rfc3339(),
+pub fn credential_process_json(c: &Credentials) -> secrecy::SecretString {
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Process<'a> {
+        version: u8,
+        access_key_id: &'a str,
+        secret_access_key: &'a str,
+        session_token: &'a str,
+        expiration: String,
+    }
+    super::secret_json(&Process {
+        version: 1,
+        access_key_id: &c.access_key_id,
+        secret_access_key: c.secret_access_key(),
+        session_token: c.session_token(),
+        expiration: c.expiration_rfc3339(),
     })
-    .to_string()
 }
 
 #[cfg(test)]
@@ -139,7 +147,10 @@ mod tests {
     fn credential_process_has_version_and_expiration() {
         use std::time::{Duration, SystemTime};
         let c = super::super::sample(SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000));
-        let v: serde_json::Value = serde_json::from_str(&credential_process_json(&c)).unwrap();
+        let v: serde_json::Value = serde_json::from_str(secrecy::ExposeSecret::expose_secret(
+            &credential_process_json(&c),
+        ))
+        .unwrap();
         assert_eq!(v["Version"], 1);
         assert_eq!(v["AccessKeyId"], "ASIAEXAMPLEKEY");
         assert_eq!(v["Expiration"], "2027-01-15T08:00:00Z");

@@ -222,6 +222,8 @@ pub fn write_profile(
             }
         },
     };
+    // The new file text holds the secret key and token: wiped once written.
+    let text = zeroize::Zeroizing::new(text);
     write_text(path, &real, &text)?;
     Ok(outcome)
 }

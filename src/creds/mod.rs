@@ -46,6 +46,43 @@ impl Credentials {
     }
 }
 
+/// `value` as JSON in one buffer that is wiped when dropped. `value` must
+/// borrow its secrets (a struct of `&str`), never copy them into a
+/// `serde_json::Value`: those copies would be freed unwiped. The buffer is
+/// allocated once, large enough for any session token, so growing it leaves
+/// no copy behind.
+pub fn secret_json(value: &impl serde::Serialize) -> SecretString {
+    let mut buf = Vec::with_capacity(16 * 1024);
+    // Structs of strings and numbers: serializing cannot fail.
+    let _ = serde_json::to_writer(&mut buf, value);
+    // serde_json writes UTF-8 only.
+    SecretString::from(String::from_utf8(buf).unwrap_or_default())
+}
+
+/// The container credentials protocol's answer (ECS, `rolehop exec`).
+#[derive(serde::Serialize)]
+pub struct ContainerJson<'a> {
+    #[serde(rename = "AccessKeyId")]
+    pub access_key_id: &'a str,
+    #[serde(rename = "SecretAccessKey")]
+    pub secret_access_key: &'a str,
+    #[serde(rename = "Token")]
+    pub token: &'a str,
+    #[serde(rename = "Expiration")]
+    pub expiration: String,
+}
+
+impl<'a> ContainerJson<'a> {
+    pub fn of(c: &'a Credentials) -> ContainerJson<'a> {
+        ContainerJson {
+            access_key_id: &c.access_key_id,
+            secret_access_key: c.secret_access_key(),
+            token: c.session_token(),
+            expiration: c.expiration_rfc3339(),
+        }
+    }
+}
+
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Credentials")

@@ -506,15 +506,7 @@ impl Route {
 
 /// The container credentials protocol's answer for `c`.
 fn container_json(c: &crate::creds::Credentials) -> SecretString {
-    SecretString::from(
-        serde_json::json!({
-            "AccessKeyId": c.access_key_id,
-            "SecretAccessKey": c.secret_access_key(),
-            "Token": c.session_token(),
-            "Expiration": c.expiration_rfc3339(),
-        })
-        .to_string(),
-    )
+    crate::creds::secret_json(&crate::creds::ContainerJson::of(c))
 }
 
 /// A route's renewal task: sleep until the serve window (or a wake), renew.

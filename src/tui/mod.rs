@@ -240,7 +240,9 @@ impl Runtime {
             Effect::PrintExports { bookmark, assumed } => {
                 return Ok(Some(Some(self.exports(&bookmark, &assumed))));
             }
-            Effect::Quit { stdout } => return Ok(Some(stdout.map(|e| e.0))),
+            Effect::Quit { stdout } => {
+                return Ok(Some(stdout.map(|mut e| std::mem::take(&mut e.0))));
+            }
             other => self.spawn_effect(other),
         }
         Ok(None)
