@@ -555,3 +555,54 @@ fn console_key_opens_the_browser() {
     s.send("\x03");
     assert!(s.wait_exit().success());
 }
+
+/// The header row of the screen.
+fn header(text: &str) -> &str {
+    text.lines().next().unwrap_or("")
+}
+
+/// `R` moves a session's hand-overs to another region with no new session:
+/// the header shows it, and the exports `e` prints carry it.
+#[test]
+fn region_key_moves_the_handovers_to_another_region() {
+    let env = env_with_bookmarks();
+    let out = env.home.path().join("exports.sh");
+    let mut cmd = builder(&env, "/bin/sh");
+    cmd.args(["-c", "exec \"$0\" > \"$1\"", env!("CARGO_BIN_EXE_rolehop")]);
+    cmd.arg(&out);
+    let mut s = Screen::spawn(cmd);
+    s.wait_for("Sandbox");
+    s.send("sandbox\r");
+    s.wait_until("a countdown", |t| countdown(t).is_some());
+    // The header shows the selected session, in the region of ~/.aws/config.
+    s.wait_until("the session in the header", |t| {
+        header(t).contains("Admin/tester")
+            && header(t).contains("011122223333")
+            && header(t).contains("us-east-1")
+    });
+    s.send("R");
+    s.wait_for("Region for hand-overs");
+    s.send("frank");
+    s.wait_for("› eu-central-1");
+    s.send("\r");
+    s.wait_for("sandbox: hand-overs now use eu-central-1 (no new session)");
+    let text = s.wait_gone("Region for hand-overs");
+    assert!(
+        header(&text).contains("eu-central-1") && !header(&text).contains("us-east-1"),
+        "{}",
+        frame(&text)
+    );
+    s.send("e");
+    let status = s.wait_exit();
+    assert!(status.success(), "{status:?}\n{}", frame(&s.contents()));
+    let exports = read(&out);
+    assert!(
+        exports.contains("export AWS_REGION='eu-central-1'")
+            && exports.contains("export AWS_DEFAULT_REGION='eu-central-1'"),
+        "{exports}"
+    );
+    assert!(
+        exports.contains("export ROLEHOP_BOOKMARK='sandbox'"),
+        "{exports}"
+    );
+}

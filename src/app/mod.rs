@@ -6,6 +6,7 @@
 pub mod filter;
 pub mod form;
 pub mod layout;
+pub mod regions;
 pub mod session;
 #[cfg(test)]
 pub(crate) mod tests;
@@ -78,6 +79,13 @@ pub enum Modal {
     /// Add (`editing` = None) or edit a bookmark.
     Form(form::Form),
     Help,
+    /// Choose the region of `bookmark`'s session's hand-overs (`R`): typing
+    /// filters `App::region_choices`, `selected` indexes them.
+    Region {
+        bookmark: String,
+        input: String,
+        selected: usize,
+    },
 }
 
 /// An STS call in flight (the spinner; Esc cancels).

@@ -39,6 +39,10 @@ pub struct Session {
     /// Assumed with temporary credentials (MFA session or `via`): the
     /// console's federation endpoint then takes no SessionDuration.
     pub chained: bool,
+    /// The region chosen with `R` for this session's hand-overs, over the
+    /// one it was assumed with (`assumed.region`); kept across renewals.
+    /// No STS call: only the hand-overs change.
+    pub region_override: Option<String>,
 }
 
 impl Session {
@@ -52,7 +56,63 @@ impl Session {
             limit: None,
             renew_needs_code: false,
             chained: false,
+            region_override: None,
         }
+    }
+
+    /// The region its hand-overs use: the one chosen with `R`, else the one
+    /// it was assumed with.
+    pub fn region(&self) -> Option<&str> {
+        self.region_override
+            .as_deref()
+            .or(self.assumed.region.as_deref())
+    }
+
+    /// What every hand-over (exports, subshell, console, profile) is built
+    /// from: the session with its hand-over region.
+    pub fn handover(&self) -> Assumed {
+        Assumed {
+            creds: self.assumed.creds.clone(),
+            region: self.region().map(str::to_owned),
+        }
+    }
+
+    /// The partition its credentials belong to: from the assumed-role ARN
+    /// STS reported, else from its region, else from the bookmark.
+    pub fn partition(&self) -> &str {
+        let from_arn = self
+            .assumed
+            .creds
+            .assumed_role_arn
+            .as_deref()
+            .and_then(|arn| arn.strip_prefix("arn:"))
+            .and_then(|rest| rest.split(':').next())
+            .filter(|p| !p.is_empty());
+        match from_arn {
+            Some(p) => p,
+            None => match self.assumed.region.as_deref() {
+                Some(r) => super::regions::partition_of(r),
+                None => self.bookmark.partition(),
+            },
+        }
+    }
+
+    /// "Admin/alice" of `arn:aws:sts::ACCOUNT:assumed-role/Admin/alice`, if STS said.
+    pub fn role_session(&self) -> Option<&str> {
+        let arn = self.assumed.creds.assumed_role_arn.as_deref()?;
+        let (_, rest) = arn.split_once(":assumed-role/")?;
+        (!rest.is_empty()).then_some(rest)
+    }
+
+    /// The account of the assumed-role ARN, else the bookmark's.
+    pub fn account(&self) -> &str {
+        self.assumed
+            .creds
+            .assumed_role_arn
+            .as_deref()
+            .and_then(|arn| arn.split(':').nth(4))
+            .filter(|a| !a.is_empty())
+            .unwrap_or(&self.bookmark.account)
     }
 
     pub fn expires(&self) -> SystemTime {

@@ -7,6 +7,7 @@
 use super::filter;
 use super::form::Form;
 use super::layout;
+use super::regions;
 use super::session::{self, Session};
 use super::{
     App, Effect, ErrorInfo, Focus, IdentityState, MfaPurpose, Modal, Msg, Options, Pending,
@@ -76,6 +77,26 @@ impl App {
     /// The session held for bookmark `name`.
     pub fn session_for(&self, name: &str) -> Option<&Session> {
         self.sessions.iter().find(|s| s.bookmark.name == name)
+    }
+
+    /// The session whose facts the header shows and `R` / Ctrl-R act on: the
+    /// selected session on the sessions pane, else the selected bookmark's.
+    pub fn focused_session(&self) -> Option<&Session> {
+        match self.focus {
+            Focus::Sessions => self.selected_session(),
+            Focus::List => self
+                .selected_bookmark()
+                .and_then(|b| self.session_for(&b.name)),
+        }
+    }
+
+    /// The rows of the region chooser for `bookmark`'s session, filtered by
+    /// `filter` (empty when it has no session).
+    pub fn region_choices(&self, bookmark: &str, filter: &str) -> Vec<regions::Choice> {
+        match self.session_for(bookmark) {
+            Some(s) => regions::choices(s.region(), s.partition(), filter),
+            None => Vec::new(),
+        }
     }
 
     /// The notice, if still fresh at `now`.
@@ -300,6 +321,12 @@ fn list_key(app: &mut App, k: KeyEvent, now: SystemTime, fx: &mut Vec<Effect>) {
         KeyCode::Enter => enter(app, now, fx),
         KeyCode::Tab if !app.sessions.is_empty() => app.focus = Focus::Sessions,
         KeyCode::Char('a') if ctrl(&k, 'a') => app.modal = Some(Modal::Form(Form::new_add())),
+        // `R` is a letter here (typing filters, smart case): Ctrl-R instead.
+        KeyCode::Char('r') if ctrl(&k, 'r') => {
+            if let Some(name) = app.selected_bookmark().map(|b| b.name.clone()) {
+                open_region(app, &name, now);
+            }
+        }
         KeyCode::Char('e') if ctrl(&k, 'e') => {
             if let Some(b) = app.selected_bookmark() {
                 app.modal = Some(Modal::Form(Form::edit(b)));
@@ -420,8 +447,8 @@ fn sessions_key(app: &mut App, k: KeyEvent, now: SystemTime, fx: &mut Vec<Effect
         (KeyCode::Enter, _) | (_, Some('s')) => {
             if let Some(s) = handover_session(app, now) {
                 fx.push(Effect::Subshell {
+                    assumed: s.handover(),
                     bookmark: s.bookmark,
-                    assumed: s.assumed,
                     obtained: s.obtained,
                     limit: s.limit,
                 });
@@ -439,16 +466,16 @@ fn sessions_key(app: &mut App, k: KeyEvent, now: SystemTime, fx: &mut Vec<Effect
             if let Some(s) = handover_session(app, now) {
                 app.quit = true;
                 fx.push(Effect::PrintExports {
+                    assumed: s.handover(),
                     bookmark: s.bookmark,
-                    assumed: s.assumed,
                 });
             }
         }
         (_, Some('y')) => {
             if let Some(s) = handover_session(app, now) {
                 fx.push(Effect::CopyExports {
+                    assumed: s.handover(),
                     bookmark: s.bookmark,
-                    assumed: s.assumed,
                 });
             }
         }
@@ -460,8 +487,8 @@ fn sessions_key(app: &mut App, k: KeyEvent, now: SystemTime, fx: &mut Vec<Effect
                     now,
                 );
                 fx.push(Effect::OpenConsole {
+                    assumed: s.handover(),
                     bookmark: s.bookmark,
-                    assumed: s.assumed,
                     chained: s.chained,
                 });
             }
@@ -484,6 +511,11 @@ fn sessions_key(app: &mut App, k: KeyEvent, now: SystemTime, fx: &mut Vec<Effect
             notice(app, text, now);
         }
         (_, Some('x')) => forget_session(app, now, fx),
+        (_, Some('R')) => {
+            if let Some(name) = app.selected_session().map(|s| s.bookmark.name.clone()) {
+                open_region(app, &name, now);
+            }
+        }
         (KeyCode::Tab | KeyCode::BackTab | KeyCode::Esc, _) => app.focus = Focus::List,
         (KeyCode::F(1), _) | (_, Some('?')) => app.modal = Some(Modal::Help),
         // Anything else typed goes to the filter: typing always filters.
@@ -704,7 +736,117 @@ fn modal_key(
             _ => Some(Modal::ProfileName { bookmark, input }),
         },
         Modal::Form(form) => form_key(app, form, k, fx),
+        Modal::Region {
+            bookmark,
+            input,
+            selected,
+        } => region_key(app, bookmark, input, selected, k, now),
     }
+}
+
+/// `R`: open the region chooser for `name`'s session, or say that there is
+/// none yet.
+fn open_region(app: &mut App, name: &str, now: SystemTime) {
+    if app.session_for(name).is_none() {
+        return notice(
+            app,
+            format!("assume {name} first (Enter), then R sets its region"),
+            now,
+        );
+    }
+    app.modal = Some(Modal::Region {
+        bookmark: name.to_owned(),
+        input: String::new(),
+        selected: 0,
+    });
+}
+
+/// Keys in the region chooser: typing filters, ↑↓ move, Enter picks (the
+/// highlighted row, else a full region code typed), Esc cancels.
+fn region_key(
+    app: &mut App,
+    bookmark: String,
+    mut input: String,
+    mut selected: usize,
+    k: KeyEvent,
+    now: SystemTime,
+) -> Option<Modal> {
+    let rows = app.region_choices(&bookmark, &input).len();
+    match k.code {
+        KeyCode::Esc => return None,
+        KeyCode::Enter => {
+            let Some(s) = app.session_for(&bookmark) else {
+                notice(app, format!("no session for {bookmark} any more"), now);
+                return None;
+            };
+            let partition = s.partition().to_owned();
+            let typed = input.trim();
+            let chosen = app
+                .region_choices(&bookmark, &input)
+                .into_iter()
+                .nth(selected)
+                .map(|c| c.code)
+                .or_else(|| regions::looks_like_region(typed).then(|| typed.to_owned()));
+            match chosen {
+                // Nothing matches and it is no region code: the chooser says so.
+                None => {}
+                Some(r) if regions::partition_of(&r) != partition => notice(
+                    app,
+                    format!(
+                        "{bookmark}'s credentials are for partition {partition}; {r} is in {}:                          assume a role there instead",
+                        regions::partition_of(&r)
+                    ),
+                    now,
+                ),
+                Some(r) => {
+                    set_region(app, &bookmark, r, now);
+                    return None;
+                }
+            }
+        }
+        KeyCode::Up => selected = selected.saturating_sub(1),
+        KeyCode::Char('p') if ctrl(&k, 'p') => selected = selected.saturating_sub(1),
+        KeyCode::Down => selected = (selected + 1).min(rows.saturating_sub(1)),
+        KeyCode::Char('n') if ctrl(&k, 'n') => {
+            selected = (selected + 1).min(rows.saturating_sub(1))
+        }
+        KeyCode::Backspace => {
+            input.pop();
+            selected = 0;
+        }
+        KeyCode::Char('u') if ctrl(&k, 'u') => {
+            input.clear();
+            selected = 0;
+        }
+        KeyCode::Char(c) if plain(&k) && !c.is_control() => {
+            input.push(c);
+            selected = 0;
+        }
+        _ => {}
+    }
+    Some(Modal::Region {
+        bookmark,
+        input,
+        selected,
+    })
+}
+
+/// Hand `name`'s session over in `region` from now on (no STS call).
+fn set_region(app: &mut App, name: &str, region: String, now: SystemTime) {
+    let Some(s) = app.sessions.iter_mut().find(|s| s.bookmark.name == name) else {
+        return;
+    };
+    if s.region() == Some(region.as_str()) {
+        return notice(app, format!("{name}: hand-overs already use {region}"), now);
+    }
+    // Back to the region it was assumed with: no override left.
+    s.region_override =
+        (s.assumed.region.as_deref() != Some(region.as_str())).then(|| region.clone());
+    notice(
+        app,
+        format!("{name}: hand-overs now use {region} (no new session)"),
+        now,
+    );
 }
 
 fn submit_mfa(
@@ -758,7 +900,7 @@ fn write_profile(
         }
         Some(s) => fx.push(Effect::WriteProfile {
             bookmark: s.bookmark.clone(),
-            assumed: s.assumed.clone(),
+            assumed: s.handover(),
             profile,
         }),
     }
@@ -847,6 +989,10 @@ fn assumed(
         return;
     }
     let mut fresh = Session::new(bookmark, switched.assumed, switched.obtained);
+    // A region chosen with R stays the hand-overs' region across renewals.
+    fresh.region_override = app
+        .session_for(name)
+        .and_then(|s| s.region_override.clone());
     fresh.limit = switched.limit;
     fresh.renew_needs_code = switched.mode == crate::cache::Mode::DirectMfa;
     fresh.chained = crate::console::is_chained(switched.mode);

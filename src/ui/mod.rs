@@ -142,21 +142,6 @@ fn display_name(b: &Bookmark) -> &str {
 }
 
 fn header(app: &App, now: SystemTime, t: &Theme, r: Rect, buf: &mut Buffer) {
-    let mut spans = vec![
-        Span::styled(" rolehop ", t.title()),
-        Span::styled("  base: ", t.dim()),
-    ];
-    match &app.identity {
-        IdentityState::Loading => {
-            spans.push(Span::styled(spinner(now, UNIX_EPOCH), t.accent()));
-            spans.push(Span::raw(" Loading…"));
-        }
-        IdentityState::Known(arn) => spans.push(Span::styled(sanitize(arn), t.bold())),
-        IdentityState::Unknown(why) => spans.push(Span::styled(
-            format!("unknown: {}", sanitize(why)),
-            t.error(),
-        )),
-    }
     let mut right = String::new();
     if app.options.pick {
         right.push_str("pick · ");
@@ -167,8 +152,214 @@ fn header(app: &App, now: SystemTime, t: &Theme, r: Rect, buf: &mut Buffer) {
         "auto-renew off "
     });
     let rw = line_width(&right);
-    cell(buf, r.x, r.y, r.width.saturating_sub(rw + 1), spans);
     text_cell(buf, r.right().saturating_sub(rw), r.y, rw, &right, t.dim());
+    let avail = r.width.saturating_sub(rw + 1);
+    let title = " rolehop ";
+    let title_w = line_width(title).min(avail);
+    text_cell(buf, r.x, r.y, title_w, title, t.title());
+    let (x, room) = (r.x + title_w, avail - title_w);
+    let Some(s) = app.focused_session() else {
+        return cell(buf, x, r.y, room, base_identity(app, now, t, None));
+    };
+    // The selected session, right-aligned (two columns before the right
+    // part); the base identity gets what is left, shortened to the end of
+    // its ARN, or it goes.
+    let room = room.saturating_sub(1);
+    let spans_w =
+        |spans: &[Span]| u16::try_from(Line::from(spans.to_vec()).width()).unwrap_or(u16::MAX);
+    let base_min = base_min_width(app);
+    for summary in session_summaries(s, now, t) {
+        let sw = spans_w(&summary);
+        if sw.saturating_add(base_min) <= room {
+            let base_w = room - sw;
+            cell(
+                buf,
+                x,
+                r.y,
+                base_w,
+                base_identity(app, now, t, Some(base_w)),
+            );
+            return cell(buf, x + base_w, r.y, sw, summary);
+        }
+    }
+    cell(buf, x, r.y, room, session_summary_alone(s, now, t, room));
+}
+
+/// "  base: ARN" of the header; with `fit`, an ARN too long for it keeps its
+/// end (the user or role name), cut at the front.
+fn base_identity(app: &App, now: SystemTime, t: &Theme, fit: Option<u16>) -> Vec<Span<'static>> {
+    let mut spans = vec![Span::styled(BASE_LABEL, t.dim())];
+    match &app.identity {
+        IdentityState::Loading => {
+            spans.push(Span::styled(spinner(now, UNIX_EPOCH), t.accent()));
+            spans.push(Span::raw(" Loading…"));
+        }
+        IdentityState::Known(arn) => {
+            let arn = sanitize(arn);
+            let arn = match fit {
+                Some(w) => tail(&arn, usize::from(w.saturating_sub(line_width(BASE_LABEL)))),
+                None => arn,
+            };
+            spans.push(Span::styled(arn, t.bold()))
+        }
+        IdentityState::Unknown(why) => spans.push(Span::styled(
+            format!("unknown: {}", sanitize(why)),
+            t.error(),
+        )),
+    }
+    spans
+}
+
+const BASE_LABEL: &str = "  base: ";
+
+/// The fewest columns the base identity is shown in next to a session: an
+/// ARN down to "…user/alice", the rest down to a word.
+fn base_min_width(app: &App) -> u16 {
+    let label = line_width(BASE_LABEL);
+    match &app.identity {
+        IdentityState::Known(arn) => {
+            let arn = sanitize(arn);
+            let end = arn.rsplit(':').next().unwrap_or(&arn);
+            let w = line_width(end);
+            label + if w < line_width(&arn) { w + 1 } else { w }
+        }
+        IdentityState::Loading => label + 1,
+        IdentityState::Unknown(_) => label + 8,
+    }
+}
+
+/// An ARN in at most `w` columns: whole, else its end from a `:` on (the
+/// account and user or role name), after an ellipsis.
+fn tail(arn: &str, w: usize) -> String {
+    if arn.chars().count() <= w {
+        return arn.to_owned();
+    }
+    let mut cut = arn.match_indices(':').map(|(i, _)| &arn[i + 1..]);
+    cut.find(|rest| !rest.is_empty() && rest.chars().count() < w)
+        .map(|rest| format!("…{rest}"))
+        .unwrap_or_else(|| {
+            let chars: Vec<char> = arn.chars().collect();
+            let mut out = String::from("…");
+            out.extend(&chars[chars.len() - w.saturating_sub(1)..]);
+            out
+        })
+}
+
+/// Parts of the header's session facts, to assemble at a width.
+struct Summary {
+    dot: Span<'static>,
+    who: Span<'static>,
+    account: Span<'static>,
+    region: Span<'static>,
+    /// "59:12 left" (or "expired") and the bare "59:12".
+    left: Span<'static>,
+    countdown: Span<'static>,
+    sep: Span<'static>,
+}
+
+impl Summary {
+    fn new(s: &Session, now: SystemTime, t: &Theme) -> Summary {
+        let left = s.remaining(now);
+        let urgency = t.urgency(s.urgency(now));
+        let cd = session::countdown(left);
+        let long = if left.is_zero() {
+            cd.clone()
+        } else {
+            format!("{cd} left")
+        };
+        Summary {
+            dot: Span::styled("  ● ", urgency),
+            who: Span::styled(
+                sanitize(s.role_session().unwrap_or(display_name(&s.bookmark))),
+                t.bookmark(s.bookmark.color.as_ref()).patch(t.bold()),
+            ),
+            account: Span::raw(sanitize(s.account())),
+            region: match s.region() {
+                Some(r) => Span::styled(sanitize(r), t.bold()),
+                None => Span::styled("no region", t.dim()),
+            },
+            left: Span::styled(long, urgency),
+            countdown: Span::styled(cd, urgency),
+            sep: Span::styled(" · ", t.dim()),
+        }
+    }
+}
+
+/// The header's facts of the selected session, widest first: who (the
+/// assumed role and session name), account, the hand-overs' region and the
+/// time left; then without the account, then without the word "left".
+fn session_summaries(s: &Session, now: SystemTime, t: &Theme) -> Vec<Vec<Span<'static>>> {
+    let p = Summary::new(s, now, t);
+    let sep = || p.sep.clone();
+    vec![
+        vec![
+            p.dot.clone(),
+            p.who.clone(),
+            sep(),
+            p.account.clone(),
+            sep(),
+            p.region.clone(),
+            sep(),
+            p.left.clone(),
+        ],
+        vec![
+            p.dot.clone(),
+            p.who.clone(),
+            sep(),
+            p.region.clone(),
+            sep(),
+            p.left.clone(),
+        ],
+        vec![
+            p.dot.clone(),
+            p.who.clone(),
+            sep(),
+            p.region.clone(),
+            sep(),
+            p.countdown.clone(),
+        ],
+    ]
+}
+
+/// The session's facts alone in `w` columns (no room for the base identity):
+/// the widest that fits, else the identity shortened, else region and time.
+fn session_summary_alone(s: &Session, now: SystemTime, t: &Theme, w: u16) -> Vec<Span<'static>> {
+    let width = |spans: &[Span]| Line::from(spans.to_vec()).width();
+    let w = usize::from(w);
+    if let Some(fits) = session_summaries(s, now, t)
+        .into_iter()
+        .find(|v| width(v) <= w)
+    {
+        return fits;
+    }
+    let p = Summary::new(s, now, t);
+    let last = vec![
+        p.dot.clone(),
+        p.region.clone(),
+        p.sep.clone(),
+        p.countdown.clone(),
+    ];
+    // The identity, shortened to what is left, if that keeps a few letters.
+    let room = w.saturating_sub(width(&last) + p.sep.width());
+    if room < 5 {
+        return last;
+    }
+    let who = p.who.content.to_string();
+    let who = if who.chars().count() <= room {
+        who
+    } else {
+        let mut cut: String = who.chars().take(room - 1).collect();
+        cut.push('…');
+        cut
+    };
+    vec![
+        p.dot,
+        Span::styled(who, p.who.style),
+        p.sep.clone(),
+        p.region,
+        p.sep,
+        p.countdown,
+    ]
 }
 
 /// The filter input; returns where the cursor goes.
@@ -575,14 +766,29 @@ fn status(app: &App, now: SystemTime, t: &Theme, r: Rect, buf: &mut Buffer) {
     cell(buf, r.x, r.y, r.width, spans);
 }
 
-/// (key, what it does) pairs for the footer.
-fn footer_keys(app: &App) -> Vec<(&'static str, &'static str)> {
+/// (key, what it does) pairs for the footer, each marked whether it may be
+/// left out when the line is too narrow (it stays in the help box).
+fn footer_keys(app: &App) -> Vec<(&'static str, &'static str, bool)> {
+    let keys = footer_entries(app);
+    let optional = |k: &str| matches!(k, "^R" | "a");
+    keys.into_iter()
+        .map(|(k, what)| (k, what, optional(k)))
+        .collect()
+}
+
+fn footer_entries(app: &App) -> Vec<(&'static str, &'static str)> {
     match &app.modal {
         Some(Modal::Mfa { .. }) => vec![("0-9", "code"), ("↵", "submit"), ("Esc", "cancel")],
         Some(Modal::Error(_)) => vec![("↵/Esc", "close")],
         Some(Modal::Help) => vec![("Esc/?", "close")],
         Some(Modal::ConfirmDelete { .. }) => vec![("y", "delete"), ("n/Esc", "keep")],
         Some(Modal::ProfileName { .. }) => vec![("↵", "write"), ("Esc", "cancel")],
+        Some(Modal::Region { .. }) => vec![
+            ("type", "filter"),
+            ("↑↓", "move"),
+            ("↵", "pick"),
+            ("Esc", "cancel"),
+        ],
         Some(Modal::Form(_)) => vec![
             ("Tab/↑↓", "field"),
             ("↵", "save"),
@@ -594,6 +800,9 @@ fn footer_keys(app: &App) -> Vec<(&'static str, &'static str)> {
                 let mut keys = vec![("↵", "assume"), ("↑↓", "move")];
                 if !app.sessions.is_empty() {
                     keys.push(("Tab", "sessions"));
+                }
+                if app.focused_session().is_some() {
+                    keys.push(("^R", "region"));
                 }
                 keys.extend([
                     ("^A", "add"),
@@ -617,6 +826,7 @@ fn footer_keys(app: &App) -> Vec<(&'static str, &'static str)> {
                 ("e", "env"),
                 ("y", "copy"),
                 ("c", "console"),
+                ("R", "region"),
                 ("r", "renew"),
                 ("a", "auto"),
                 ("x", "forget"),
@@ -627,8 +837,22 @@ fn footer_keys(app: &App) -> Vec<(&'static str, &'static str)> {
 }
 
 fn footer(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
+    let mut keys = footer_keys(app);
+    let width = |keys: &[(&str, &str, bool)]| {
+        1 + keys
+            .iter()
+            .map(|(k, what, _)| line_width(k) + 1 + line_width(what))
+            .sum::<u16>()
+            + 2 * u16::try_from(keys.len().saturating_sub(1)).unwrap_or(0)
+    };
+    // Too narrow: the optional keys go first, from the right.
+    while width(&keys) > r.width
+        && let Some(i) = keys.iter().rposition(|(_, _, optional)| *optional)
+    {
+        keys.remove(i);
+    }
     let mut spans = vec![Span::raw(" ")];
-    for (i, (k, what)) in footer_keys(app).into_iter().enumerate() {
+    for (i, (k, what, _)) in keys.into_iter().enumerate() {
         if i > 0 {
             spans.push(Span::raw("  "));
         }
@@ -822,11 +1046,113 @@ fn modal(
             Some(Position::new(x, inner.y + 2))
         }
         Modal::Form(f) => form_modal(f, t, area, buf),
+        Modal::Region {
+            bookmark,
+            input,
+            selected,
+        } => Some(region_modal(app, bookmark, input, *selected, t, area, buf)),
         Modal::Help => {
             help(t, area, buf);
             None
         }
     }
+}
+
+/// The region chooser (`R`): the filter, then the regions of the session's
+/// partition with its current one first; returns the cursor position.
+fn region_modal(
+    app: &App,
+    bookmark: &str,
+    input: &str,
+    selected: usize,
+    t: &Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) -> Position {
+    let inner = modal_box("Region for hand-overs", 58, 17, area, t, buf);
+    let session = app.session_for(bookmark);
+    let b = session.map(|s| &s.bookmark);
+    let shown = b.map_or(bookmark, display_name);
+    let style = t.bookmark(b.and_then(|b| b.color.as_ref())).patch(t.bold());
+    let mut first = vec![Span::styled(sanitize(shown), style)];
+    if shown != bookmark {
+        first.push(Span::styled(format!(" ({})", sanitize(bookmark)), t.dim()));
+    }
+    if let Some(s) = session {
+        first.push(Span::styled(
+            format!(" · partition {}", s.partition()),
+            t.dim(),
+        ));
+    }
+    cell(buf, inner.x, inner.y, inner.width, first);
+    let fy = inner.y + 1;
+    buf.set_line(inner.x, fy, &Line::styled("› ", t.accent()), 2);
+    let field_w = inner.width.saturating_sub(2);
+    if input.is_empty() {
+        text_cell(
+            buf,
+            inner.x + 2,
+            fy,
+            field_w,
+            "type to filter by code or place",
+            t.dim(),
+        );
+    } else {
+        text_cell(buf, inner.x + 2, fy, field_w, input, t.bold());
+    }
+    let typed = if input.is_empty() {
+        0
+    } else {
+        line_width(&sanitize(input))
+    };
+    let cursor = Position::new(inner.x + 2 + typed.min(field_w.saturating_sub(1)), fy);
+    // Rows between the filter (and a blank) and the keys line (after a blank).
+    let top = inner.y + 3;
+    let keys_y = inner.bottom().saturating_sub(1);
+    let h = keys_y.saturating_sub(top + 1);
+    let rows = app.region_choices(bookmark, input);
+    if rows.is_empty() {
+        let trimmed = input.trim();
+        let text = if crate::app::regions::looks_like_region(trimmed) {
+            format!("↵ uses {} (not in the list)", sanitize(trimmed))
+        } else {
+            format!("no region matches “{}”", sanitize(input))
+        };
+        if h > 0 {
+            text_cell(buf, inner.x, top, inner.width, &text, t.dim());
+        }
+    }
+    let offset = scroll_offset(selected, 0, usize::from(h));
+    for (i, c) in rows.iter().enumerate().skip(offset).take(usize::from(h)) {
+        let y = top + (i - offset) as u16;
+        let on = i == selected;
+        if on {
+            buf.set_style(Rect::new(inner.x, y, inner.width, 1), t.selected());
+        }
+        text_cell(buf, inner.x, y, 1, if on { "›" } else { " " }, t.accent());
+        text_cell(buf, inner.x + 2, y, 16, &c.code, t.bold());
+        let loc = c.location.unwrap_or("");
+        text_cell(buf, inner.x + 19, y, 20, loc, Style::new());
+        if c.current {
+            text_cell(
+                buf,
+                inner.x + 40,
+                y,
+                inner.width.saturating_sub(40),
+                "current",
+                t.dim(),
+            );
+        }
+    }
+    text_cell(
+        buf,
+        inner.x,
+        keys_y,
+        inner.width,
+        "↵ pick · ↑↓ move · Esc cancel · no new session",
+        t.dim(),
+    );
+    cursor
 }
 
 fn form_modal(f: &Form, t: &Theme, area: Rect, buf: &mut Buffer) -> Option<Position> {
@@ -916,6 +1242,7 @@ const HELP: [(&str, &[(&str, &str)]); 3] = [
             ("Home End", "first / last"),
             ("↵", "assume the role"),
             ("Tab", "sessions pane"),
+            ("^R", "region of its session"),
             ("^A ^E ^D", "add / edit / delete"),
             ("⌫ ^W ^U", "delete char/word/all"),
             ("Esc", "cancel · clear · quit"),
@@ -930,6 +1257,7 @@ const HELP: [(&str, &[(&str, &str)]); 3] = [
             ("e", "print exports, exit"),
             ("y", "copy exports"),
             ("c", "open the AWS console"),
+            ("R", "region of hand-overs"),
             ("r", "renew now"),
             ("a", "auto-renew on/off"),
             ("x", "forget the session"),
@@ -952,9 +1280,9 @@ fn help(t: &Theme, area: Rect, buf: &mut Buffer) {
     const COL_W: u16 = 36;
     let two_columns = area.width >= 2 * COL_W + 6;
     let (w, h) = if two_columns {
-        (2 * COL_W + 6, 19)
+        (2 * COL_W + 6, 20)
     } else {
-        (COL_W + 4, 31)
+        (COL_W + 4, 32)
     };
     let inner = modal_box("Keys", w, h, area, t, buf);
     let mut draw_section = |x: u16, y: u16, (title, keys): (&str, &[(&str, &str)])| -> u16 {

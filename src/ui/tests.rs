@@ -468,3 +468,117 @@ fn perf_filter_and_render() {
         );
     }
 }
+
+/// The header's first row as text.
+fn header_row(term: &Terminal<TestBackend>) -> String {
+    let buf = buffer(term);
+    (0..buf.area.width)
+        .map(|x| buf[(x, 0)].symbol().to_string())
+        .collect()
+}
+
+#[test]
+fn region_chooser() {
+    let mut app = app((80, 24));
+    let b = app.bookmarks.clone();
+    app.sessions = vec![session(b[0].clone(), Duration::from_secs(3000), t0())];
+    app.focus = Focus::Sessions;
+    let shift_r = crate::app::Msg::Key(crossterm::event::KeyEvent::new(
+        KeyCode::Char('R'),
+        crossterm::event::KeyModifiers::SHIFT,
+    ));
+    update(&mut app, shift_r, t0());
+    typed(&mut app, "eu", t0());
+    update(&mut app, key(KeyCode::Down), t0());
+    let term = draw(&app, t0());
+    insta::assert_snapshot!(term.backend());
+    let buf = buffer(&term);
+    find(buf, "Region for hand-overs");
+    find(buf, "Production (prod) · partition aws");
+    // The current region first, marked; the selection on the second row.
+    let (x, y) = find(buf, "eu-west-1        Ireland              current");
+    let (_, y2) = find(buf, "› eu-central-1");
+    assert_eq!(y2, y + 1);
+    assert_ne!(buf[(x, y2)].bg, Color::Reset, "selection bar");
+    assert!(!format!("{buf:?}").contains("cn-north"));
+    // The cursor sits after the filter typed.
+    let (fx, fy) = find(buf, "› eu ");
+    assert_eq!(
+        term.backend().cursor_position(),
+        ratatui::layout::Position::new(fx + 4, fy)
+    );
+    // The footer says what the keys do here.
+    find(buf, "↵ pick");
+    // Nothing matches: it says so; a full code of the partition would do.
+    typed(&mut app, "zz", t0());
+    find(buffer(&draw(&app, t0())), "no region matches “euzz”");
+    update(&mut app, ctrl('u'), t0());
+    typed(&mut app, "ap-southeast-7", t0());
+    find(
+        buffer(&draw(&app, t0())),
+        "↵ uses ap-southeast-7 (not in the list)",
+    );
+}
+
+#[test]
+fn header_shows_the_selected_session() {
+    let mut app = app((120, 24));
+    let b = app.bookmarks.clone();
+    app.sessions = vec![session(
+        b[0].clone(),
+        Duration::from_secs(14 * 60 + 59),
+        t0(),
+    )];
+    app.sessions[0].region_override = Some("eu-central-1".into());
+    app.focus = Focus::Sessions;
+    let term = draw(&app, t0());
+    insta::assert_snapshot!(term.backend());
+    let row = header_row(&term);
+    for part in [
+        "rolehop",
+        "base: ",
+        "user/alice",
+        "Admin/alice",
+        "210987654321",
+        "eu-central-1",
+        "14:59 left",
+        "auto-renew on",
+    ] {
+        assert!(row.contains(part), "{part:?} in {row:?}");
+    }
+    // The countdown in its urgency's colour, the identity in the bookmark's.
+    let buf = buffer(&term);
+    let (x, _) = find(buf, "14:59 left");
+    assert_eq!(buf[(x, 0)].fg, theme::AMBER);
+    let (x, _) = find(buf, "Admin/alice");
+    assert_eq!(buf[(x, 0)].fg, Color::Rgb(0xf2, 0xb0, 0xa9));
+
+    // Narrower: one line still, the region and the time left always there.
+    for w in [100, 80, 70, 60] {
+        app.size = (w, 24);
+        let term = draw(&app, t0());
+        let row = header_row(&term);
+        assert!(row.contains("eu-central-1"), "{w}: {row:?}");
+        assert!(row.contains("14:59"), "{w}: {row:?}");
+        assert!(row.contains("Admin/"), "{w}: {row:?}");
+        assert!(row.trim_end().ends_with("auto-renew on"), "{w}: {row:?}");
+        // The second row is the filter, not a wrapped header.
+        find(buffer(&term), " › type to filter");
+    }
+
+    // On the list, the header follows the selected bookmark: without a
+    // session it shows the base identity as before.
+    app.size = (120, 24);
+    app.focus = Focus::List;
+    let row = header_row(&draw(&app, t0()));
+    assert!(!row.contains("eu-central-1"), "{row:?}");
+    assert!(
+        row.contains("base: arn:aws:iam::111111111111:user/alice"),
+        "{row:?}"
+    );
+    typed(&mut app, "prod", t0());
+    let row = header_row(&draw(&app, t0()));
+    assert!(row.contains("eu-central-1 · 14:59 left"), "{row:?}");
+    // Its footer offers ^R then.
+    find(buffer(&draw(&app, t0())), "^R region");
+}
