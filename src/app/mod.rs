@@ -160,6 +160,12 @@ pub struct App {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Exports(pub String);
 
+impl Drop for Exports {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
 impl std::fmt::Debug for Exports {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Exports([REDACTED, {} bytes])", self.0.len())

@@ -111,6 +111,12 @@ pub fn code(
                 hint: None,
             });
         }
+        Err(RunError::OutputHeld) => {
+            return Err(Error::Mfa {
+                message: format!("{name} exited but left a process holding its output open"),
+                hint: Some("the command must print the code and exit; do not leave background processes (`&`)".into()),
+            });
+        }
         Err(RunError::TimedOut(t)) => {
             return Err(Error::Mfa {
                 message: format!(
@@ -212,6 +218,8 @@ enum RunError {
     NotFound,
     Spawn(std::io::Error),
     TimedOut(Duration),
+    /// It exited, but something it started still holds its output open.
+    OutputHeld,
 }
 
 /// Run `argv` to its end or `limit`: stdout kept (at most 4 KiB), stderr
@@ -231,52 +239,59 @@ fn run(argv: &[String], limit: Duration, line: &dyn Fn(&str)) -> Result<Ran, Run
     let (Some(out), Some(err)) = (child.stdout.take(), child.stderr.take()) else {
         return Err(RunError::Spawn(std::io::Error::other("no pipes")));
     };
-    let reader = std::thread::spawn(move || {
+    let (out_tx, out_rx) = mpsc::channel::<Vec<u8>>();
+    std::thread::spawn(move || {
         let mut buf = Vec::new();
         let _ = out.take(4096).read_to_end(&mut buf);
-        buf
+        let _ = out_tx.send(buf);
     });
-    let (tx, rx) = mpsc::channel::<String>();
+    // Stderr lines and the exit arrive on one channel: no polling delay.
+    enum Event {
+        Line(String),
+        Exit(std::io::Result<ExitStatus>),
+    }
+    let (tx, rx) = mpsc::channel::<Event>();
+    let lines = tx.clone();
     std::thread::spawn(move || {
         for l in BufReader::new(err).lines().map_while(Result::ok) {
-            if tx.send(l).is_err() {
+            if lines.send(Event::Line(l)).is_err() {
                 break;
             }
         }
     });
+    let pgid = child.id() as libc::pid_t;
+    std::thread::spawn(move || {
+        let _ = tx.send(Event::Exit(child.wait()));
+    });
     let deadline = Instant::now() + limit;
     let mut stderr = Vec::new();
     let status = loop {
-        match rx.recv_timeout(Duration::from_millis(20)) {
-            Ok(l) => {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(Event::Line(l)) => {
                 line(&l);
                 stderr.push(l);
             }
-            Err(mpsc::RecvTimeoutError::Timeout) => {}
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                std::thread::sleep(Duration::from_millis(20))
-            }
-        }
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() >= deadline => {
+            Ok(Event::Exit(Ok(status))) => break status,
+            Ok(Event::Exit(Err(e))) => return Err(RunError::Spawn(e)),
+            Err(_) => {
                 // The whole group: a shell's children hold the pipes too.
-                let pgid = child.id() as libc::pid_t;
                 // SAFETY: kill(2) on our own child's process group.
                 unsafe { libc::kill(-pgid, libc::SIGKILL) };
-                let _ = child.wait();
                 return Err(RunError::TimedOut(limit));
             }
-            Ok(None) => {}
-            Err(e) => return Err(RunError::Spawn(e)),
         }
     };
-    // Whatever the child wrote last; its pipes close with it (or its group).
-    let stdout = reader.join().unwrap_or_default();
-    while let Ok(l) = rx.recv_timeout(Duration::from_millis(50)) {
+    // Its last lines; a child it left behind may hold the pipe: not for long.
+    while let Ok(Event::Line(l)) = rx.recv_timeout(Duration::from_millis(100)) {
         line(&l);
         stderr.push(l);
     }
+    // A process it left running in the background may hold stdout open:
+    // what it printed is in the pipe, but the end never comes.
+    let stdout = out_rx
+        .recv_timeout(Duration::from_secs(1))
+        .map_err(|_| RunError::OutputHeld)?;
     Ok(Ran {
         status,
         stdout,
@@ -362,8 +377,18 @@ mod tests {
             .unwrap();
         let mut gone = false;
         for _ in 0..100 {
+            // A zombie is dead too (whoever adopted it may reap it late).
+            let zombie = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .map(|st| {
+                    st.rsplit(')')
+                        .next()
+                        .unwrap_or("")
+                        .trim_start()
+                        .starts_with('Z')
+                })
+                .unwrap_or(false);
             // SAFETY: signal 0 only checks that the process exists.
-            if unsafe { libc::kill(pid, 0) } != 0 {
+            if zombie || unsafe { libc::kill(pid, 0) } != 0 {
                 gone = true;
                 break;
             }
