@@ -606,3 +606,56 @@ fn region_key_moves_the_handovers_to_another_region() {
         "{exports}"
     );
 }
+
+/// A bookmark whose codes come from a YubiKey: Enter assumes it with no MFA
+/// prompt, the picker says to touch the key, and ykman was asked for the
+/// code of the device's OATH account (a stand-in `ykman` on PATH).
+#[test]
+fn a_yubikey_gives_the_code_in_the_picker() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = env_with_bookmarks();
+    let bin = env.home.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let log = env.home.path().join("ykman.log");
+    let ykman = bin.join("ykman");
+    std::fs::write(
+        &ykman,
+        format!(
+            "#!/bin/sh\necho \"$*\" >> {}\necho 'Touch your YubiKey...' >&2\nsleep 1\necho 654321\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&ykman, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let text = read(&env.bookmarks_path());
+    std::fs::write(
+        env.bookmarks_path(),
+        format!("[settings]\nmfa_yubikey = true\n\n{text}"),
+    )
+    .unwrap();
+    let mut cmd = builder(&env, env!("CARGO_BIN_EXE_rolehop"));
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    cmd.env("PATH", path);
+    let mut s = Screen::spawn(cmd);
+    s.wait_for("Production");
+    s.send("prod");
+    s.wait_gone("Sandbox");
+    s.send("\r");
+    s.wait_for("touch your YubiKey for prod-admin's MFA code");
+    let shown = s.wait_until("a countdown", |t| countdown(t).is_some());
+    assert!(
+        !shown.contains("Switch to Production"),
+        "no prompt: {}",
+        frame(&shown)
+    );
+    assert_eq!(
+        read(&log),
+        format!("oath accounts code --single {MFA_SERIAL}\n")
+    );
+    s.send("\x03");
+    assert!(s.wait_exit().success());
+}
