@@ -1,7 +1,7 @@
 //! The CLI end to end: the real binary against a real STS-compatible server
 //! (moto on loopback), in a throwaway HOME.
 
-mod common;
+use crate::common;
 
 use common::{Moto, TestEnv};
 use std::fs;

@@ -1,7 +1,7 @@
 //! A careful user's worst day: closed pipes, hostile servers, concurrent
 //! switches, files rolehop did not make, secrets where they must not go.
 
-mod common;
+use crate::common;
 
 use common::{Moto, TestEnv};
 use std::io::{Read, Write};

@@ -2152,7 +2152,7 @@ fn coverage_table_names_real_cases() {
     assert_eq!(unique.len(), names.len(), "case names are unique");
     let mut used = BTreeSet::new();
     let mut unknown = Vec::new();
-    for line in include_str!("CONFORMANCE.md").lines() {
+    for line in include_str!("../CONFORMANCE.md").lines() {
         let cells: Vec<&str> = line.split('|').collect();
         if !line.starts_with('|') || cells.len() < 4 {
             continue;

@@ -2,7 +2,7 @@
 //! federation endpoint (`ROLEHOP_FEDERATION_URL`), role credentials from moto;
 //! and the offline Switch Role link.
 
-mod common;
+use crate::common;
 
 use common::{Moto, TestEnv};
 use percent_encoding::percent_decode_str;

@@ -2,7 +2,7 @@
 //! (AWS config, Extend Switch Roles), shell integration (`init`, `use`,
 //! `completions`) and `prompt`, in real shells against moto.
 
-mod common;
+use crate::common;
 
 use common::{Moto, TestEnv};
 use std::fs;

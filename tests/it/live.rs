@@ -7,7 +7,7 @@
 //! Renewals are brought near with a 15-minute session and a refresh window
 //! just under it (`890s`): the endpoint then renews every few seconds.
 
-mod common;
+use crate::common;
 
 use common::{Moto, TestEnv};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -296,7 +296,7 @@ fn the_rust_sdk_reads_the_endpoint_across_renewals() {
         .args(["exec", "dev", "--"])
         .arg(&me)
         .args([
-            "rust_sdk_probe",
+            "live::rust_sdk_probe",
             "--exact",
             "--nocapture",
             "--test-threads",

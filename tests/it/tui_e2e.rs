@@ -3,7 +3,7 @@
 //! the expected text shows (or fail with a dump of it); nothing asserts
 //! timings.
 
-mod common;
+use crate::common;
 
 use common::{Moto, TestEnv};
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};

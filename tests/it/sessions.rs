@@ -5,7 +5,7 @@
 //!
 //! Tests that count calls exactly run their own `Moto::start()` server.
 
-mod common;
+use crate::common;
 
 use common::{Moto, Output, TestEnv};
 use std::fs;

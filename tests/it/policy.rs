@@ -1,7 +1,7 @@
 //! `rolehop policy`: the documents for a bookmark, and applying them through
 //! moto's IAM with auth enforcement on (the assume is denied before, works after).
 
-mod common;
+use crate::common;
 
 use common::{Moto, TestEnv};
 use serde_json::json;
