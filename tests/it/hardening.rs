@@ -415,7 +415,7 @@ fn killed_writers_leave_whole_files() {
     killed_writers(24);
 }
 
-/// The full run: `cargo test --test hardening -- --ignored`.
+/// The full run: `cargo test --test it hardening:: -- --ignored`.
 #[test]
 #[ignore]
 fn killed_writers_leave_whole_files_200_runs() {

@@ -699,7 +699,7 @@ fn doctor_checks_each_step_and_says_how_to_fix() {
 /// The figure for the issue: ten switches between ten MFA roles with no
 /// cache, a cold (empty) cache and a warm one, counting STS calls and wall
 /// time (process start included). Run with
-/// `cargo test --test sessions -- --ignored --nocapture`.
+/// `cargo test --test it sessions:: -- --ignored --nocapture`.
 #[test]
 #[ignore = "a measurement, not a check"]
 fn measure_ten_switches_warm_vs_cold() {

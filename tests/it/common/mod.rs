@@ -5,7 +5,7 @@
 //! the rest would warn as dead code in that test binary, hence the allow.
 //!
 //! moto is installed by `scripts/test-deps` into `<crate>/.venv`. What moto
-//! really does (and where it differs from AWS) is in `tests/common/MOTO_NOTES.md`.
+//! really does (and where it differs from AWS) is in `tests/it/common/MOTO_NOTES.md`.
 
 #![allow(dead_code)]
 
