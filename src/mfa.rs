@@ -28,12 +28,8 @@ pub fn validate_code(code: &str) -> Result<String, Error> {
 }
 
 /// Ask for a code on the controlling terminal, so it works even when stdout
-/// is captured (`eval "$(rolehop env prod)"`) or stdin is a pipe.
-pub fn prompt(bookmark: &str, serial: &str) -> Result<String, Error> {
-    prompt_with_notes(bookmark, serial, &[])
-}
-
-/// [`prompt`], with lines of context printed above the question.
+/// is captured (`eval "$(rolehop env prod)"`) or stdin is a pipe; `notes`
+/// are printed above the question.
 pub fn prompt_with_notes(bookmark: &str, serial: &str, notes: &[String]) -> Result<String, Error> {
     let no_tty = |_| Error::Mfa {
         message: format!(
