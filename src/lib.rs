@@ -2,6 +2,36 @@
 //!
 //! `main.rs` only parses the command line and calls [`run`]; everything else
 //! lives here so tests and benchmarks can call it.
+//!
+//! # Module map
+//!
+//! The edge (what a command runs):
+//! - [`cli`]: clap types only: subcommands, flags, defaults.
+//! - [`commands`]: most subcommands and the plumbing they share (loading, the engine, codes).
+//! - [`live`], [`keep`], [`doctor`], [`policy`], [`console`], [`import`], [`prompt`],
+//!   [`shell_init`]: one subcommand family each (`exec`/`mfa`, `write --keep`, ...).
+//! - [`child`]: runs a shell or command as rolehop's child, signals forwarded.
+//! - [`error`]: the top-level error: one line, a hint, an exit code.
+//!
+//! The picker:
+//! - [`app`]: its state and the pure `update` (messages in, effects out; no I/O, no clock).
+//! - [`ui`]: draws `&App` at a given time; pure.
+//! - [`tui`]: the runtime: terminal, event loop, effects run as tasks that report back.
+//!
+//! The core:
+//! - [`engine`]: bookmark (+ code) in, credentials out: cache, MFA sessions, chains, renewal.
+//! - [`assume`]: what a switch gives, and a bookmark's AssumeRole request.
+//! - [`serve`]: live credentials: the loopback endpoint, its renewals, the agent.
+//! - [`sts`]: the only module that calls AWS (STS, and the SDK configs IAM and Organizations use).
+//! - [`mfa`]: code checks, the terminal prompt, codes from a command or a YubiKey.
+//! - [`env`](mod@env): the environment as rolehop sees it, and hand-overs to children.
+//!
+//! The files:
+//! - [`config`]: the bookmarks file (validating reader, fast loader, comment-keeping editor),
+//!   paths, history.
+//! - [`creds`]: credentials, the `~/.aws/credentials` editor, exports.
+//! - [`cache`]: the session cache (keyring or 0600 files) and the one-time-code guard.
+//! - [`fsutil`]: locks and atomic private writes; [`text`]: sanitising user text.
 
 pub mod app;
 pub mod assume;
