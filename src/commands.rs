@@ -93,7 +93,7 @@ pub(crate) fn code_for(need: &CodeNeeded, bookmarks: &Bookmarks) -> Result<Strin
     if need.for_mfa_session {
         notes.push(format!(
             "it starts an MFA session: no more codes for {} for roles using this device",
-            format_remaining(Duration::from_secs(u64::from(mfa_session_secs)))
+            crate::text::remaining(Duration::from_secs(u64::from(mfa_session_secs)))
         ));
     }
     mfa::prompt_with_notes(&need.bookmark, &need.serial, &notes)
@@ -161,7 +161,7 @@ pub(crate) fn describe_expiry(s: &Switched) -> String {
     let mut text = format!(
         "expires {}, in {}",
         c.expiration_rfc3339(),
-        format_remaining(c.remaining(SystemTime::now()))
+        crate::text::remaining(c.remaining(SystemTime::now()))
     );
     if let Some(limit) = &s.limit {
         text.push_str(&format!(" ({limit})"));
@@ -329,7 +329,7 @@ pub(crate) fn banner(
     live: bool,
 ) -> String {
     let depth = env.depth() + 1;
-    let mut left = format_remaining(remaining);
+    let mut left = crate::text::remaining(remaining);
     if let Some(limit) = limit {
         left.push_str(&format!(" ({limit})"));
     }
@@ -662,7 +662,7 @@ pub fn sessions(json: bool) -> Result<ExitCode> {
             let left = if r.expired {
                 "expired".into()
             } else {
-                format_remaining(Duration::from_secs(r.seconds_left))
+                crate::text::remaining(Duration::from_secs(r.seconds_left))
             };
             let mut note = r.limit.clone().unwrap_or_default();
             if !r.via.is_empty() {
@@ -740,26 +740,4 @@ pub fn logout(name: Option<&str>) -> Result<ExitCode> {
         println!("No cached session for \"{name}\".");
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// `59m`, `1h05m`, `42s`: time left, at a glance.
-pub fn format_remaining(d: Duration) -> String {
-    let s = d.as_secs();
-    match s {
-        0..60 => format!("{s}s"),
-        60..3600 => format!("{}m", s / 60),
-        _ => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn remaining_formats() {
-        assert_eq!(format_remaining(Duration::from_secs(42)), "42s");
-        assert_eq!(format_remaining(Duration::from_secs(59 * 60 + 59)), "59m");
-        assert_eq!(format_remaining(Duration::from_secs(3900)), "1h05m");
-    }
 }

@@ -58,7 +58,7 @@ pub fn run(name: Option<&str>, args: &MfaArgs, no_cache: bool) -> Result<ExitCod
                     if s.mfa_session {
                         format!(
                             "on ({})",
-                            commands::format_remaining(std::time::Duration::from_secs(u64::from(
+                            crate::text::remaining(std::time::Duration::from_secs(u64::from(
                                 s.mfa_session_duration
                             )))
                         )

@@ -4,7 +4,7 @@
 //! leave the last written (still valid) credentials in place.
 
 use crate::cli::MfaArgs;
-use crate::commands::{self, code_for, describe_expiry, format_remaining};
+use crate::commands::{self, code_for, describe_expiry};
 use crate::creds::{file as credfile, profile};
 use crate::engine::{Engine, Switched};
 use crate::env::EnvView;
@@ -139,7 +139,7 @@ async fn keep(
     say(&format!(
         "Stopped. Profile \"{profile}\" keeps credentials valid until {} ({} left).",
         current.assumed.creds.expiration_rfc3339(),
-        format_remaining(left)
+        crate::text::remaining(left)
     ));
     Ok(ExitCode::SUCCESS)
 }

@@ -3,9 +3,7 @@
 //! (through the agent), and `rolehop mfa`.
 
 use crate::cli::MfaArgs;
-use crate::commands::{
-    banner, block_on, block_on_detached, code_for, format_remaining, program_of,
-};
+use crate::commands::{banner, block_on, block_on_detached, code_for, program_of};
 use crate::config::bookmarks::{Bookmark, Bookmarks};
 use crate::config::paths;
 use crate::creds::export;
@@ -242,7 +240,7 @@ pub fn mfa(code: Option<&str>) -> Result<ExitCode> {
             notes.push(format!(
                 "{} has {} left; the code renews it without leaving this shell",
                 status.bookmark,
-                format_remaining(Duration::from_secs(status.seconds_left))
+                crate::text::remaining(Duration::from_secs(status.seconds_left))
             ));
             crate::mfa::prompt_with_notes(&w.bookmark, &w.serial, &notes)?
         }

@@ -59,7 +59,7 @@ fn render(
         _ => expiry
             .and_then(parse_rfc3339)
             .map_or_else(String::new, |t| match t.duration_since(now) {
-                Ok(d) if d > Duration::ZERO => crate::commands::format_remaining(d),
+                Ok(d) if d > Duration::ZERO => crate::text::remaining(d),
                 _ => "expired".to_owned(),
             }),
     };

@@ -1,6 +1,8 @@
 //! User text (bookmark names, display names) is drawn on terminals: escape
 //! control characters so a stray ESC in a hand-edited file cannot repaint
-//! the screen or hide a warning.
+//! the screen or hide a warning. And human durations, formatted in one place.
+
+use std::time::Duration;
 
 /// Replace control characters with visible escapes (`\u{1b}` → `\e`, others `\xNN`).
 pub fn sanitize(s: &str) -> String {
@@ -15,6 +17,48 @@ pub fn sanitize(s: &str) -> String {
             c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
             c => out.push(c),
         }
+    }
+    out
+}
+
+// -- human durations: the one place they are formatted --------------------------
+
+/// `59m`, `1h05m`, `42s`: time left, at a glance (messages, `sessions`, the prompt).
+pub fn remaining(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m", s / 60),
+        _ => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
+    }
+}
+
+/// `59:12` above a minute (minutes may exceed 59: `119:59`), `42s` in the
+/// last minute, `expired` at zero: the picker's live countdowns.
+pub fn countdown(left: Duration) -> String {
+    let s = left.as_secs();
+    if s == 0 {
+        "expired".into()
+    } else if s < 60 {
+        format!("{s}s")
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+/// `1h`, `1h30m`, `15m`, `45s`: a configured length, as the bookmarks file
+/// accepts it.
+pub fn duration(secs: u32) -> String {
+    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
+    let mut out = String::new();
+    if h > 0 {
+        out.push_str(&format!("{h}h"));
+    }
+    if m > 0 {
+        out.push_str(&format!("{m}m"));
+    }
+    if s > 0 || out.is_empty() {
+        out.push_str(&format!("{s}s"));
     }
     out
 }

@@ -169,27 +169,12 @@ pub fn urgency(left: Duration) -> Urgency {
     }
 }
 
-/// `59:12` above a minute (minutes may exceed 59: `119:59`), `42s` in the last minute.
-pub fn countdown(left: Duration) -> String {
-    let s = left.as_secs();
-    if s == 0 {
-        "expired".into()
-    } else if s < 60 {
-        format!("{s}s")
-    } else {
-        format!("{}:{:02}", s / 60, s % 60)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn countdown_and_urgency() {
-        assert_eq!(countdown(Duration::from_secs(59 * 60 + 12)), "59:12");
-        assert_eq!(countdown(Duration::from_secs(59)), "59s");
-        assert_eq!(countdown(Duration::ZERO), "expired");
         assert_eq!(urgency(Duration::from_secs(901)), Urgency::Calm);
         assert_eq!(urgency(Duration::from_secs(899)), Urgency::Soon);
         assert_eq!(urgency(Duration::from_secs(299)), Urgency::Urgent);

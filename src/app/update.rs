@@ -8,7 +8,7 @@ use super::filter;
 use super::form::Form;
 use super::layout;
 use super::regions;
-use super::session::{self, Session};
+use super::session::Session;
 use super::{
     App, Effect, ErrorInfo, Focus, IdentityState, MfaPurpose, Modal, Msg, Options, Pending,
 };
@@ -192,7 +192,7 @@ fn live_renewed(app: &mut App, name: &str, switched: Switched, now: SystemTime) 
     s.limit = switched.limit;
     s.retry_after = None;
     app.subshell_renewals += 1;
-    let left = session::countdown(s.remaining(now));
+    let left = crate::text::countdown(s.remaining(now));
     notice(
         app,
         format!("renewed {name} for the subshell: {left} left"),
@@ -630,7 +630,7 @@ fn code_needed(app: &mut App, name: &str, renew: bool, need: CodeNeeded, now: Sy
         } else {
             format!(
                 "{name} expires in {}: enter an MFA code to renew",
-                session::countdown(left)
+                crate::text::countdown(left)
             )
         };
         notice(app, text, now);
@@ -996,7 +996,7 @@ fn assumed(
     fresh.limit = switched.limit;
     fresh.renew_needs_code = switched.mode == crate::cache::Mode::DirectMfa;
     fresh.chained = crate::console::is_chained(switched.mode);
-    let left = session::countdown(fresh.remaining(now));
+    let left = crate::text::countdown(fresh.remaining(now));
     let clamp = crate::engine::window::clamped(fresh.lifetime(), app.options.refresh_window)
         .filter(|_| !std::mem::replace(&mut app.window_noted, true));
     let how = match (&fresh.limit, switched.cached) {

@@ -311,9 +311,8 @@ pub fn status(json: bool) -> Result<ExitCode> {
         println!("no sessions served");
     }
     for r in routes {
-        let left = crate::commands::format_remaining(Duration::from_secs(
-            r["seconds_left"].as_u64().unwrap_or(0),
-        ));
+        let left =
+            crate::text::remaining(Duration::from_secs(r["seconds_left"].as_u64().unwrap_or(0)));
         let mfa = if r["mfa_wanted"].is_object() {
             "  (needs an MFA code: rolehop mfa)"
         } else {

@@ -305,7 +305,7 @@ impl Server {
             "rolehop: {} renewed with the new MFA code; live until {} ({} left)",
             route.bookmark.name,
             s.assumed.creds.expiration_rfc3339(),
-            crate::commands::format_remaining(s.assumed.creds.remaining(SystemTime::now()))
+            crate::text::remaining(s.assumed.creds.remaining(SystemTime::now()))
         );
         self.say(&line);
         Ok(line)
@@ -420,7 +420,7 @@ impl Route {
                     let left = self.left();
                     server.say(&format!(
                         "rolehop: renewing {name} failed ({e}); retrying, the current credentials last {}",
-                        crate::commands::format_remaining(left)
+                        crate::text::remaining(left)
                     ));
                 }
                 Err(e)
@@ -476,7 +476,7 @@ impl Route {
             server.say(&format!(
                 "rolehop: {} needs a fresh MFA code within {}: run rolehop mfa",
                 self.bookmark.name,
-                crate::commands::format_remaining(self.left())
+                crate::text::remaining(self.left())
             ));
         }
     }

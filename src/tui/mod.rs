@@ -501,7 +501,7 @@ impl Runtime {
         if on_tty && let Some((i, o, e)) = terminal::tty_stdio() {
             cmd.stdin(i).stdout(o).stderr(e);
         }
-        let left = crate::app::session::countdown(a.creds.remaining(SystemTime::now()));
+        let left = crate::text::countdown(a.creds.remaining(SystemTime::now()));
         let how = if live { ", renewed live" } else { "" };
         eprintln_tty(
             on_tty,

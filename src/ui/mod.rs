@@ -12,7 +12,7 @@ pub use crate::app::layout::{Areas, MIN_HEIGHT, MIN_WIDTH, areas, list_height};
 use crate::app::filter::{Highlights, Query};
 use crate::app::form::{self, Form};
 use crate::app::layout::scroll_offset;
-use crate::app::session::{self, Session, Urgency};
+use crate::app::session::{Session, Urgency};
 use crate::app::{App, Focus, IdentityState, MfaPurpose, Modal};
 use crate::config::bookmarks::Bookmark;
 use crate::text::sanitize;
@@ -261,7 +261,7 @@ impl Summary {
     fn new(s: &Session, now: SystemTime, t: &Theme) -> Summary {
         let left = s.remaining(now);
         let urgency = t.urgency(s.urgency(now));
-        let cd = session::countdown(left);
+        let cd = crate::text::countdown(left);
         let long = if left.is_zero() {
             cd.clone()
         } else {
@@ -543,22 +543,6 @@ fn bookmark_row(
     cell(buf, x, y, MARKERS_W, marks);
 }
 
-/// "1h", "1h30m", "15m", "45s".
-fn human_duration(secs: u32) -> String {
-    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
-    let mut out = String::new();
-    if h > 0 {
-        out.push_str(&format!("{h}h"));
-    }
-    if m > 0 {
-        out.push_str(&format!("{m}m"));
-    }
-    if s > 0 || out.is_empty() {
-        out.push_str(&format!("{s}s"));
-    }
-    out
-}
-
 /// The facts shown for a bookmark, as (label, value, style of the value).
 fn facts(
     app: &App,
@@ -574,7 +558,7 @@ fn facts(
     let (v, s) = or(&b.region, "default");
     out.push(("Region", v, s));
     match b.duration {
-        Some(d) => out.push(("Duration", human_duration(d), Style::new())),
+        Some(d) => out.push(("Duration", crate::text::duration(d), Style::new())),
         None => out.push(("Duration", "1h (default)".into(), t.dim())),
     }
     let (v, s) = or(&b.source_profile, "current credentials");
@@ -591,7 +575,7 @@ fn facts(
         let v = if left.is_zero() {
             "expired".to_string()
         } else {
-            format!("{} left", session::countdown(left))
+            format!("{} left", crate::text::countdown(left))
         };
         out.push(("Session", v, t.urgency(s.urgency(now))));
         if let Some(limit) = &s.limit {
@@ -693,7 +677,7 @@ fn sessions(app: &App, now: SystemTime, t: &Theme, r: Rect, buf: &mut Buffer) {
         x += ACCOUNT_W + 1;
         let left = s.remaining(now);
         let urgency = s.urgency(now);
-        let cd = session::countdown(left);
+        let cd = crate::text::countdown(left);
         let pad = 7u16.saturating_sub(line_width(&cd));
         text_cell(buf, x + pad, y, 7 - pad, &cd, t.urgency(urgency));
         x += 7 + 1;
@@ -734,7 +718,10 @@ fn session_state(app: &App, s: &Session, now: SystemTime, t: &Theme) -> (String,
     }
     if let Some(at) = s.retry_after.filter(|at| *at > now) {
         let wait = at.duration_since(now).unwrap_or(Duration::ZERO);
-        return (format!("retry in {}", session::countdown(wait)), t.dim());
+        return (
+            format!("retry in {}", crate::text::countdown(wait)),
+            t.dim(),
+        );
     }
     if !app.options.auto_renew {
         return ("auto-renew off".into(), t.dim());
@@ -746,7 +733,7 @@ fn session_state(app: &App, s: &Session, now: SystemTime, t: &Theme) -> (String,
         "renews"
     };
     match at.duration_since(now) {
-        Ok(d) if !d.is_zero() => (format!("{what} in {}", session::countdown(d)), t.dim()),
+        Ok(d) if !d.is_zero() => (format!("{what} in {}", crate::text::countdown(d)), t.dim()),
         _ => (format!("{what} soon"), t.dim()),
     }
 }
@@ -934,7 +921,7 @@ fn modal(
                 let when = if left.is_zero() {
                     ": expired".to_string()
                 } else {
-                    format!(": expires in {}", session::countdown(left))
+                    format!(": expires in {}", crate::text::countdown(left))
                 };
                 first.push(Span::styled(when, t.urgency(s.urgency(now))));
             }
