@@ -1,5 +1,6 @@
-//! The process environment as rolehop sees it, and the environment it hands
-//! to a subshell or prints for `eval`.
+//! The process environment as rolehop sees it, and the nesting protocol of
+//! the environment it hands to a subshell or prints for `eval` (the hand-over
+//! itself, [`crate::creds::Handover`], is built from it).
 //!
 //! Nesting: a rolehop shell holds role credentials in `AWS_*`. Assuming the
 //! next role from those would be role chaining (1 h cap, wrong trust), so the
@@ -8,13 +9,11 @@
 //! keys. Inside such a shell rolehop rebuilds the original environment from
 //! those and assumes from the base identity again.
 
-use crate::config::bookmarks::Bookmark;
-use crate::creds::Credentials;
 use secrecy::SecretString;
 use std::collections::BTreeMap;
 
 /// Variables a hand-over sets or clears; their originals are kept as ROLEHOP_BASE_*.
-const MANAGED: [&str; 10] = [
+pub(crate) const MANAGED: [&str; 10] = [
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
     "AWS_SESSION_TOKEN",
@@ -26,9 +25,9 @@ const MANAGED: [&str; 10] = [
     "AWS_CREDENTIAL_EXPIRATION",
     "AWS_SESSION_EXPIRATION",
 ];
-const BASE_PREFIX: &str = "ROLEHOP_BASE_";
+pub(crate) const BASE_PREFIX: &str = "ROLEHOP_BASE_";
 /// Of [`MANAGED`], the ones that are secrets: never stashed.
-const SECRET_VARS: [&str; 3] = [
+pub(crate) const SECRET_VARS: [&str; 3] = [
     "AWS_SECRET_ACCESS_KEY",
     "AWS_SESSION_TOKEN",
     "AWS_SECURITY_TOKEN",
@@ -38,7 +37,7 @@ const SECRET_VARS: [&str; 3] = [
 /// `Debug` shows secret values as `[REDACTED]`.
 #[derive(Clone, Default)]
 pub struct EnvView {
-    vars: BTreeMap<String, String>,
+    pub(crate) vars: BTreeMap<String, String>,
 }
 
 /// Variables whose values are secrets (keys, session and endpoint tokens).
@@ -47,7 +46,9 @@ pub(crate) fn is_secret_var(name: &str) -> bool {
 }
 
 /// `(name, value)` pairs for `Debug`, secrets redacted.
-fn redacted<'a>(pairs: impl Iterator<Item = (&'a String, &'a String)>) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn redacted<'a>(
+    pairs: impl Iterator<Item = (&'a String, &'a String)>,
+) -> Vec<(&'a str, &'a str)> {
     pairs
         .map(|(k, v)| {
             let v = if is_secret_var(k) {
@@ -235,165 +236,6 @@ impl EnvView {
     }
 }
 
-/// What to change in an environment to hand credentials over. `Debug`
-/// shows secret values as `[REDACTED]`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Handover {
-    /// Variables to set, in a stable, readable order.
-    pub set: Vec<(String, String)>,
-    /// Variables to remove so nothing stale shadows the new credentials.
-    pub unset: Vec<String>,
-}
-
-/// The values are credentials (or the endpoint's token): wiped when dropped.
-impl Drop for Handover {
-    fn drop(&mut self) {
-        use zeroize::Zeroize;
-        for (_, value) in &mut self.set {
-            value.zeroize();
-        }
-    }
-}
-
-impl std::fmt::Debug for Handover {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Handover")
-            .field("set", &redacted(self.set.iter().map(|(k, v)| (k, v))))
-            .field("unset", &self.unset)
-            .finish()
-    }
-}
-
-impl Handover {
-    /// Build the hand-over of `creds` for `bookmark` from environment `env`.
-    /// `new_shell` is true for a subshell or command (depth goes up), false
-    /// for exports into the current shell.
-    pub fn new(
-        env: &EnvView,
-        bookmark: &Bookmark,
-        creds: &Credentials,
-        region: Option<&str>,
-        new_shell: bool,
-    ) -> Handover {
-        let base = env.base();
-        let expiry = creds.expiration_rfc3339();
-        let mut set: Vec<(String, String)> = vec![
-            ("AWS_ACCESS_KEY_ID".into(), creds.access_key_id.clone()),
-            (
-                "AWS_SECRET_ACCESS_KEY".into(),
-                creds.secret_access_key().to_owned(),
-            ),
-            ("AWS_SESSION_TOKEN".into(), creds.session_token().to_owned()),
-            ("AWS_CREDENTIAL_EXPIRATION".into(), expiry.clone()),
-            ("AWS_SESSION_EXPIRATION".into(), expiry),
-        ];
-        let mut unset: Vec<String> = vec![
-            "AWS_SECURITY_TOKEN".into(),
-            "AWS_PROFILE".into(),
-            "AWS_DEFAULT_PROFILE".into(),
-        ];
-        match region {
-            Some(r) => {
-                set.push(("AWS_REGION".into(), r.to_owned()));
-                set.push(("AWS_DEFAULT_REGION".into(), r.to_owned()));
-            }
-            None => unset.extend(["AWS_REGION".into(), "AWS_DEFAULT_REGION".into()]),
-        }
-        set.push(("ROLEHOP_BOOKMARK".into(), bookmark.name.clone()));
-        set.push(("ROLEHOP_ROLE_ARN".into(), bookmark.role_arn()));
-        set.push(("ROLEHOP_ACCESS_KEY_ID".into(), creds.access_key_id.clone()));
-        if new_shell {
-            set.push(("ROLEHOP_DEPTH".into(), (env.depth() + 1).to_string()));
-        }
-        for var in MANAGED {
-            let stash = format!("{BASE_PREFIX}{var}");
-            // Never a secret: a nested hop from a static shell whose base was
-            // environment keys says why it cannot call STS (the key ID, not
-            // secret, still finds the sessions that identity cached).
-            if SECRET_VARS.contains(&var) {
-                if env.get(&stash).is_some() {
-                    unset.push(stash);
-                }
-                continue;
-            }
-            match base.get(var) {
-                Some(v) => set.push((stash, v.to_owned())),
-                None if env.get(&stash).is_some() => unset.push(stash),
-                None => {}
-            }
-        }
-        Handover { set, unset }
-    }
-}
-
-/// What an SDK reads before the container provider, and so must not reach a
-/// live child: keys, profiles, other container or web-identity settings, and
-/// our own static markers.
-const SHADOWS_LIVE: [&str; 14] = [
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_SECURITY_TOKEN",
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_CREDENTIAL_EXPIRATION",
-    "AWS_SESSION_EXPIRATION",
-    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-    "AWS_WEB_IDENTITY_TOKEN_FILE",
-    "AWS_ROLE_ARN",
-    "AWS_ROLE_SESSION_NAME",
-    "ROLEHOP_ACCESS_KEY_ID",
-];
-
-impl Handover {
-    /// The hand-over of a live endpoint (`uri`, `token`) for `bookmark`.
-    ///
-    /// The SDKs try the `[default]` profile of the shared credentials file
-    /// before the container provider, so when that profile holds keys the
-    /// child is pointed at an empty credentials file (`hide_credentials_file`):
-    /// otherwise every AWS call in it would run as the base identity.
-    pub fn live(
-        env: &EnvView,
-        bookmark: &Bookmark,
-        uri: &str,
-        token: &str,
-        region: Option<&str>,
-        new_shell: bool,
-        hide_credentials_file: bool,
-    ) -> Handover {
-        let mut set: Vec<(String, String)> = vec![
-            ("AWS_CONTAINER_CREDENTIALS_FULL_URI".into(), uri.to_owned()),
-            ("AWS_CONTAINER_AUTHORIZATION_TOKEN".into(), token.to_owned()),
-        ];
-        let mut unset: Vec<String> = SHADOWS_LIVE.iter().map(|v| v.to_string()).collect();
-        match region {
-            Some(r) => {
-                set.push(("AWS_REGION".into(), r.to_owned()));
-                set.push(("AWS_DEFAULT_REGION".into(), r.to_owned()));
-            }
-            None => unset.extend(["AWS_REGION".into(), "AWS_DEFAULT_REGION".into()]),
-        }
-        if hide_credentials_file {
-            set.push(("AWS_SHARED_CREDENTIALS_FILE".into(), "/dev/null".into()));
-        }
-        set.push(("ROLEHOP_BOOKMARK".into(), bookmark.name.clone()));
-        set.push(("ROLEHOP_ROLE_ARN".into(), bookmark.role_arn()));
-        if new_shell {
-            set.push(("ROLEHOP_DEPTH".into(), (env.depth() + 1).to_string()));
-        }
-        // Nothing of the base identity goes to a live child: nested hops ask
-        // the serving rolehop, which holds it.
-        unset.extend(
-            env.vars
-                .keys()
-                .filter(|k| k.starts_with(BASE_PREFIX))
-                .cloned(),
-        );
-        Handover { set, unset }
-    }
-}
-
 /// Does the `[default]` profile of the shared credentials file hold keys
 /// (which the SDKs would use before a live endpoint)?
 pub fn default_profile_has_keys() -> bool {
@@ -413,7 +255,8 @@ pub fn default_profile_has_keys() -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::creds::sample;
+    use crate::config::bookmarks::Bookmark;
+    use crate::creds::{Handover, sample};
     use std::time::{Duration, SystemTime};
 
     fn bookmark() -> Bookmark {

@@ -3,7 +3,7 @@
 //! secrets.
 
 use super::Credentials;
-use crate::env::Handover;
+use super::Handover;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Shell {

@@ -2,9 +2,12 @@
 
 pub mod export;
 pub mod file;
+mod handover;
 pub mod profile;
 #[cfg(test)]
 mod props;
+
+pub use handover::Handover;
 
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
