@@ -24,12 +24,12 @@
 //! - [`serve`]: live credentials: the loopback endpoint, its renewals, the agent.
 //! - [`sts`]: the only module that calls AWS (STS, and the SDK configs IAM and Organizations use).
 //! - [`mfa`]: code checks, the terminal prompt, codes from a command or a YubiKey.
-//! - [`env`](mod@env): the environment as rolehop sees it, and hand-overs to children.
+//! - [`env`](mod@env): the environment as rolehop sees it, and the nesting protocol of hand-overs.
 //!
 //! The files:
 //! - [`config`]: the bookmarks file (validating reader, fast loader, comment-keeping editor),
 //!   paths, history.
-//! - [`creds`]: credentials, the `~/.aws/credentials` editor, exports.
+//! - [`creds`]: credentials, hand-overs to children and shells, the `~/.aws/credentials` editor, exports.
 //! - [`cache`]: the session cache (keyring or 0600 files) and the one-time-code guard.
 //! - [`fsutil`]: locks and atomic private writes; [`text`]: sanitising user text.
 
