@@ -33,6 +33,8 @@
 //! - [`cache`]: the session cache (keyring or 0600 files) and the one-time-code guard.
 //! - [`fsutil`]: locks and atomic private writes; [`text`]: sanitising user text.
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod app;
 pub mod assume;
 pub mod cache;

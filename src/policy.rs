@@ -185,7 +185,7 @@ fn sh(s: &str) -> String {
 }
 
 fn compact(v: &Value) -> String {
-    serde_json::to_string(v).expect("JSON")
+    v.to_string()
 }
 
 /// Commands for the trusting account (role) and the trusted account (identity policy).
@@ -253,7 +253,8 @@ fn describe_target(t: &Target) -> String {
 }
 
 pub fn render_text(p: &Plan) -> String {
-    let pretty = |v: &Value| serde_json::to_string_pretty(v).expect("JSON");
+    // `{:#}` is serde_json's pretty printer; a `Value` always prints.
+    let pretty = |v: &Value| format!("{v:#}");
     let (trusting, trusted) = commands(p);
     let mut out = String::new();
     out.push_str(&format!(
@@ -361,10 +362,7 @@ pub fn run(args: &PolicyArgs) -> Result<ExitCode> {
         );
     }
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&render_json(&p)).expect("JSON")
-        );
+        println!("{:#}", render_json(&p));
     } else {
         print!("{}", render_text(&p));
     }
@@ -414,7 +412,7 @@ fn parse_document(doc: &str) -> Option<Value> {
 
 /// A line diff of two pretty JSON documents (`-` old, `+` new, ` ` same).
 pub fn diff(old: Option<&Value>, new: &Value) -> String {
-    let pretty = |v: &Value| serde_json::to_string_pretty(v).expect("JSON");
+    let pretty = |v: &Value| format!("{v:#}");
     let new_text = pretty(new);
     let b: Vec<&str> = new_text.lines().collect();
     let old_text = old.map(pretty).unwrap_or_default();

@@ -1314,6 +1314,7 @@ fn load_text(src: &Src<'_>) -> Result<Loaded, ConfigError> {
     // Debug builds and tests check every fast load against the validator,
     // so the whole test suite guards their equivalence.
     #[cfg(debug_assertions)]
+    #[allow(clippy::expect_used)] // a failed check is a bug to see, in debug builds only
     {
         let slow = collect_all(src, &parse(src).expect("fast path accepted invalid TOML"))
             .expect("fast path accepted a file the validator rejects");

@@ -210,7 +210,9 @@ pub fn from_profiles(set: &ProfileSet, order: &HashMap<String, usize>) -> Parsed
     let mut entries: HashMap<&str, Entry> = HashMap::new();
     let mut via_of: HashMap<&str, &str> = HashMap::new();
     for &name in &names {
-        let p = set.get_profile(name).expect("listed profile");
+        let Some(p) = set.get_profile(name) else {
+            continue;
+        };
         let get = |k: &str| p.get(k).map(str::trim).filter(|v| !v.is_empty());
         let skip = |reason: String| Skipped {
             from: name.to_owned(),
