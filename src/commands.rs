@@ -10,6 +10,7 @@ use crate::creds::{export, file as credfile, rfc3339};
 use crate::engine::{CodeNeeded, Engine, Switched};
 use crate::env::EnvView;
 use crate::error::{Error, Result};
+use crate::shell::{self, Back};
 use crate::{mfa, sts};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -296,61 +297,16 @@ pub fn exec(
     }
     let assumed = &switched.assumed;
     let handover = Handover::new(&env, &b, &assumed.creds, assumed.region.as_deref(), true);
-    let (program, rest) = program_of(&env, command);
+    let (program, rest) = shell::program_of(&env, command);
     if command.is_empty() {
         let left = assumed.creds.remaining(SystemTime::now());
+        let limit = switched.limit.as_deref();
         eprintln!(
             "{}",
-            banner(&env, &b, left, switched.limit.as_deref(), false)
+            shell::banner(&env, &b, left, limit, false, Back::Shell)
         );
     }
-    let mut cmd = std::process::Command::new(&program);
-    cmd.args(&rest);
-    for var in &handover.unset {
-        cmd.env_remove(var);
-    }
-    cmd.envs(handover.set.iter().map(|(k, v)| (k, v)));
-    run_child(cmd, &program)
-}
-
-/// The program to run and its arguments: the command, else `$SHELL`.
-pub(crate) fn program_of(env: &EnvView, command: &[String]) -> (String, Vec<String>) {
-    match command.split_first() {
-        Some((p, rest)) => (p.clone(), rest.to_vec()),
-        None => (env.get("SHELL").unwrap_or("/bin/sh").to_owned(), Vec::new()),
-    }
-}
-
-/// One line saying where the new shell stands and how to leave it.
-pub(crate) fn banner(
-    env: &EnvView,
-    b: &Bookmark,
-    remaining: Duration,
-    limit: Option<&str>,
-    live: bool,
-) -> String {
-    let depth = env.depth() + 1;
-    let mut left = crate::text::remaining(remaining);
-    if let Some(limit) = limit {
-        left.push_str(&format!(" ({limit})"));
-    }
-    if live {
-        left.push_str(", renewed live before it ends");
-    }
-    let back = match env.current_bookmark() {
-        Some(outer) => format!("`exit` goes back to {outer}"),
-        None => "`exit` goes back to your base identity".into(),
-    };
-    let nested = if depth > 1 {
-        format!("nested shell, depth {depth}: ")
-    } else {
-        String::new()
-    };
-    format!(
-        "rolehop: {nested}{} as {} for {left}; {back}",
-        b.name,
-        b.role_arn()
-    )
+    run_child(shell::command(&program, &rest, &handover), &program)
 }
 
 /// Replace this process with the child (Unix): its exit code and signals are

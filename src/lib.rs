@@ -10,6 +10,7 @@
 //! - [`commands`]: most subcommands and the plumbing they share (loading, the engine, codes).
 //! - [`live`], [`keep`], [`doctor`], [`policy`], [`console`], [`import`], [`prompt`],
 //!   [`shell_init`]: one subcommand family each (`exec`/`mfa`, `write --keep`, ...).
+//! - [`shell`]: the one place a child gets credentials (the hand-over applied, the banner).
 //! - [`child`]: runs a shell or command as rolehop's child, signals forwarded.
 //! - [`error`]: the top-level error: one line, a hint, an exit code.
 //!
@@ -56,6 +57,7 @@ pub mod mfa;
 pub mod policy;
 pub mod prompt;
 pub mod serve;
+pub mod shell;
 pub mod shell_init;
 pub mod sts;
 pub mod text;

@@ -3,7 +3,7 @@
 //! (through the agent), and `rolehop mfa`.
 
 use crate::cli::MfaArgs;
-use crate::commands::{banner, block_on, block_on_detached, code_for, program_of};
+use crate::commands::{block_on, block_on_detached, code_for};
 use crate::config::bookmarks::{Bookmark, Bookmarks};
 use crate::config::paths;
 use crate::creds::Handover;
@@ -14,20 +14,11 @@ use crate::error::{Error, Result};
 use crate::serve::AssumeRequest;
 use crate::serve::client::{Assumed, Live};
 use crate::serve::{Server, terminal_notifier};
+use crate::shell::{self, Back, async_command, program_of};
 use secrecy::ExposeSecret;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
-
-fn command(program: &str, rest: &[String], handover: &Handover) -> tokio::process::Command {
-    let mut cmd = tokio::process::Command::new(program);
-    cmd.args(rest);
-    for var in &handover.unset {
-        cmd.env_remove(var);
-    }
-    cmd.envs(handover.set.iter().map(|(k, v)| (k, v)));
-    cmd
-}
 
 /// `rolehop exec NAME [-- CMD]`: serve the session on loopback, run the
 /// child with the endpoint, renew until it exits, then close the port.
@@ -41,7 +32,10 @@ pub fn exec_live(
     let (program, rest) = program_of(env, command_line);
     if command_line.is_empty() {
         let left = switched.assumed.creds.remaining(SystemTime::now());
-        eprintln!("{}", banner(env, &b, left, switched.limit.as_deref(), true));
+        eprintln!(
+            "{}",
+            shell::banner(env, &b, left, switched.limit.as_deref(), true, Back::Shell)
+        );
     }
     let region = switched.assumed.region.clone();
     let hide = default_profile_has_keys();
@@ -67,7 +61,7 @@ pub fn exec_live(
             true,
             hide,
         );
-        let code = crate::child::run(command(&program, &rest, &handover), &program).await;
+        let code = crate::child::run(async_command(&program, &rest, &handover), &program).await;
         server.shutdown();
         code
     })?
@@ -128,7 +122,10 @@ pub fn exec_nested(
         .unwrap_or_default();
     let (program, rest) = program_of(env, command_line);
     if command_line.is_empty() {
-        eprintln!("{}", banner(env, &b, left, answer.str("limit"), !static_));
+        eprintln!(
+            "{}",
+            shell::banner(env, &b, left, answer.str("limit"), !static_, Back::Shell)
+        );
     }
     let (handover, route) = if static_ {
         let creds = answer
@@ -152,7 +149,7 @@ pub fn exec_nested(
         (h, Some(route))
     };
     let code = block_on(crate::child::run(
-        command(&program, &rest, &handover),
+        async_command(&program, &rest, &handover),
         &program,
     ))?;
     if let Some(route) = route {

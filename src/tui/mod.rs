@@ -472,6 +472,7 @@ impl Runtime {
     ) -> Result<Option<i32>> {
         let program = self.env.get("SHELL").unwrap_or("/bin/sh").to_owned();
         let a = session.assumed.clone();
+        let session_limit = session.limit.clone();
         let live = self.engine.bookmarks.handover(&b.name) == HandoverMode::Live;
         let mut route = None;
         let handover = if live {
@@ -493,25 +494,21 @@ impl Runtime {
         } else {
             Handover::new(&self.env, b, &a.creds, a.region.as_deref(), true)
         };
-        let mut cmd = tokio::process::Command::new(&program);
-        for var in &handover.unset {
-            cmd.env_remove(var);
-        }
-        cmd.envs(handover.set.iter().map(|(k, v)| (k, v)));
+        let mut cmd = crate::shell::async_command(&program, &[], &handover);
         // The shell gets the terminal even when our stdout is a pipe (pick).
         if on_tty && let Some((i, o, e)) = terminal::tty_stdio() {
             cmd.stdin(i).stdout(o).stderr(e);
         }
-        let left = crate::text::countdown(a.creds.remaining(SystemTime::now()));
-        let how = if live { ", renewed live" } else { "" };
-        eprintln_tty(
-            on_tty,
-            &format!(
-                "rolehop: shell for {} as {} ({left} left{how}); `exit` returns to the picker",
-                b.name,
-                b.role_arn()
-            ),
+        let left = a.creds.remaining(SystemTime::now());
+        let banner = crate::shell::banner(
+            &self.env,
+            b,
+            left,
+            session_limit.as_deref(),
+            live,
+            crate::shell::Back::Picker,
         );
+        eprintln_tty(on_tty, &banner);
         #[cfg(unix)]
         // SAFETY: the closure only makes async-signal-safe calls.
         unsafe {
