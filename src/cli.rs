@@ -1,7 +1,7 @@
 //! Command-line interface: subcommands and flags only; the work is in `commands`.
 
 use crate::creds::export::Shell;
-use crate::shell_init::{CompletionShell, InitShell, bookmark_candidates};
+use crate::cmd::shell_init::{CompletionShell, InitShell, bookmark_candidates};
 use clap::{Args, Parser, Subcommand};
 use clap_complete::engine::ArgValueCandidates;
 
@@ -228,7 +228,7 @@ pub enum Command {
     /// no files): fit for PS1 or starship's custom module.
     Prompt {
         /// Placeholders: {name} {left} {expiry} {account} {role}.
-        #[arg(long, value_name = "TEXT", default_value = crate::prompt::DEFAULT_FORMAT)]
+        #[arg(long, value_name = "TEXT", default_value = crate::cmd::prompt::DEFAULT_FORMAT)]
         format: String,
     },
 }

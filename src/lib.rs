@@ -40,31 +40,25 @@ pub mod app;
 pub mod assume;
 pub mod cache;
 pub mod child;
+pub mod cmd;
 pub mod cli;
-pub mod commands;
 pub mod config;
-pub mod console;
 pub mod creds;
-pub mod doctor;
 pub mod engine;
 pub mod env;
 pub mod error;
 pub mod fsutil;
 pub mod import;
-pub mod keep;
-pub mod live;
 pub mod mfa;
-pub mod policy;
-pub mod prompt;
 pub mod serve;
 pub mod shell;
-pub mod shell_init;
 pub mod sts;
 pub mod text;
 pub mod tui;
 pub mod ui;
 
 use cli::{Cli, Command};
+use cmd::{console, doctor, keep, policy, prompt, shell_init};
 use std::process::ExitCode;
 
 /// Commands that print and exit end quietly when their stdout closes
@@ -106,15 +100,15 @@ pub fn run(cli: Cli) -> ExitCode {
             tui::options(true, shell, no_auto_renew || cli.no_auto_renew),
             cli.no_cache,
         ),
-        Some(Command::List { json }) => commands::list(json),
-        Some(Command::Add(args)) => commands::add(args),
-        Some(Command::Remove { name }) => commands::remove(&name),
+        Some(Command::List { json }) => cmd::list(json),
+        Some(Command::Add(args)) => cmd::add(args),
+        Some(Command::Remove { name }) => cmd::remove(&name),
         Some(Command::Exec {
             name,
             static_,
             mfa,
             command,
-        }) => commands::exec(&name, &mfa, &command, cli.no_cache, static_),
+        }) => cmd::exec(&name, &mfa, &command, cli.no_cache, static_),
         Some(Command::Env {
             name,
             shell,
@@ -122,12 +116,12 @@ pub fn run(cli: Cli) -> ExitCode {
             mfa,
         }) => {
             if live {
-                live::env_live(&name, shell, &mfa, cli.no_cache)
+                cmd::exec::env_live(&name, shell, &mfa, cli.no_cache)
             } else {
-                commands::env(&name, shell, &mfa, cli.no_cache)
+                cmd::env(&name, shell, &mfa, cli.no_cache)
             }
         }
-        Some(Command::Mfa { code }) => live::mfa(code.as_deref()),
+        Some(Command::Mfa { code }) => cmd::exec::mfa(code.as_deref()),
         Some(Command::Agent(cmd)) => match cmd {
             cli::AgentCommand::Status { json } => serve::agent::status(json),
             cli::AgentCommand::Stop => serve::agent::stop(),
@@ -143,16 +137,16 @@ pub fn run(cli: Cli) -> ExitCode {
             if keep {
                 keep::write_keep(&name, profile.as_deref(), force, &mfa, cli.no_cache)
             } else {
-                commands::write(&name, profile.as_deref(), force, &mfa, cli.no_cache)
+                cmd::write(&name, profile.as_deref(), force, &mfa, cli.no_cache)
             }
         }
         Some(Command::CredentialProcess { name }) => {
-            commands::credential_process(&name, cli.no_cache)
+            cmd::credential_process(&name, cli.no_cache)
         }
-        Some(Command::Sessions { json }) => commands::sessions(json),
-        Some(Command::Logout { name }) => commands::logout(name.as_deref()),
+        Some(Command::Sessions { json }) => cmd::sessions(json),
+        Some(Command::Logout { name }) => cmd::logout(name.as_deref()),
         Some(Command::Doctor { name, mfa }) => doctor::run(name.as_deref(), &mfa, cli.no_cache),
-        Some(Command::Whoami { profile, json }) => commands::whoami(profile.as_deref(), json),
+        Some(Command::Whoami { profile, json }) => cmd::whoami(profile.as_deref(), json),
         Some(Command::Import(source)) => import::run(source),
         Some(Command::Use { name, .. }) => shell_init::use_without_init(name.as_deref()),
         Some(Command::Init { shell }) => shell_init::init(shell),

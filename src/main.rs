@@ -3,6 +3,6 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    rolehop::shell_init::complete_if_asked();
+    rolehop::cmd::shell_init::complete_if_asked();
     rolehop::run(rolehop::cli::Cli::parse())
 }

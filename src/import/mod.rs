@@ -128,7 +128,7 @@ pub fn run(source: crate::cli::ImportSource) -> Result<ExitCode> {
             }
             let env = crate::env::EnvView::from_process();
             let source = env.base_source(profile.as_deref());
-            let listing = crate::commands::block_on(organization::fetch(&source, &env, &ous))??;
+            let listing = crate::cmd::block_on(organization::fetch(&source, &env, &ous))??;
             let path = paths::bookmarks_path()?;
             let existing = bookmarks::Bookmarks::load(&path)?;
             let options = organization::Options {

@@ -84,7 +84,7 @@ pub fn run() -> Result<ExitCode> {
     *lock(&STARTED) = Some(Instant::now());
     let log = dir.join("agent.log");
     let idle = idle_timeout();
-    let rt = crate::commands::runtime()?;
+    let rt = crate::cmd::runtime()?;
     let result = rt.block_on(async {
         let listener = tokio::net::UnixListener::bind(&socket)
             .map_err(io("cannot listen on the agent's socket"))?;
@@ -173,7 +173,7 @@ pub(super) async fn control(server: &Server, call: &str, req: Request<Incoming>)
             };
             // The bookmarks file is read per request, so edits apply at once.
             let env = crate::env::EnvView::from_process();
-            let engine = match crate::commands::engine_for(env, false, true) {
+            let engine = match crate::cmd::engine_for(env, false, true) {
                 Ok(e) => Arc::new(e),
                 Err(e) => return http::failure(&e),
             };

@@ -142,7 +142,7 @@ async fn handle(server: &Server, req: Request<Incoming>, via: Via) -> Resp {
             json(StatusCode::OK, &serde_json::json!(s))
         }
         (&Method::GET, "whoami") => {
-            match crate::commands::base_identity(route.engine.env(), None).await {
+            match crate::cmd::base_identity(route.engine.env(), None).await {
                 Ok((id, source)) => json(
                     StatusCode::OK,
                     &serde_json::json!({ "identity": id, "source": source }),

@@ -16,7 +16,7 @@ use crate::creds::{file as credfile, profile};
 use crate::engine::{Engine, Switched};
 use crate::env::EnvView;
 use crate::error::{Error, Result};
-use crate::{assume, commands, sts, ui};
+use crate::{assume, cmd, sts, ui};
 use crossterm::event::{Event, EventStream, KeyEventKind, MouseEventKind};
 use futures::StreamExt;
 use std::collections::VecDeque;
@@ -47,7 +47,7 @@ pub fn run(mut options: Options, no_cache: bool) -> Result<ExitCode> {
     let bookmarks_path = paths::bookmarks_path()?;
     let env = EnvView::from_process();
     // The picker reports cache warnings as notices, not on the screen it draws.
-    let engine = Arc::new(commands::engine_for(env.clone(), no_cache, true)?);
+    let engine = Arc::new(cmd::engine_for(env.clone(), no_cache, true)?);
     let settings = &engine.bookmarks.settings;
     options.auto_renew &= settings.auto_renew;
     options.refresh_window = engine.configured_window();
@@ -199,7 +199,7 @@ impl Runtime {
     /// The bookmarks file changed (add, edit, delete): switch with the new one.
     /// A file that no longer loads keeps the old engine; the app shows why.
     fn reload_engine(&mut self) {
-        if let Ok(engine) = commands::engine_for(self.env.clone(), self.no_cache, true) {
+        if let Ok(engine) = cmd::engine_for(self.env.clone(), self.no_cache, true) {
             self.engine = Arc::new(engine);
         }
     }
@@ -330,8 +330,8 @@ impl Runtime {
             } => {
                 let (tx, env) = (self.tx.clone(), self.env.clone());
                 tokio::task::spawn_blocking(move || {
-                    let result = crate::console::sign_in(
-                        &crate::console::SignIn {
+                    let result = crate::cmd::console::sign_in(
+                        &crate::cmd::console::SignIn {
                             creds: &assumed.creds,
                             chained,
                             partition: bookmark.partition(),
@@ -340,7 +340,7 @@ impl Runtime {
                         },
                         &env,
                     )
-                    .and_then(|url| crate::console::open_browser(&url, &env))
+                    .and_then(|url| crate::cmd::console::open_browser(&url, &env))
                     .map(|program| format!("opened the console as {} ({program})", bookmark.name))
                     .map_err(error_info);
                     let _ = tx.send(Msg::Done(result));

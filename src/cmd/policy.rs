@@ -4,7 +4,7 @@
 //! applied through IAM with `--apply-trusting` / `--apply-trusted`.
 
 use crate::cli::PolicyArgs;
-use crate::commands::block_on;
+use crate::cmd::block_on;
 use crate::config::bookmarks::{Bookmark, Bookmarks};
 use crate::config::paths;
 use crate::env::{BaseSource, EnvView};

@@ -4,7 +4,7 @@
 //! leave the last written (still valid) credentials in place.
 
 use crate::cli::MfaArgs;
-use crate::commands::{self, code_for, describe_expiry};
+use crate::cmd::{self, code_for, describe_expiry};
 use crate::creds::{file as credfile, profile};
 use crate::engine::{Engine, Switched};
 use crate::env::EnvView;
@@ -25,10 +25,10 @@ pub fn write_keep(
     args: &MfaArgs,
     no_cache: bool,
 ) -> Result<ExitCode> {
-    let engine = commands::engine(EnvView::from_process(), no_cache)?;
-    let (profile, first) = commands::write_once(&engine, name, profile_name, force, args)?;
+    let engine = cmd::engine(EnvView::from_process(), no_cache)?;
+    let (profile, first) = cmd::write_once(&engine, name, profile_name, force, args)?;
     println!("Keeping \"{profile}\" fresh; Ctrl-C stops and leaves the last credentials in place.");
-    let rt = commands::runtime()?;
+    let rt = cmd::runtime()?;
     let result = rt.block_on(keep(&engine, name, &profile, force, first));
     // A prompt thread may still wait on the terminal: do not wait for it.
     rt.shutdown_background();

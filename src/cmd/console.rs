@@ -11,7 +11,7 @@
 
 use crate::cache::Mode;
 use crate::cli::ConsoleArgs;
-use crate::commands::{self, Ask};
+use crate::cmd::{self, Ask};
 use crate::config::bookmarks::{Bookmark, Bookmarks};
 use crate::config::paths;
 use crate::creds::Credentials;
@@ -422,7 +422,7 @@ pub fn run(args: &ConsoleArgs, no_cache: bool) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     // Check what needs no network first: no code spent on a bad --destination.
-    let engine = commands::engine(env.clone(), no_cache)?;
+    let engine = cmd::engine(env.clone(), no_cache)?;
     let b = engine.bookmarks.get(&args.name)?.clone();
     let partition = b.partition();
     destination(
@@ -430,7 +430,7 @@ pub fn run(args: &ConsoleArgs, no_cache: bool) -> Result<ExitCode> {
         args.region.as_deref(),
         args.destination.as_deref(),
     )?;
-    let (b, switched) = commands::switch_with(&engine, &args.name, &args.mfa, Ask::Terminal)?;
+    let (b, switched) = cmd::switch_with(&engine, &args.name, &args.mfa, Ask::Terminal)?;
     let region = args
         .region
         .as_deref()
@@ -458,7 +458,7 @@ pub fn run(args: &ConsoleArgs, no_cache: bool) -> Result<ExitCode> {
     eprintln!(
         "rolehop: opened the console as {} ({}) with {program}",
         b.role_arn(),
-        commands::describe_expiry(&switched)
+        cmd::describe_expiry(&switched)
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -3,7 +3,7 @@
 
 use crate::cache::Cache;
 use crate::cli::MfaArgs;
-use crate::commands::{self, Ask, describe_expiry};
+use crate::cmd::{self, Ask, describe_expiry};
 use crate::config::bookmarks::Bookmarks;
 use crate::config::paths;
 use crate::engine::{self, Engine};
@@ -103,7 +103,7 @@ pub fn run(name: Option<&str>, args: &MfaArgs, no_cache: bool) -> Result<ExitCod
         cur.source_profile
     });
     let source = env.base_source(root_profile.as_deref());
-    let identity = commands::block_on(async {
+    let identity = cmd::block_on(async {
         let region = sts::resolve_region(None, &env, &source).await;
         let region = region.as_deref().unwrap_or(sts::FALLBACK_REGION);
         let found = sts::base_credentials(&source, region).await;
@@ -262,12 +262,12 @@ fn assume(engine: &Engine, name: &str, args: &MfaArgs) -> Result<engine::Switche
     if code.is_none()
         && let Some(need) = engine.needs_code_to_renew(name, engine.now())?
     {
-        code = Some(commands::code_for(&need, &engine.bookmarks)?);
+        code = Some(cmd::code_for(&need, &engine.bookmarks)?);
     }
-    match commands::block_on(engine.renew(name, code))? {
+    match cmd::block_on(engine.renew(name, code))? {
         Err(Error::CodeNeeded(_)) => {
             let (_, s) =
-                commands::switch_with(engine, name, &MfaArgs { mfa_code: None }, Ask::Terminal)?;
+                cmd::switch_with(engine, name, &MfaArgs { mfa_code: None }, Ask::Terminal)?;
             Ok(s)
         }
         other => other,

@@ -1,6 +1,14 @@
 //! One function per CLI subcommand: load what it needs, call the engine,
 //! print the result. Errors go up to `lib::run` which reports them.
 
+pub mod console;
+pub mod doctor;
+pub mod exec;
+pub mod keep;
+pub mod policy;
+pub mod prompt;
+pub mod shell_init;
+
 use crate::cache::{Cache, Entry};
 use crate::cli::{AddArgs, MfaArgs};
 use crate::config::bookmarks::{self, Bookmark, BookmarkSpec, Bookmarks, Extras, HandoverMode};
@@ -287,13 +295,13 @@ pub fn exec(
     let env = EnvView::from_process();
     // Inside a live shell the serving rolehop holds the base identity.
     if let Some(parent) = crate::serve::client::Live::from_env(&env) {
-        return crate::live::exec_nested(&env, &parent, name, args, command, static_);
+        return crate::cmd::exec::exec_nested(&env, &parent, name, args, command, static_);
     }
     let engine = engine(env.clone(), no_cache)?;
     let live = !static_ && engine.bookmarks.handover(name) == HandoverMode::Live;
     let (b, switched) = switch_with(&engine, name, args, Ask::Terminal)?;
     if live {
-        return crate::live::exec_live(&env, engine, b, switched, command);
+        return crate::cmd::exec::exec_live(&env, engine, b, switched, command);
     }
     let assumed = &switched.assumed;
     let handover = Handover::new(&env, &b, &assumed.creds, assumed.region.as_deref(), true);

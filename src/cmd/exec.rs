@@ -3,7 +3,7 @@
 //! (through the agent), and `rolehop mfa`.
 
 use crate::cli::MfaArgs;
-use crate::commands::{block_on, block_on_detached, code_for};
+use crate::cmd::{block_on, block_on_detached, code_for};
 use crate::config::bookmarks::{Bookmark, Bookmarks};
 use crate::config::paths;
 use crate::creds::Handover;
@@ -187,7 +187,7 @@ pub fn env_live(
     let parent = Live::from_env(&env);
     let base = match &parent {
         Some(_) => None,
-        None => Some(crate::commands::engine(env.clone(), no_cache)?.base_key_for(name)?),
+        None => Some(crate::cmd::engine(env.clone(), no_cache)?.base_key_for(name)?),
     };
     let answer: Assumed = with_codes(first, &marks, |code| {
         let req = AssumeRequest {
