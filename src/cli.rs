@@ -1,7 +1,7 @@
-//! Command-line interface: subcommands and flags only; the work is in `commands`.
+//! Command-line interface: subcommands and flags only; the work is in [`crate::cmd`].
 
-use crate::creds::export::Shell;
 use crate::cmd::shell_init::{CompletionShell, InitShell, bookmark_candidates};
+use crate::creds::export::Shell;
 use clap::{Args, Parser, Subcommand};
 use clap_complete::engine::ArgValueCandidates;
 

@@ -7,9 +7,10 @@
 //!
 //! The edge (what a command runs):
 //! - [`cli`]: clap types only: subcommands, flags, defaults.
-//! - [`commands`]: most subcommands and the plumbing they share (loading, the engine, codes).
-//! - [`live`], [`keep`], [`doctor`], [`policy`], [`console`], [`import`], [`prompt`],
-//!   [`shell_init`]: one subcommand family each (`exec`/`mfa`, `write --keep`, ...).
+//! - [`cmd`]: the subcommands: `cmd/mod.rs` holds the small ones and the plumbing they
+//!   share (loading, the engine, codes); a file per larger family (`exec` with `mfa`,
+//!   `keep` for `write --keep`, `doctor`, `policy`, `console`, `prompt`, `shell_init`).
+//! - [`import`]: `rolehop import`: the importers and their report.
 //! - [`shell`]: the one place a child gets credentials (the hand-over applied, the banner).
 //! - [`child`]: runs a shell or command as rolehop's child, signals forwarded.
 //! - [`error`]: the top-level error: one line, a hint, an exit code.
@@ -40,8 +41,8 @@ pub mod app;
 pub mod assume;
 pub mod cache;
 pub mod child;
-pub mod cmd;
 pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod creds;
 pub mod engine;
@@ -140,9 +141,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 cmd::write(&name, profile.as_deref(), force, &mfa, cli.no_cache)
             }
         }
-        Some(Command::CredentialProcess { name }) => {
-            cmd::credential_process(&name, cli.no_cache)
-        }
+        Some(Command::CredentialProcess { name }) => cmd::credential_process(&name, cli.no_cache),
         Some(Command::Sessions { json }) => cmd::sessions(json),
         Some(Command::Logout { name }) => cmd::logout(name.as_deref()),
         Some(Command::Doctor { name, mfa }) => doctor::run(name.as_deref(), &mfa, cli.no_cache),
