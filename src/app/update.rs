@@ -995,7 +995,7 @@ fn assumed(
         .and_then(|s| s.region_override.clone());
     fresh.limit = switched.limit;
     fresh.renew_needs_code = switched.mode == crate::cache::Mode::DirectMfa;
-    fresh.chained = crate::cmd::console::is_chained(switched.mode);
+    fresh.chained = switched.mode.is_chained();
     let left = crate::text::countdown(fresh.remaining(now));
     let clamp = crate::engine::window::clamped(fresh.lifetime(), app.options.refresh_window)
         .filter(|_| !std::mem::replace(&mut app.window_noted, true));

@@ -24,6 +24,15 @@ pub enum Mode {
     Via,
 }
 
+impl Mode {
+    /// Whether credentials of this mode are chained (assumed with temporary
+    /// credentials): STS caps them at 1 h, and the console's federation
+    /// endpoint takes them without SessionDuration.
+    pub fn is_chained(self) -> bool {
+        matches!(self, Mode::MfaSession | Mode::Via)
+    }
+}
+
 /// Temporary credentials as stored: secrets stay `SecretString` in memory
 /// (zeroed on drop, redacted in `Debug`) and are written out only here.
 #[derive(Clone, Serialize, Deserialize)]

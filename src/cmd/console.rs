@@ -9,7 +9,6 @@
 //! The `Session` parameter carries the secret key and session token: it is
 //! never printed, logged or put in an error message.
 
-use crate::cache::Mode;
 use crate::cli::ConsoleArgs;
 use crate::cmd::{self, Ask};
 use crate::config::bookmarks::{Bookmark, Bookmarks};
@@ -68,17 +67,6 @@ pub fn hosts(partition: &str) -> Hosts {
             signin: "signin.aws.amazon.com",
             console: "console.aws.amazon.com",
         },
-    }
-}
-
-/// The partition a region belongs to.
-pub fn region_partition(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
     }
 }
 
@@ -329,7 +317,7 @@ pub struct SignIn<'a> {
 /// The login URL for these credentials: getSigninToken, then the login link.
 pub fn sign_in(s: &SignIn<'_>, env: &EnvView) -> Result<String> {
     if let Some(r) = s.region
-        && region_partition(r) != s.partition
+        && crate::config::bookmarks::partition_of(r) != s.partition
     {
         return Err(usage(
             format!("region {r} is not in partition {} of the role", s.partition),
@@ -403,12 +391,6 @@ pub fn open_browser(url: &str, env: &EnvView) -> Result<String> {
     Ok(program)
 }
 
-/// Whether credentials of this mode are chained (assumed with temporary
-/// credentials), which the federation endpoint takes without SessionDuration.
-pub fn is_chained(mode: Mode) -> bool {
-    matches!(mode, Mode::MfaSession | Mode::Via)
-}
-
 /// `rolehop console NAME [--print] [--region R] [--destination D] [--switch-url]`.
 pub fn run(args: &ConsoleArgs, no_cache: bool) -> Result<ExitCode> {
     let env = EnvView::from_process();
@@ -438,7 +420,7 @@ pub fn run(args: &ConsoleArgs, no_cache: bool) -> Result<ExitCode> {
     let url = sign_in(
         &SignIn {
             creds: &switched.assumed.creds,
-            chained: is_chained(switched.mode),
+            chained: switched.mode.is_chained(),
             partition,
             region,
             destination: args.destination.as_deref(),
@@ -504,9 +486,15 @@ mod tests {
         assert_eq!(hosts("aws-cn").console, "console.amazonaws.cn");
         assert_eq!(hosts("aws-us-gov").signin, "signin.amazonaws-us-gov.com");
         assert_eq!(hosts("aws-us-gov").console, "console.amazonaws-us-gov.com");
-        assert_eq!(region_partition("cn-north-1"), "aws-cn");
-        assert_eq!(region_partition("us-gov-west-1"), "aws-us-gov");
-        assert_eq!(region_partition("eu-west-1"), "aws");
+        assert_eq!(
+            crate::config::bookmarks::partition_of("cn-north-1"),
+            "aws-cn"
+        );
+        assert_eq!(
+            crate::config::bookmarks::partition_of("us-gov-west-1"),
+            "aws-us-gov"
+        );
+        assert_eq!(crate::config::bookmarks::partition_of("eu-west-1"), "aws");
     }
 
     #[test]

@@ -255,11 +255,19 @@ impl Bookmark {
     /// The AWS partition, inferred from the region because the file has no
     /// partition key: China and GovCloud regions live in their own.
     pub fn partition(&self) -> &'static str {
-        match self.region.as_deref() {
-            Some(r) if r.starts_with("cn-") => "aws-cn",
-            Some(r) if r.starts_with("us-gov-") => "aws-us-gov",
-            _ => "aws",
-        }
+        self.region.as_deref().map_or("aws", partition_of)
+    }
+}
+
+/// The AWS partition a region belongs to: China and GovCloud regions have
+/// their own.
+pub fn partition_of(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
     }
 }
 

@@ -82,11 +82,7 @@ pub fn parse_role_arn(arn: &str) -> std::result::Result<(&str, &str, &str), Stri
 /// The partition a bookmark will use (inferred from its region), when it
 /// differs from the ARN's: the bookmark would assume the wrong ARN.
 pub fn partition_mismatch(partition: &str, region: Option<&str>) -> Option<String> {
-    let implied = match region {
-        Some(r) if r.starts_with("cn-") => "aws-cn",
-        Some(r) if r.starts_with("us-gov-") => "aws-us-gov",
-        _ => "aws",
-    };
+    let implied = region.map_or("aws", crate::config::bookmarks::partition_of);
     (implied != partition).then(|| {
         format!(
             "role in partition {partition} needs a region of that partition (rolehop infers the partition from the region), got {}",
