@@ -1,0 +1,119 @@
+//! The detail pane: the selected bookmark's facts.
+
+use crate::app::App;
+use crate::config::bookmarks::Bookmark;
+use crate::text::sanitize;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph, Widget, Wrap};
+use std::time::SystemTime;
+use theme::Theme;
+
+use super::*;
+
+/// The facts shown for a bookmark, as (label, value, style of the value).
+pub(super) fn facts(
+    app: &App,
+    b: &Bookmark,
+    now: SystemTime,
+    t: &Theme,
+) -> Vec<(&'static str, String, Style)> {
+    let or = |v: &Option<String>, default: &str| match v {
+        Some(v) => (sanitize(v), Style::new()),
+        None => (default.to_string(), t.dim()),
+    };
+    let mut out = vec![("Role ARN", sanitize(&b.role_arn()), Style::new())];
+    let (v, s) = or(&b.region, "default");
+    out.push(("Region", v, s));
+    match b.duration {
+        Some(d) => out.push(("Duration", crate::text::duration(d), Style::new())),
+        None => out.push(("Duration", "1h (default)".into(), t.dim())),
+    }
+    let (v, s) = or(&b.source_profile, "current credentials");
+    out.push(("Source", v, s));
+    let (v, s) = or(&b.mfa_serial, "none");
+    out.push(("MFA serial", v, s));
+    let (v, s) = or(&b.external_id, "none");
+    out.push(("External ID", v, s));
+    if let Some(n) = &b.session_name {
+        out.push(("Session name", sanitize(n), Style::new()));
+    }
+    if let Some(s) = app.session_for(&b.name) {
+        let left = s.remaining(now);
+        let v = if left.is_zero() {
+            "expired".to_string()
+        } else {
+            format!("{} left", crate::text::countdown(left))
+        };
+        out.push(("Session", v, t.urgency(s.urgency(now))));
+        if let Some(limit) = &s.limit {
+            out.push(("Limit", sanitize(limit), t.dim()));
+        }
+    }
+    out
+}
+
+pub(super) fn detail(
+    app: &App,
+    now: SystemTime,
+    t: &Theme,
+    r: Rect,
+    beside: bool,
+    buf: &mut Buffer,
+) {
+    let Some(b) = app.selected_bookmark() else {
+        pane("Details", None, false, t).render(r, buf);
+        return;
+    };
+    let mut title = vec![
+        Span::raw(" "),
+        Span::styled(
+            sanitize(display_name(b)),
+            t.bookmark(b.color.as_ref()).patch(t.bold()),
+        ),
+        Span::raw(" "),
+    ];
+    if display_name(b) != b.name {
+        title.push(Span::styled(format!("{} ", sanitize(&b.name)), t.dim()));
+    }
+    let title = Line::from(title);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(t.border(false))
+        .title(title);
+    let facts = facts(app, b, now, t);
+    let lines: Vec<Line> = if beside {
+        facts
+            .into_iter()
+            .map(|(label, v, s)| {
+                Line::from(vec![
+                    Span::styled(format!("{label:<12} "), t.dim()),
+                    Span::styled(v, s),
+                ])
+            })
+            .collect()
+    } else {
+        // Compact: the ARN on its own line, the rest flowing.
+        let mut it = facts.into_iter();
+        let mut lines = Vec::new();
+        if let Some((_, arn, s)) = it.next() {
+            lines.push(Line::from(Span::styled(arn, s)));
+        }
+        let mut rest = Vec::new();
+        for (i, (label, v, s)) in it.enumerate() {
+            if i > 0 {
+                rest.push(Span::styled(" · ", t.dim()));
+            }
+            rest.push(Span::styled(format!("{} ", label.to_lowercase()), t.dim()));
+            rest.push(Span::styled(v, s));
+        }
+        lines.push(Line::from(rest));
+        lines
+    };
+    Paragraph::new(lines)
+        .block(block)
+        .wrap(Wrap { trim: false })
+        .render(r, buf);
+}
