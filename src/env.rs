@@ -260,19 +260,7 @@ mod tests {
     use std::time::{Duration, SystemTime};
 
     fn bookmark() -> Bookmark {
-        Bookmark {
-            name: "prod".into(),
-            account: "210987654321".into(),
-            role: "Admin".into(),
-            display: "Prod".into(),
-            color: None,
-            mfa_serial: None,
-            external_id: None,
-            region: None,
-            duration: None,
-            source_profile: None,
-            session_name: None,
-        }
+        Bookmark::sample("prod", "210987654321", "Admin", "Prod")
     }
 
     fn apply(env: &EnvView, h: &Handover) -> EnvView {

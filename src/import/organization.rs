@@ -469,19 +469,7 @@ mod tests {
     }
 
     fn bookmark(name: &str, account: &str, role: &str, display: &str) -> Bookmark {
-        Bookmark {
-            name: name.into(),
-            account: account.into(),
-            role: role.into(),
-            display: display.into(),
-            color: None,
-            mfa_serial: None,
-            external_id: None,
-            region: None,
-            duration: None,
-            source_profile: None,
-            session_name: None,
-        }
+        Bookmark::sample(name, account, role, display)
     }
 
     fn opts() -> Options {

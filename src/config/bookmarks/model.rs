@@ -111,6 +111,24 @@ pub struct Bookmark {
 }
 
 impl Bookmark {
+    /// A bookmark with only its identity set, for tests.
+    #[cfg(test)]
+    pub fn sample(name: &str, account: &str, role: &str, display: &str) -> Bookmark {
+        Bookmark {
+            name: name.into(),
+            account: account.into(),
+            role: role.into(),
+            display: display.into(),
+            color: None,
+            mfa_serial: None,
+            external_id: None,
+            region: None,
+            duration: None,
+            source_profile: None,
+            session_name: None,
+        }
+    }
+
     /// The ARN to pass to `sts:AssumeRole`.
     pub fn role_arn(&self) -> String {
         format!(
