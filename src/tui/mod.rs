@@ -253,29 +253,12 @@ impl Runtime {
     /// owns the terminal); the others are kept for afterwards.
     fn spawn_effect(&mut self, effect: Effect) {
         match effect {
-            Effect::FetchIdentity => {
-                let (tx, env) = (self.tx.clone(), self.env.clone());
-                tokio::spawn(async move {
-                    let _ = tx.send(Msg::Identity(identity(&env).await));
-                });
-            }
+            Effect::FetchIdentity => self.fetch_identity(),
             Effect::Assume {
                 bookmark,
                 mfa_code,
                 renew,
-            } => {
-                let (tx, engine) = (self.tx.clone(), self.engine.clone());
-                let task = tokio::spawn(async move {
-                    let msg = switch(&engine, &tx, bookmark.name, mfa_code, renew).await;
-                    if let Some(cache) = engine.cache() {
-                        for warning in cache.take_warnings() {
-                            let _ = tx.send(Msg::Done(Ok(warning)));
-                        }
-                    }
-                    let _ = tx.send(msg);
-                });
-                self.assume = Some(task.abort_handle());
-            }
+            } => self.assume(bookmark, mfa_code, renew),
             Effect::CancelAssume => {
                 if let Some(task) = self.assume.take() {
                     task.abort();
@@ -285,67 +268,13 @@ impl Runtime {
                 bookmark,
                 assumed,
                 profile,
-            } => {
-                let tx = self.tx.clone();
-                tokio::task::spawn_blocking(move || {
-                    let result = credfile::check_config(&profile)
-                        .and_then(|()| credfile::default_path())
-                        .and_then(|path| {
-                            profile::write_session(
-                                &path,
-                                &profile,
-                                &assumed.creds,
-                                &bookmark.role_arn(),
-                                assumed.region.as_deref(),
-                                false,
-                            )
-                            .map(|_| format!("wrote profile {profile} to {}", path.display()))
-                        })
-                        .map_err(|e| error_info(e.into()));
-                    let _ = tx.send(Msg::Done(result));
-                });
-            }
-            Effect::CopyExports { bookmark, assumed } => {
-                let text = self.exports(&bookmark, &assumed);
-                let tx = self.tx.clone();
-                tokio::task::spawn_blocking(move || {
-                    let result = clipboard::copy(&text)
-                        .map(|via| {
-                            format!(
-                                "copied the exports for {} to the clipboard ({via})",
-                                bookmark.name
-                            )
-                        })
-                        .map_err(|message| ErrorInfo {
-                            message,
-                            hint: None,
-                        });
-                    let _ = tx.send(Msg::Done(result));
-                });
-            }
+            } => self.write_profile(bookmark, assumed, profile),
+            Effect::CopyExports { bookmark, assumed } => self.copy_exports(bookmark, assumed),
             Effect::OpenConsole {
                 bookmark,
                 assumed,
                 chained,
-            } => {
-                let (tx, env) = (self.tx.clone(), self.env.clone());
-                tokio::task::spawn_blocking(move || {
-                    let result = crate::cmd::console::sign_in(
-                        &crate::cmd::console::SignIn {
-                            creds: &assumed.creds,
-                            chained,
-                            partition: bookmark.partition(),
-                            region: assumed.region.as_deref(),
-                            destination: None,
-                        },
-                        &env,
-                    )
-                    .and_then(|url| crate::cmd::console::open_browser(&url, &env))
-                    .map(|program| format!("opened the console as {} ({program})", bookmark.name))
-                    .map_err(error_info);
-                    let _ = tx.send(Msg::Done(result));
-                });
-            }
+            } => self.open_console(bookmark, assumed, chained),
             Effect::SaveBookmark { old_name, spec } => {
                 let path = self.bookmarks_path.clone();
                 self.bookmarks_task(move || match old_name {
@@ -357,18 +286,107 @@ impl Runtime {
                 let path = self.bookmarks_path.clone();
                 self.bookmarks_task(move || bookmarks::remove(&path, &name).map(|_| path));
             }
-            Effect::RecordUse { name } => {
-                if let Some(path) = self.history_path.clone() {
-                    tokio::task::spawn_blocking(move || {
-                        // History is a convenience: failing to save it is
-                        // not worth interrupting the user for.
-                        let _ = history::record(&path, &name);
-                    });
-                }
-            }
+            Effect::RecordUse { name } => self.record_use(name),
             e @ (Effect::Subshell { .. } | Effect::PrintExports { .. } | Effect::Quit { .. }) => {
                 self.deferred.push_back(e)
             }
+        }
+    }
+
+    /// GetCallerIdentity of the base credentials, for the header.
+    fn fetch_identity(&self) {
+        let (tx, env) = (self.tx.clone(), self.env.clone());
+        tokio::spawn(async move {
+            let _ = tx.send(Msg::Identity(identity(&env).await));
+        });
+    }
+
+    /// A switch or renewal through the engine; Esc aborts it (`CancelAssume`).
+    fn assume(&mut self, bookmark: Bookmark, mfa_code: Option<String>, renew: bool) {
+        let (tx, engine) = (self.tx.clone(), self.engine.clone());
+        let task = tokio::spawn(async move {
+            let msg = switch(&engine, &tx, bookmark.name, mfa_code, renew).await;
+            if let Some(cache) = engine.cache() {
+                for warning in cache.take_warnings() {
+                    let _ = tx.send(Msg::Done(Ok(warning)));
+                }
+            }
+            let _ = tx.send(msg);
+        });
+        self.assume = Some(task.abort_handle());
+    }
+
+    /// `w`: the session into a profile of `~/.aws/credentials`.
+    fn write_profile(&self, bookmark: Bookmark, assumed: assume::Assumed, profile: String) {
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let result = credfile::check_config(&profile)
+                .and_then(|()| credfile::default_path())
+                .and_then(|path| {
+                    profile::write_session(
+                        &path,
+                        &profile,
+                        &assumed.creds,
+                        &bookmark.role_arn(),
+                        assumed.region.as_deref(),
+                        false,
+                    )
+                    .map(|_| format!("wrote profile {profile} to {}", path.display()))
+                })
+                .map_err(|e| error_info(e.into()));
+            let _ = tx.send(Msg::Done(result));
+        });
+    }
+
+    /// `y`: the exports to the clipboard (cleared again after a while).
+    fn copy_exports(&self, bookmark: Bookmark, assumed: assume::Assumed) {
+        let text = self.exports(&bookmark, &assumed);
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let result = clipboard::copy(&text)
+                .map(|via| {
+                    format!(
+                        "copied the exports for {} to the clipboard ({via})",
+                        bookmark.name
+                    )
+                })
+                .map_err(|message| ErrorInfo {
+                    message,
+                    hint: None,
+                });
+            let _ = tx.send(Msg::Done(result));
+        });
+    }
+
+    /// `c`: sign in to the console as the session and open the browser.
+    fn open_console(&self, bookmark: Bookmark, assumed: assume::Assumed, chained: bool) {
+        let (tx, env) = (self.tx.clone(), self.env.clone());
+        tokio::task::spawn_blocking(move || {
+            let result = crate::cmd::console::sign_in(
+                &crate::cmd::console::SignIn {
+                    creds: &assumed.creds,
+                    chained,
+                    partition: bookmark.partition(),
+                    region: assumed.region.as_deref(),
+                    destination: None,
+                },
+                &env,
+            )
+            .and_then(|url| crate::cmd::console::open_browser(&url, &env))
+            .map(|program| format!("opened the console as {} ({program})", bookmark.name))
+            .map_err(error_info);
+            let _ = tx.send(Msg::Done(result));
+        });
+    }
+
+    /// Remember the switch for "recent first" in the list.
+    fn record_use(&self, name: String) {
+        if let Some(path) = self.history_path.clone() {
+            tokio::task::spawn_blocking(move || {
+                // History is a convenience: failing to save it is
+                // not worth interrupting the user for.
+                let _ = history::record(&path, &name);
+            });
         }
     }
 
