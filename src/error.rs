@@ -96,6 +96,22 @@ pub enum Error {
     },
 }
 
+/// The engine's failures, each as the variant that has its line and hint.
+impl From<crate::engine::Error> for Error {
+    fn from(e: crate::engine::Error) -> Error {
+        use crate::engine::Error as E;
+        match e {
+            E::Config(e) => Error::Config(e),
+            E::Sts(e) => Error::Sts(e),
+            E::Cache(e) => Error::Cache(e),
+            E::CredFile(e) => Error::CredFile(e),
+            E::CodeNeeded(n) => Error::CodeNeeded(n),
+            E::Mfa { message, hint } => Error::Mfa { message, hint },
+            E::Usage { message, hint } => Error::Usage { message, hint },
+        }
+    }
+}
+
 impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {

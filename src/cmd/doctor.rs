@@ -264,7 +264,7 @@ fn assume(engine: &Engine, name: &str, args: &MfaArgs) -> Result<engine::Switche
     {
         code = Some(cmd::code_for(&need, &engine.bookmarks)?);
     }
-    match cmd::block_on(engine.renew(name, code))? {
+    match cmd::block_on(engine.renew(name, code))?.map_err(crate::error::Error::from) {
         Err(Error::CodeNeeded(_)) => {
             let (_, s) =
                 cmd::switch_with(engine, name, &MfaArgs { mfa_code: None }, Ask::Terminal)?;

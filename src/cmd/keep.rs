@@ -104,7 +104,11 @@ async fn keep(
                 Wake::Ready(Err(_)) => break,
             }
         }
-        match engine.renew(name, code).await {
+        match engine
+            .renew(name, code)
+            .await
+            .map_err(crate::error::Error::from)
+        {
             Ok(next) => {
                 let region = next.assumed.region.as_deref();
                 profile::write_session(

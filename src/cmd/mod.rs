@@ -142,7 +142,7 @@ pub(crate) fn switch_with(
     // A second code may be needed (a cached session expired in between, or
     // two hops of a chain each take one): ask again, a bounded number of times.
     for _ in 0..2 {
-        match block_on(engine.switch(name, code.take()))? {
+        match block_on(engine.switch(name, code.take()))?.map_err(crate::error::Error::from) {
             Err(Error::CodeNeeded(n))
                 if ask == Ask::Terminal || engine.bookmarks.mfa_source(&n.bookmark).is_some() =>
             {
@@ -151,7 +151,9 @@ pub(crate) fn switch_with(
             other => return other.map(|s| (b, s)),
         }
     }
-    block_on(engine.switch(name, code))?.map(|s| (b, s))
+    block_on(engine.switch(name, code))?
+        .map_err(crate::error::Error::from)
+        .map(|s| (b, s))
 }
 
 /// Resolve bookmark + code, then assume: the common start of every hand-over.

@@ -28,7 +28,6 @@ use crate::config::bookmarks::{Bookmark, Bookmarks};
 use crate::creds::Credentials;
 use crate::creds::file as credfile;
 use crate::env::{BaseSource, EnvView};
-use crate::error::Error;
 use crate::sts::{self, StsError};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -53,6 +52,35 @@ pub struct Switched {
     /// Served from the cache without calling STS.
     pub cached: bool,
     pub mode: Mode,
+}
+
+/// What the engine fails with. `crate::error::Error` converts each into the
+/// user's line, hint and exit code (the engine does not know about those).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Sts(#[from] StsError),
+    #[error(transparent)]
+    Cache(#[from] crate::cache::CacheError),
+    #[error(transparent)]
+    CredFile(#[from] crate::creds::file::CredFileError),
+    /// A code is needed first: the caller asks for one, or says it cannot.
+    #[error("bookmark {:?} needs an MFA code from {}", .0.bookmark, .0.serial)]
+    CodeNeeded(CodeNeeded),
+    /// A code was given that cannot be used (already used, not needed...).
+    #[error("{message}")]
+    Mfa {
+        message: String,
+        hint: Option<String>,
+    },
+    /// The bookmarks do not allow this switch (a `via` loop, a chain too long).
+    #[error("{message}")]
+    Usage {
+        message: String,
+        hint: Option<String>,
+    },
 }
 
 /// A switch needs a one-time code from this device first.

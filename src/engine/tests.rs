@@ -329,7 +329,7 @@ async fn a_code_is_never_sent_twice() {
     let need = e.needs_code("b", w.now()).unwrap().unwrap();
     assert!(need.wait.is_some_and(|d| d <= Duration::from_secs(30)));
     // The same code again is refused before any call, with the wait.
-    let err = e.switch("b", Some("111111".into())).await.unwrap_err();
+    let err = crate::error::Error::from(e.switch("b", Some("111111".into())).await.unwrap_err());
     assert!(err.to_string().contains("already used"), "{err}");
     assert!(err.hint().unwrap().starts_with("wait "), "{:?}", err.hint());
     assert_eq!(ar.num_calls(), 1);

@@ -292,13 +292,20 @@ pub(super) async fn assume_from(
         Err(e) => return failure(&e.into()),
     };
     if code.is_none() {
-        match engine.needs_code(&req.bookmark, engine.now()) {
+        match engine
+            .needs_code(&req.bookmark, engine.now())
+            .map_err(crate::error::Error::from)
+        {
             Ok(Some(need)) => return failure(&Error::CodeNeeded(need)),
             Ok(None) => {}
             Err(e) => return failure(&e),
         }
     }
-    let switched = match engine.switch(&req.bookmark, code).await {
+    let switched = match engine
+        .switch(&req.bookmark, code)
+        .await
+        .map_err(crate::error::Error::from)
+    {
         Ok(s) => s,
         Err(e) => return failure(&e),
     };

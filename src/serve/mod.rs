@@ -388,7 +388,12 @@ impl Route {
                 }
             }
         }
-        match self.engine.renew(name, code).await {
+        match self
+            .engine
+            .renew(name, code)
+            .await
+            .map_err(crate::error::Error::from)
+        {
             Ok(s) => {
                 {
                     let mut st = lock(&self.state);

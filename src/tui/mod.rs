@@ -626,9 +626,13 @@ async fn switch(
     if code.is_none() {
         let now = engine.now();
         let need = if renew {
-            engine.needs_code_to_renew(&name, now)
+            engine
+                .needs_code_to_renew(&name, now)
+                .map_err(crate::error::Error::from)
         } else {
-            engine.needs_code(&name, now)
+            engine
+                .needs_code(&name, now)
+                .map_err(crate::error::Error::from)
         };
         match need {
             Ok(Some(need)) => match sourced_code(engine, tx, &need).await {
@@ -652,9 +656,15 @@ async fn switch(
         }
     }
     let result = if renew {
-        engine.renew(&name, code).await
+        engine
+            .renew(&name, code)
+            .await
+            .map_err(crate::error::Error::from)
     } else {
-        engine.switch(&name, code).await
+        engine
+            .switch(&name, code)
+            .await
+            .map_err(crate::error::Error::from)
     };
     match result {
         // The cache changed between the check and the call (another rolehop).
