@@ -1,9 +1,10 @@
 //! Command-line interface: subcommands and flags only; the work is in [`crate::cmd`].
 
-use crate::cmd::shell_init::{CompletionShell, InitShell, bookmark_candidates};
+use crate::config::bookmarks::Bookmarks;
 use crate::creds::export::Shell;
 use clap::{Args, Parser, Subcommand};
 use clap_complete::engine::ArgValueCandidates;
+use clap_complete::engine::CompletionCandidate;
 
 /// The AWS Console's Switch Role, for the terminal.
 ///
@@ -228,7 +229,7 @@ pub enum Command {
     /// no files): fit for PS1 or starship's custom module.
     Prompt {
         /// Placeholders: {name} {left} {expiry} {account} {role}.
-        #[arg(long, value_name = "TEXT", default_value = crate::cmd::prompt::DEFAULT_FORMAT)]
+        #[arg(long, value_name = "TEXT", default_value = DEFAULT_PROMPT_FORMAT)]
         format: String,
     },
 }
@@ -430,4 +431,41 @@ pub struct AddArgs {
     /// (role chaining: sessions last at most 1 h).
     #[arg(long, value_name = "OTHER", add = ArgValueCandidates::new(bookmark_candidates))]
     pub via: Option<String>,
+}
+
+/// The default `rolehop prompt --format`.
+pub const DEFAULT_PROMPT_FORMAT: &str = "{name} {left}";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum InitShell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+/// Bookmark names (with their display names as help) for completing a NAME
+/// argument; nothing when the file is missing or does not load.
+pub fn bookmark_candidates() -> Vec<CompletionCandidate> {
+    let Ok(path) = crate::paths::bookmarks_path() else {
+        return Vec::new();
+    };
+    let Ok(bookmarks) = Bookmarks::load(&path) else {
+        return Vec::new();
+    };
+    bookmarks
+        .items
+        .into_iter()
+        .map(|b| {
+            let help = (b.display != b.name).then(|| crate::text::sanitize(&b.display).into());
+            CompletionCandidate::new(b.name).help(help)
+        })
+        .collect()
 }

@@ -25,6 +25,10 @@ pub(crate) const MANAGED: [&str; 10] = [
     "AWS_CREDENTIAL_EXPIRATION",
     "AWS_SESSION_EXPIRATION",
 ];
+/// The URL path every live route lives under (`/rolehop/v1/<id>`); a nested
+/// rolehop recognises a live shell of its own by it.
+pub const LIVE_PATH_PREFIX: &str = "/rolehop/v1/";
+
 pub(crate) const BASE_PREFIX: &str = "ROLEHOP_BASE_";
 /// Of [`MANAGED`], the ones that are secrets: never stashed.
 pub(crate) const SECRET_VARS: [&str; 3] = [
@@ -152,7 +156,24 @@ impl EnvView {
 
     /// True when a rolehop serves this environment's credentials live.
     pub fn is_live(&self) -> bool {
-        crate::serve::client::Live::from_env(self).is_some()
+        self.live_endpoint().is_some()
+    }
+
+    /// The live endpoint this environment points at, when it is a rolehop's
+    /// (`http://127.0.0.1:PORT/rolehop/v1/ID` with a token, no static keys):
+    /// (URI, token, `127.0.0.1:PORT`, path).
+    pub fn live_endpoint(&self) -> Option<(&str, &str, &str, &str)> {
+        let uri = self.get("AWS_CONTAINER_CREDENTIALS_FULL_URI")?;
+        let token = self.get("AWS_CONTAINER_AUTHORIZATION_TOKEN")?;
+        if self.get("AWS_ACCESS_KEY_ID").is_some() {
+            return None;
+        }
+        let rest = uri.strip_prefix("http://")?;
+        let (addr, path) = rest.split_at(rest.find('/')?);
+        if !addr.starts_with("127.0.0.1:") || !path.starts_with(LIVE_PATH_PREFIX) {
+            return None;
+        }
+        Some((uri, token, addr, path))
     }
 
     /// The environment as it was before rolehop handed anything over.
@@ -234,22 +255,6 @@ impl EnvView {
             format!("rolehop-{clean}")
         }
     }
-}
-
-/// Does the `[default]` profile of the shared credentials file hold keys
-/// (which the SDKs would use before a live endpoint)?
-pub fn default_profile_has_keys() -> bool {
-    crate::creds::file::default_path()
-        .ok()
-        .and_then(|p| {
-            crate::creds::file::read_profile(&p, "default")
-                .ok()
-                .flatten()
-        })
-        .is_some_and(|kvs| {
-            kvs.iter()
-                .any(|(k, _)| k.eq_ignore_ascii_case("aws_access_key_id"))
-        })
 }
 
 #[cfg(test)]

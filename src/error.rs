@@ -96,6 +96,12 @@ pub enum Error {
     },
 }
 
+impl From<crate::paths::NoConfigDir> for Error {
+    fn from(e: crate::paths::NoConfigDir) -> Error {
+        Error::Config(e.into())
+    }
+}
+
 /// The engine's failures, each as the variant that has its line and hint.
 impl From<crate::engine::Error> for Error {
     fn from(e: crate::engine::Error) -> Error {

@@ -56,10 +56,10 @@ pub fn real_path(path: &Path) -> io::Result<PathBuf> {
 /// Where the lock for `path` lives: `<runtime dir>/locks/<hash>.lock`, else
 /// (no runtime directory) a sidecar beside the file.
 fn lock_path(path: &Path) -> io::Result<PathBuf> {
-    if let Some(dir) = crate::config::paths::runtime_dir() {
+    if let Some(dir) = crate::paths::runtime_dir() {
         let locks = dir.join("locks");
         if private_dir(&locks).is_ok() {
-            let key = crate::cache::short_hash(&[&path.to_string_lossy()]);
+            let key = short_hash(&[&path.to_string_lossy()]);
             let name = file_name(path);
             let safe: String = name
                 .chars()
@@ -240,6 +240,22 @@ fn set_mode(tmp: &File, target: &Path, mode: u32, force_mode: bool) -> io::Resul
 #[cfg(not(unix))]
 fn set_mode(_tmp: &File, _target: &Path, _mode: u32, _force_mode: bool) -> io::Result<()> {
     Ok(())
+}
+
+/// 16 hex digits of SHA-256 over the parts (NUL-separated): a stable,
+/// file-name-safe name for inputs that may contain any character.
+pub fn short_hash(parts: &[&str]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0u8]);
+    }
+    hex(&h.finalize()[..8])
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

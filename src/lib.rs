@@ -10,7 +10,8 @@
 //! - [`cmd`]: the subcommands: `cmd/mod.rs` holds the small ones and the plumbing they
 //!   share (loading, the engine, codes); a file per larger family (`exec` with `mfa`,
 //!   `keep` for `write --keep`, `doctor`, `policy`, `console`, `prompt`, `shell_init`).
-//! - [`import`]: `rolehop import`: the importers and their report.
+//! - [`import`]: the importers (AWS config, the extension, an Organization) and their
+//!   report; `cmd/import.rs` runs them.
 //! - [`shell`]: the one place a child gets credentials (the hand-over applied, the banner).
 //! - [`child`]: runs a shell or command as rolehop's child, signals forwarded.
 //! - [`error`]: the top-level error: one line, a hint, an exit code.
@@ -30,10 +31,11 @@
 //!
 //! The files:
 //! - [`config`]: the bookmarks file (validating reader, fast loader, comment-keeping editor),
-//!   paths, history.
+//!   history; [`paths`]: where rolehop's own files live.
 //! - [`creds`]: credentials, hand-overs to children and shells, the `~/.aws/credentials` editor, exports.
 //! - [`cache`]: the session cache (keyring or 0600 files) and the one-time-code guard.
-//! - [`fsutil`]: locks and atomic private writes; [`text`]: sanitising user text.
+//! - [`fsutil`]: locks and atomic private writes; [`text`]: sanitising user text and
+//!   human durations; [`rt`]: the async runtime of one-shot commands.
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
@@ -51,6 +53,8 @@ pub mod error;
 pub mod fsutil;
 pub mod import;
 pub mod mfa;
+pub mod paths;
+pub mod rt;
 pub mod serve;
 pub mod shell;
 pub mod sts;
@@ -146,7 +150,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Logout { name }) => cmd::logout(name.as_deref()),
         Some(Command::Doctor { name, mfa }) => doctor::run(name.as_deref(), &mfa, cli.no_cache),
         Some(Command::Whoami { profile, json }) => cmd::whoami(profile.as_deref(), json),
-        Some(Command::Import(source)) => import::run(source),
+        Some(Command::Import(source)) => cmd::import::run(source),
         Some(Command::Use { name, .. }) => shell_init::use_without_init(name.as_deref()),
         Some(Command::Init { shell }) => shell_init::init(shell),
         Some(Command::Completions { shell }) => shell_init::completions(shell),

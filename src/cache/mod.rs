@@ -15,7 +15,7 @@ pub mod totp;
 
 pub use entry::{Entry, MfaSession, Mode, Prefs, RoleSession, StoredCreds};
 
-use crate::config::paths;
+use crate::paths;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
@@ -340,21 +340,7 @@ impl Cache {
 /// Shared handle; the engine and a UI may both hold it.
 pub type SharedCache = Arc<Cache>;
 
-/// 16 hex digits of SHA-256 over the parts (NUL-separated): a stable,
-/// file-name-safe name for inputs that may contain any character.
-pub fn short_hash(parts: &[&str]) -> String {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    for p in parts {
-        h.update(p.as_bytes());
-        h.update([0u8]);
-    }
-    hex(&h.finalize()[..8])
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub(crate) use crate::fsutil::{hex, short_hash};
 
 /// Unix seconds (0 before 1970, which no real clock shows).
 pub(crate) fn unix(t: SystemTime) -> u64 {

@@ -12,10 +12,10 @@
 use crate::cli::ConsoleArgs;
 use crate::cmd::{self, Ask};
 use crate::config::bookmarks::{Bookmark, Bookmarks};
-use crate::config::paths;
 use crate::creds::Credentials;
 use crate::env::EnvView;
 use crate::error::{Error, Result};
+use crate::paths;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use std::process::ExitCode;
 use std::time::Duration;

@@ -5,12 +5,13 @@
 use crate::cli::MfaArgs;
 use crate::cmd::{block_on, block_on_detached, code_for};
 use crate::config::bookmarks::{Bookmark, Bookmarks};
-use crate::config::paths;
 use crate::creds::Handover;
 use crate::creds::export;
+use crate::creds::file::default_profile_has_keys;
 use crate::engine::{Engine, Switched};
-use crate::env::{EnvView, default_profile_has_keys};
+use crate::env::EnvView;
 use crate::error::{Error, Result};
+use crate::paths;
 use crate::serve::AssumeRequest;
 use crate::serve::client::{Assumed, Live};
 use crate::serve::{Server, terminal_notifier};

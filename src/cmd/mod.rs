@@ -4,6 +4,7 @@
 pub mod console;
 pub mod doctor;
 pub mod exec;
+pub mod import;
 pub mod keep;
 pub mod policy;
 pub mod prompt;
@@ -12,42 +13,18 @@ pub mod shell_init;
 use crate::cache::{Cache, Entry};
 use crate::cli::{AddArgs, MfaArgs};
 use crate::config::bookmarks::{self, Bookmark, BookmarkSpec, Bookmarks, Extras, HandoverMode};
-use crate::config::paths;
 use crate::creds::Handover;
 use crate::creds::{export, file as credfile, rfc3339};
 use crate::engine::{CodeNeeded, Engine, Switched};
 use crate::env::EnvView;
 use crate::error::{Error, Result};
+use crate::paths;
 use crate::shell::{self, Back};
 use crate::{mfa, sts};
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-/// A one-shot command needs no thread pool: a current-thread runtime starts faster.
-pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|source| Error::Io {
-            context: "cannot start the async runtime".into(),
-            source,
-        })
-}
-
-pub(crate) fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
-    Ok(runtime()?.block_on(f))
-}
-
-/// [`block_on`] for commands that end when their child does: an MFA code
-/// source still running (ykman waiting for a touch) must not hold the exit,
-/// as dropping a runtime waits for its blocking threads.
-pub(crate) fn block_on_detached<F: std::future::Future>(f: F) -> Result<F::Output> {
-    let rt = runtime()?;
-    let out = rt.block_on(f);
-    rt.shutdown_background();
-    Ok(out)
-}
+pub(crate) use crate::rt::{block_on, block_on_detached, runtime};
 
 fn load() -> Result<Bookmarks> {
     Ok(Bookmarks::load(&paths::bookmarks_path()?)?)
@@ -62,14 +39,7 @@ pub(crate) fn engine(env: EnvView, no_cache: bool) -> Result<Engine> {
 /// [`engine`], with cache warnings kept for the caller (`quiet`, the picker)
 /// instead of printed on stderr.
 pub(crate) fn engine_for(env: EnvView, no_cache: bool, quiet: bool) -> Result<Engine> {
-    let bookmarks = load()?;
-    let cache = if no_cache || !bookmarks.settings.cache {
-        None
-    } else {
-        let cache = Cache::open()?;
-        Some(Arc::new(if quiet { cache.quiet() } else { cache }))
-    };
-    Ok(Engine::new(bookmarks, env, cache))
+    Ok(Engine::open(env, no_cache, quiet)?)
 }
 
 /// Whether a switch may ask on the terminal when it needs a code.
@@ -489,33 +459,13 @@ fn profile_runs_rolehop(profile: &str) -> bool {
         || runs(credfile::default_path().ok(), profile)
 }
 
-/// GetCallerIdentity of the base identity `env` (with `profile`) holds, and
-/// where those credentials come from (for people).
-pub(crate) async fn base_identity(
-    env: &EnvView,
-    profile: Option<&str>,
-) -> Result<(sts::Identity, String)> {
-    let source = env.base_source(profile);
-    let region = sts::resolve_region(None, env, &source).await;
-    let region = region.as_deref().unwrap_or(sts::FALLBACK_REGION);
-    // Resolved once, here: the kind is known, and a credential_process runs once.
-    let found = sts::base_credentials(&source, region)
-        .await
-        .map_err(|e| sts::name_source(e, &source, env))?;
-    let identity = sts::caller_identity(&found.client(region).await)
-        .await
-        .map_err(|e| sts::name_source(e, &source, env))?;
-    let place = sts::describe_source(&source, env);
-    Ok((identity, format!("{place} ({})", found.kind.label())))
-}
-
 pub fn whoami(profile: Option<&str>, json: bool) -> Result<ExitCode> {
     let env = EnvView::from_process();
     // In a live shell the base identity is the serving rolehop's.
     let live = crate::serve::client::Live::from_env(&env).filter(|_| profile.is_none());
     let (identity, source) = match &live {
         Some(l) => l.whoami()?,
-        None => block_on(base_identity(&env, profile))??,
+        None => block_on(sts::base_identity(&env, profile))??,
     };
     if json {
         println!("{}", serde_json::json!(identity));

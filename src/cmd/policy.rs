@@ -6,9 +6,9 @@
 use crate::cli::PolicyArgs;
 use crate::cmd::block_on;
 use crate::config::bookmarks::{Bookmark, Bookmarks};
-use crate::config::paths;
 use crate::env::{BaseSource, EnvView};
 use crate::error::{Error, Result};
+use crate::paths;
 use crate::sts;
 use serde_json::{Value, json};
 use std::io::{BufRead, Write};

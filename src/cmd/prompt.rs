@@ -11,9 +11,6 @@ use crate::error::Result;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
-/// The default `--format`.
-pub const DEFAULT_FORMAT: &str = "{name} {left}";
-
 /// The segment for `env` at `now`, or None outside a rolehop environment.
 ///
 /// Placeholders: `{name}` (bookmark), `{left}` (`42m`, `1h05m`, `expired`,
@@ -128,7 +125,7 @@ mod tests {
         // 2027-01-15T08:00:00Z is 1_800_000_000.
         let e = env("ASIAROLE", "2027-01-15T08:42:30Z");
         assert_eq!(
-            segment(&e, DEFAULT_FORMAT, now).as_deref(),
+            segment(&e, crate::cli::DEFAULT_PROMPT_FORMAT, now).as_deref(),
             Some("prod 42m")
         );
         assert_eq!(
@@ -137,12 +134,12 @@ mod tests {
         );
         let past = env("ASIAROLE", "2027-01-15T07:59:00Z");
         assert_eq!(
-            segment(&past, DEFAULT_FORMAT, now).as_deref(),
+            segment(&past, crate::cli::DEFAULT_PROMPT_FORMAT, now).as_deref(),
             Some("prod expired")
         );
         let unknown = env("ASIAROLE", "");
         assert_eq!(
-            segment(&unknown, DEFAULT_FORMAT, now).as_deref(),
+            segment(&unknown, crate::cli::DEFAULT_PROMPT_FORMAT, now).as_deref(),
             Some("prod")
         );
     }
@@ -151,7 +148,17 @@ mod tests {
     fn silent_outside_rolehop() {
         let now = SystemTime::UNIX_EPOCH;
         // Keys exported by hand over a rolehop shell are not ours.
-        assert_eq!(segment(&env("ASIAOTHER", ""), DEFAULT_FORMAT, now), None);
-        assert_eq!(segment(&EnvView::default(), DEFAULT_FORMAT, now), None);
+        assert_eq!(
+            segment(
+                &env("ASIAOTHER", ""),
+                crate::cli::DEFAULT_PROMPT_FORMAT,
+                now
+            ),
+            None
+        );
+        assert_eq!(
+            segment(&EnvView::default(), crate::cli::DEFAULT_PROMPT_FORMAT, now),
+            None
+        );
     }
 }

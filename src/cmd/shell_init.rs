@@ -3,53 +3,17 @@
 //! Completions are clap_complete's dynamic ones: the registration script
 //! calls the binary back with `ROLEHOP_COMPLETE=<shell>` and the words typed,
 //! and the binary answers from the CLI definition, bookmark names included
-//! ([`bookmark_candidates`]). One mechanism for bash, zsh, fish and
+//! ([`crate::cli::bookmark_candidates`]). One mechanism for bash, zsh, fish and
 //! PowerShell, always in step with the installed binary and the bookmarks file.
 
-use crate::config::bookmarks::Bookmarks;
-use crate::config::paths;
+use crate::cli::{CompletionShell, InitShell};
 use crate::error::{Error, Result};
-use clap_complete::engine::CompletionCandidate;
 use clap_complete::env::EnvCompleter;
 use std::io::Write;
 use std::process::ExitCode;
 
 /// The variable the registration scripts set to ask for completions.
 pub const COMPLETE_VAR: &str = "ROLEHOP_COMPLETE";
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum CompletionShell {
-    Bash,
-    Zsh,
-    Fish,
-    Powershell,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum InitShell {
-    Bash,
-    Zsh,
-    Fish,
-}
-
-/// Bookmark names (with their display names as help) for completing a NAME
-/// argument; nothing when the file is missing or does not load.
-pub fn bookmark_candidates() -> Vec<CompletionCandidate> {
-    let Ok(path) = paths::bookmarks_path() else {
-        return Vec::new();
-    };
-    let Ok(bookmarks) = Bookmarks::load(&path) else {
-        return Vec::new();
-    };
-    bookmarks
-        .items
-        .into_iter()
-        .map(|b| {
-            let help = (b.display != b.name).then(|| crate::text::sanitize(&b.display).into());
-            CompletionCandidate::new(b.name).help(help)
-        })
-        .collect()
-}
 
 /// Answer a completion request if this run is one (called first in `main`).
 pub fn complete_if_asked() {

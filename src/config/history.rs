@@ -13,7 +13,7 @@ pub const MAX: usize = 5;
 
 /// `data_dir()/history`; None without a home directory (then no history).
 pub fn default_path() -> Option<PathBuf> {
-    super::paths::data_dir().map(|d| d.join("history"))
+    crate::paths::data_dir().map(|d| d.join("history"))
 }
 
 /// The names in `path`, most recent first; empty when it is missing or unreadable.

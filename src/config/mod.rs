@@ -4,6 +4,5 @@
 
 pub mod bookmarks;
 pub mod history;
-pub mod paths;
 
 pub use bookmarks::ConfigError;

@@ -306,6 +306,18 @@ pub fn check_config_at(config: &Path, profile: &str) -> Result<(), CredFileError
     }
 }
 
+/// Does the `[default]` profile of the shared credentials file hold keys
+/// (which the SDKs would use before a live endpoint)?
+pub fn default_profile_has_keys() -> bool {
+    default_path()
+        .ok()
+        .and_then(|p| read_profile(&p, "default").ok().flatten())
+        .is_some_and(|kvs| {
+            kvs.iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("aws_access_key_id"))
+        })
+}
+
 /// Remove every `[profile]` section: header through the line before the next
 /// header. Duplicate sections of one name are one profile to the SDKs (they
 /// merge them), so removing only the first would leave the profile alive.

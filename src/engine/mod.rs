@@ -83,6 +83,12 @@ pub enum Error {
     },
 }
 
+impl From<crate::paths::NoConfigDir> for Error {
+    fn from(e: crate::paths::NoConfigDir) -> Error {
+        Error::Config(e.into())
+    }
+}
+
 /// A switch needs a one-time code from this device first.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CodeNeeded {
@@ -117,6 +123,21 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// The engine over the bookmarks file, with the session cache unless
+    /// `no_cache` or `[settings] cache = false` turn it off; `quiet` keeps
+    /// cache warnings for the caller (the picker) instead of stderr.
+    pub fn open(env: EnvView, no_cache: bool, quiet: bool) -> Result<Engine, Error> {
+        let path = crate::paths::bookmarks_path()?;
+        let bookmarks = Bookmarks::load(&path)?;
+        let cache = if no_cache || !bookmarks.settings.cache {
+            None
+        } else {
+            let cache = Cache::open()?;
+            Some(Arc::new(if quiet { cache.quiet() } else { cache }))
+        };
+        Ok(Engine::new(bookmarks, env, cache))
+    }
+
     /// `cache` None: every switch calls STS (`--no-cache`, `cache = false`).
     pub fn new(bookmarks: Bookmarks, env: EnvView, cache: Option<Arc<Cache>>) -> Engine {
         Engine {

@@ -25,7 +25,7 @@ pub fn read(config_file: Option<&Path>) -> Result<Parsed> {
             .build(),
         None => EnvConfigFiles::default(),
     };
-    let set = crate::cmd::block_on(aws_config::profile::load(
+    let set = crate::rt::block_on(aws_config::profile::load(
         &Fs::real(),
         &Env::real(),
         &files,
@@ -348,7 +348,7 @@ mod tests {
             .with_contents(EnvConfigFileKind::Config, config)
             .with_contents(EnvConfigFileKind::Credentials, credentials)
             .build();
-        crate::cmd::block_on(aws_config::profile::load(
+        crate::rt::block_on(aws_config::profile::load(
             &Fs::from_slice(&[]),
             &Env::from_slice(&[]),
             &files,

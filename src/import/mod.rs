@@ -11,8 +11,8 @@ pub mod aws_config;
 pub mod organization;
 
 use crate::config::bookmarks::{self, BookmarkSpec, Changes, Extras, Outcome};
-use crate::config::paths;
 use crate::error::Result;
+use crate::paths;
 use std::process::ExitCode;
 
 /// One candidate bookmark and where it came from.
@@ -91,62 +91,6 @@ pub fn partition_mismatch(partition: &str, region: Option<&str>) -> Option<Strin
     })
 }
 
-/// `rolehop import SOURCE`.
-pub fn run(source: crate::cli::ImportSource) -> Result<ExitCode> {
-    use crate::cli::ImportSource;
-    match source {
-        ImportSource::AwsConfig { file, opts } => apply(
-            "aws-config",
-            aws_config::read(file.as_deref())?,
-            opts.dry_run,
-            opts.replace,
-        ),
-        ImportSource::ExtendSwitchRoles { file, opts } => apply(
-            "extend-switch-roles",
-            aesr::read(&file)?,
-            opts.dry_run,
-            opts.replace,
-        ),
-        ImportSource::Organization {
-            role,
-            profile,
-            ous,
-            include,
-            exclude,
-            prune,
-            opts,
-        } => {
-            if let Err(e) = bookmarks::validate_field(bookmarks::Field::Role, &role) {
-                return Err(crate::error::Error::Usage {
-                    message: format!("--role {e}"),
-                    hint: None,
-                });
-            }
-            let env = crate::env::EnvView::from_process();
-            let source = env.base_source(profile.as_deref());
-            let listing = crate::cmd::block_on(organization::fetch(&source, &env, &ous))??;
-            let path = paths::bookmarks_path()?;
-            let existing = bookmarks::Bookmarks::load(&path)?;
-            let options = organization::Options {
-                role,
-                include,
-                exclude,
-                profile,
-                prune,
-            };
-            let plan = organization::plan(&listing, &existing.items, &options)?;
-            apply_with(
-                "organization",
-                plan.parsed,
-                opts.dry_run,
-                opts.replace,
-                &plan.changes,
-                &plan.existing,
-            )
-        }
-    }
-}
-
 /// Print the report table and write (unless `dry_run`).
 pub fn apply(source: &str, parsed: Parsed, dry_run: bool, replace: bool) -> Result<ExitCode> {
     apply_with(source, parsed, dry_run, replace, &Changes::default(), &[])
@@ -154,7 +98,7 @@ pub fn apply(source: &str, parsed: Parsed, dry_run: bool, replace: bool) -> Resu
 
 /// [`apply`] with `changes` to existing bookmarks in the same write, and
 /// their rows (FROM, BOOKMARK, ACCOUNT, RESULT) after the new ones.
-fn apply_with(
+pub fn apply_with(
     source: &str,
     parsed: Parsed,
     dry_run: bool,

@@ -35,7 +35,7 @@ fn io(context: &str) -> impl Fn(std::io::Error) -> Error + '_ {
 
 /// The runtime directory, created 0700.
 pub fn runtime_dir() -> Result<PathBuf> {
-    let dir = crate::config::paths::runtime_dir().ok_or_else(|| Error::Usage {
+    let dir = crate::paths::runtime_dir().ok_or_else(|| Error::Usage {
         message: "no runtime directory for rolehop's agent (no XDG_RUNTIME_DIR and no home)".into(),
         hint: Some("set ROLEHOP_RUNTIME_DIR to a private directory".into()),
     })?;
@@ -84,7 +84,7 @@ pub fn run() -> Result<ExitCode> {
     *lock(&STARTED) = Some(Instant::now());
     let log = dir.join("agent.log");
     let idle = idle_timeout();
-    let rt = crate::cmd::runtime()?;
+    let rt = crate::rt::runtime()?;
     let result = rt.block_on(async {
         let listener = tokio::net::UnixListener::bind(&socket)
             .map_err(io("cannot listen on the agent's socket"))?;
@@ -173,9 +173,9 @@ pub(super) async fn control(server: &Server, call: &str, req: Request<Incoming>)
             };
             // The bookmarks file is read per request, so edits apply at once.
             let env = crate::env::EnvView::from_process();
-            let engine = match crate::cmd::engine_for(env, false, true) {
+            let engine = match crate::engine::Engine::open(env, false, true) {
                 Ok(e) => Arc::new(e),
-                Err(e) => return http::failure(&e),
+                Err(e) => return http::failure(&e.into()),
             };
             if let Ok(r) = serde_json::from_str::<AssumeRequest>(&text)
                 && let Some(theirs) = &r.base

@@ -37,16 +37,7 @@ impl Live {
     /// The live endpoint of this environment, if a rolehop serves it: a
     /// `FULL_URI` of ours with its token, not shadowed by keys exported by hand.
     pub fn from_env(env: &EnvView) -> Option<Live> {
-        let uri = env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI")?;
-        let token = env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN")?;
-        if env.get("AWS_ACCESS_KEY_ID").is_some() {
-            return None;
-        }
-        let rest = uri.strip_prefix("http://")?;
-        let (addr, path) = rest.split_at(rest.find('/')?);
-        if !addr.starts_with("127.0.0.1:") || !path.starts_with(super::PATH_PREFIX) {
-            return None;
-        }
+        let (uri, token, addr, path) = env.live_endpoint()?;
         Some(Live {
             uri: uri.to_owned(),
             token: SecretString::from(token.to_owned()),

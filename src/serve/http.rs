@@ -14,7 +14,8 @@
 //! On the agent's Unix socket, `/agent/...` control calls need no token: the
 //! socket is 0600 in a 0700 directory.
 
-use super::{PATH_PREFIX, Route, Server, Status, lock};
+use super::{Route, Server, Status, lock};
+use crate::env::LIVE_PATH_PREFIX as PATH_PREFIX;
 use crate::error::Error;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -142,12 +143,12 @@ async fn handle(server: &Server, req: Request<Incoming>, via: Via) -> Resp {
             json(StatusCode::OK, &serde_json::json!(s))
         }
         (&Method::GET, "whoami") => {
-            match crate::cmd::base_identity(route.engine.env(), None).await {
+            match crate::sts::base_identity(route.engine.env(), None).await {
                 Ok((id, source)) => json(
                     StatusCode::OK,
                     &serde_json::json!({ "identity": id, "source": source }),
                 ),
-                Err(e) => failure(&e),
+                Err(e) => failure(&e.into()),
             }
         }
         (&Method::POST, "mfa") => match body(req).await {

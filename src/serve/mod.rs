@@ -31,10 +31,6 @@ use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::Notify;
 use tokio::task::AbortHandle;
 
-/// The URL path every route lives under (`/rolehop/v1/<id>`); a nested
-/// rolehop recognises a live shell of its own by it.
-pub const PATH_PREFIX: &str = "/rolehop/v1/";
-
 /// After a failed renewal, try again after this long (until expiry).
 const RETRY: [u64; 4] = [5, 15, 30, 60];
 
@@ -216,7 +212,11 @@ impl Server {
         lock(&self.inner.routes).insert(id.clone(), route);
         self.touch();
         Ok(Opened {
-            uri: format!("http://127.0.0.1:{}{PATH_PREFIX}{id}", self.inner.port),
+            uri: format!(
+                "http://127.0.0.1:{}{}{id}",
+                self.inner.port,
+                crate::env::LIVE_PATH_PREFIX
+            ),
             id,
             token,
         })

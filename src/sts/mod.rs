@@ -473,3 +473,23 @@ pub async fn with_identity(client: &Client, err: StsError) -> StsError {
 
 #[cfg(test)]
 mod tests;
+
+/// GetCallerIdentity of the base identity `env` (with `profile`) holds, and
+/// where those credentials come from (for people).
+pub async fn base_identity(
+    env: &EnvView,
+    profile: Option<&str>,
+) -> Result<(Identity, String), StsError> {
+    let source = env.base_source(profile);
+    let region = resolve_region(None, env, &source).await;
+    let region = region.as_deref().unwrap_or(FALLBACK_REGION);
+    // Resolved once, here: the kind is known, and a credential_process runs once.
+    let found = base_credentials(&source, region)
+        .await
+        .map_err(|e| name_source(e, &source, env))?;
+    let identity = caller_identity(&found.client(region).await)
+        .await
+        .map_err(|e| name_source(e, &source, env))?;
+    let place = describe_source(&source, env);
+    Ok((identity, format!("{place} ({})", found.kind.label())))
+}

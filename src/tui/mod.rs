@@ -9,14 +9,15 @@ mod terminal;
 use crate::app::{self, App, Effect, ErrorInfo, Msg, Options};
 use crate::config::bookmarks::HandoverMode;
 use crate::config::bookmarks::{self, Bookmark, Bookmarks};
-use crate::config::{history, paths};
+use crate::config::history;
 use crate::creds::Handover;
 use crate::creds::export::{self, Shell};
 use crate::creds::{file as credfile, profile};
 use crate::engine::{Engine, Switched};
 use crate::env::EnvView;
 use crate::error::{Error, Result};
-use crate::{assume, cmd, sts, ui};
+use crate::paths;
+use crate::{assume, sts, ui};
 use crossterm::event::{Event, EventStream, KeyEventKind, MouseEventKind};
 use futures::StreamExt;
 use std::collections::VecDeque;
@@ -47,7 +48,7 @@ pub fn run(mut options: Options, no_cache: bool) -> Result<ExitCode> {
     let bookmarks_path = paths::bookmarks_path()?;
     let env = EnvView::from_process();
     // The picker reports cache warnings as notices, not on the screen it draws.
-    let engine = Arc::new(cmd::engine_for(env.clone(), no_cache, true)?);
+    let engine = Arc::new(crate::engine::Engine::open(env.clone(), no_cache, true)?);
     let settings = &engine.bookmarks.settings;
     options.auto_renew &= settings.auto_renew;
     options.refresh_window = engine.configured_window();
@@ -199,7 +200,7 @@ impl Runtime {
     /// The bookmarks file changed (add, edit, delete): switch with the new one.
     /// A file that no longer loads keeps the old engine; the app shows why.
     fn reload_engine(&mut self) {
-        if let Ok(engine) = cmd::engine_for(self.env.clone(), self.no_cache, true) {
+        if let Ok(engine) = crate::engine::Engine::open(self.env.clone(), self.no_cache, true) {
             self.engine = Arc::new(engine);
         }
     }
@@ -505,7 +506,7 @@ impl Runtime {
                 secrecy::ExposeSecret::expose_secret(&opened.token),
                 a.region.as_deref(),
                 true,
-                crate::env::default_profile_has_keys(),
+                crate::creds::file::default_profile_has_keys(),
             );
             route = Some((server, opened.id));
             h

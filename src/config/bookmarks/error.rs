@@ -44,10 +44,8 @@ pub enum ConfigError {
         name: String,
         errors: Vec<(Field, String)>,
     },
-    #[error(
-        "cannot find a configuration directory for this user (set ROLEHOP_CONFIG to the bookmarks file)"
-    )]
-    NoConfigDir,
+    #[error(transparent)]
+    NoConfigDir(#[from] crate::paths::NoConfigDir),
 }
 
 pub(super) fn did_you_mean(suggestion: Option<&str>) -> String {

@@ -7,11 +7,16 @@ use std::path::PathBuf;
 
 use directories::ProjectDirs;
 
-use super::ConfigError;
+/// No home directory to put the bookmarks file in.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error(
+    "cannot find a configuration directory for this user (set ROLEHOP_CONFIG to the bookmarks file)"
+)]
+pub struct NoConfigDir;
 
 /// The bookmarks file: `$ROLEHOP_CONFIG`, else `bookmarks.toml` in the
 /// platform config directory (e.g. `~/.config/rolehop/` on Linux).
-pub fn bookmarks_path() -> Result<PathBuf, ConfigError> {
+pub fn bookmarks_path() -> Result<PathBuf, NoConfigDir> {
     bookmarks_path_with(env, project_dirs)
 }
 
@@ -54,13 +59,13 @@ fn env_path(env: impl Fn(&str) -> Option<OsString>, name: &str) -> Option<PathBu
 fn bookmarks_path_with(
     env: impl Fn(&str) -> Option<OsString>,
     dirs: impl Fn() -> Option<ProjectDirs>,
-) -> Result<PathBuf, ConfigError> {
+) -> Result<PathBuf, NoConfigDir> {
     if let Some(path) = env_path(env, "ROLEHOP_CONFIG") {
         return Ok(path);
     }
     dirs()
         .map(|d| d.config_dir().join("bookmarks.toml"))
-        .ok_or(ConfigError::NoConfigDir)
+        .ok_or(NoConfigDir)
 }
 
 #[cfg(test)]
@@ -77,7 +82,7 @@ mod tests {
         let empty = |_: &str| Some(OsString::new());
         assert!(matches!(
             bookmarks_path_with(empty, || None),
-            Err(ConfigError::NoConfigDir)
+            Err(NoConfigDir)
         ));
         assert_eq!(env_path(empty, "ROLEHOP_DATA_DIR"), None);
     }

@@ -1,0 +1,64 @@
+//! `rolehop import SOURCE`: read the source, then one locked edit of the
+//! bookmarks file through [`crate::import`]'s report and batch.
+
+use crate::config::bookmarks;
+use crate::error::Result;
+use crate::import;
+use crate::paths;
+use std::process::ExitCode;
+
+/// `rolehop import SOURCE`.
+pub fn run(source: crate::cli::ImportSource) -> Result<ExitCode> {
+    use crate::cli::ImportSource;
+    match source {
+        ImportSource::AwsConfig { file, opts } => import::apply(
+            "aws-config",
+            import::aws_config::read(file.as_deref())?,
+            opts.dry_run,
+            opts.replace,
+        ),
+        ImportSource::ExtendSwitchRoles { file, opts } => import::apply(
+            "extend-switch-roles",
+            import::aesr::read(&file)?,
+            opts.dry_run,
+            opts.replace,
+        ),
+        ImportSource::Organization {
+            role,
+            profile,
+            ous,
+            include,
+            exclude,
+            prune,
+            opts,
+        } => {
+            if let Err(e) = bookmarks::validate_field(bookmarks::Field::Role, &role) {
+                return Err(crate::error::Error::Usage {
+                    message: format!("--role {e}"),
+                    hint: None,
+                });
+            }
+            let env = crate::env::EnvView::from_process();
+            let source = env.base_source(profile.as_deref());
+            let listing = crate::rt::block_on(import::organization::fetch(&source, &env, &ous))??;
+            let path = paths::bookmarks_path()?;
+            let existing = bookmarks::Bookmarks::load(&path)?;
+            let options = import::organization::Options {
+                role,
+                include,
+                exclude,
+                profile,
+                prune,
+            };
+            let plan = import::organization::plan(&listing, &existing.items, &options)?;
+            import::apply_with(
+                "organization",
+                plan.parsed,
+                opts.dry_run,
+                opts.replace,
+                &plan.changes,
+                &plan.existing,
+            )
+        }
+    }
+}
