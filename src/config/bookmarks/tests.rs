@@ -153,48 +153,48 @@ fn bookmark_with(line: &str) -> String {
 fn every_invalid_field_gives_its_message_at_the_value() {
     let long = "a".repeat(65);
     let cases: Vec<(String, String)> = vec![
-        (r#"account = "12345""#.into(), r#"3:11: bookmark "prod": account must be 12 digits, got "12345""#.into()),
-        (r#"account = "1234-5678-9012""#.into(), r#"3:11: bookmark "prod": account must be 12 digits, got "1234-5678-9012" (without dashes: "123456789012")"#.into()),
-        (r#"account = "21098765432a""#.into(), r#"3:11: bookmark "prod": account must be 12 digits, got "21098765432a""#.into()),
-        ("account = 210987654321".into(), r#"3:11: bookmark "prod": account must be a quoted string of 12 digits, got an integer (quote it: account = "210987654321")"#.into()),
-        (r#"role = """#.into(), r#"3:8: bookmark "prod": role must not be empty"#.into()),
-        (r#"role = "a b""#.into(), r#"3:8: bookmark "prod": role may only contain letters, digits and +=,.@_- (and '/' between path parts), got "a b""#.into()),
-        (r#"role = "/ops/Admin""#.into(), r#"3:8: bookmark "prod": role must not start or end with '/', got "/ops/Admin""#.into()),
-        (r#"role = "ops/""#.into(), r#"3:8: bookmark "prod": role must not start or end with '/', got "ops/""#.into()),
-        (r#"role = "ops//Admin""#.into(), r#"3:8: bookmark "prod": role must not contain an empty path part ("//"), got "ops//Admin""#.into()),
-        (format!(r#"role = "ops/{long}""#), format!(r#"3:8: bookmark "prod": role must have at most 64 characters between '/', got 65 in "{long}""#)),
-        (r#"role = "arn:aws:iam::123456789012:role/ops/Admin""#.into(), r#"3:8: bookmark "prod": role must be a role name, not an ARN, got "arn:aws:iam::123456789012:role/ops/Admin" (use "ops/Admin")"#.into()),
-        ("role = 7".into(), r#"3:8: bookmark "prod": role must be a string, got an integer (quote it: role = "7")"#.into()),
-        (r#"display = """#.into(), r#"3:11: bookmark "prod": display must not be empty"#.into()),
-        (format!(r#"display = "{long}""#), r#"3:11: bookmark "prod": display must be at most 64 characters, got 65"#.into()),
-        (r#"display = "a\tb""#.into(), r#"3:11: bookmark "prod": display must not contain control characters, got "a\tb""#.into()),
-        (r#"color = "purple""#.into(), r#"3:9: bookmark "prod": color must be red, orange, yellow, green, blue or #rrggbb, got "purple""#.into()),
-        (r#"color = "gren""#.into(), r#"3:9: bookmark "prod": color must be red, orange, yellow, green, blue or #rrggbb, got "gren" (did you mean "green"?)"#.into()),
-        (r##"color = "#12345g""##.into(), r##"3:9: bookmark "prod": color must be red, orange, yellow, green, blue or #rrggbb, got "#12345g""##.into()),
-        (r#"mfa_serial = "arn:aws:iam::123456789012:user/alice""#.into(), r#"3:14: bookmark "prod": mfa_serial must be an MFA device ARN like "arn:aws:iam::123456789012:mfa/alice", got "arn:aws:iam::123456789012:user/alice""#.into()),
-        (r#"mfa_serial = "arn:aws:iam::12345:mfa/alice""#.into(), r#"3:14: bookmark "prod": mfa_serial must be an MFA device ARN like "arn:aws:iam::123456789012:mfa/alice", got "arn:aws:iam::12345:mfa/alice""#.into()),
-        (r#"mfa_serial = "short""#.into(), r#"3:14: bookmark "prod": mfa_serial must be an MFA device ARN like "arn:aws:iam::123456789012:mfa/alice" or a hardware serial (9 to 256 letters, digits and +=/:,.@_-), got "short""#.into()),
-        (r#"mfa_serial = "GAHT 12345678""#.into(), r#"3:14: bookmark "prod": mfa_serial must be an MFA device ARN like "arn:aws:iam::123456789012:mfa/alice" or a hardware serial (9 to 256 letters, digits and +=/:,.@_-), got "GAHT 12345678""#.into()),
-        (r#"external_id = "x""#.into(), r#"3:15: bookmark "prod": external_id must be 2 to 1224 characters, got 1"#.into()),
-        (r#"external_id = "a b""#.into(), r#"3:15: bookmark "prod": external_id may only contain letters, digits and +=,.@:/_-, got "a b""#.into()),
-        ("external_id = 12_345".into(), r#"3:15: bookmark "prod": external_id must be a string, got an integer (quote it: external_id = "12345")"#.into()),
-        (r#"region = "eu-west""#.into(), r#"3:10: bookmark "prod": region must be an AWS region like "eu-west-1", got "eu-west""#.into()),
-        (r#"region = "EU-WEST-1""#.into(), r#"3:10: bookmark "prod": region must be an AWS region like "eu-west-1", got "EU-WEST-1" (regions are lowercase: "eu-west-1")"#.into()),
-        (r#"region = "e-west-1""#.into(), r#"3:10: bookmark "prod": region must be an AWS region like "eu-west-1", got "e-west-1""#.into()),
-        ("duration = 600".into(), r#"3:12: bookmark "prod": duration must be between 900 and 43200 seconds (15m to 12h), got 600"#.into()),
-        ("duration = -1".into(), r#"3:12: bookmark "prod": duration must be between 900 and 43200 seconds (15m to 12h), got -1"#.into()),
-        (r#"duration = "13h""#.into(), r#"3:12: bookmark "prod": duration must be between 900 and 43200 seconds (15m to 12h), got "13h""#.into()),
-        (r#"duration = "1 hour""#.into(), r#"3:12: bookmark "prod": duration must be a number of seconds or a duration like "15m", "1h" or "1h30m", got "1 hour""#.into()),
-        ("duration = true".into(), r#"3:12: bookmark "prod": duration must be a number of seconds or a string like "1h", got a boolean"#.into()),
-        (r#"source_profile = "my profile""#.into(), r#"3:18: bookmark "prod": source_profile must not contain whitespace, '[' or ']', got "my profile""#.into()),
-        (r#"source_profile = "[x]""#.into(), r#"3:18: bookmark "prod": source_profile must not contain whitespace, '[' or ']', got "[x]""#.into()),
-        (r#"source_profile = """#.into(), r#"3:18: bookmark "prod": source_profile must not be empty"#.into()),
-        (r#"session_name = "a""#.into(), r#"3:16: bookmark "prod": session_name must be 2 to 64 characters, got 1"#.into()),
-        (r#"session_name = "a b""#.into(), r#"3:16: bookmark "prod": session_name may only contain letters, digits and +=,.@_-, got "a b""#.into()),
-        (r#"acount = "1""#.into(), r#"3:1: bookmark "prod": unknown key "acount"; did you mean "account"? (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via, handover, mfa_process, mfa_yubikey)"#.into()),
-        (r#"name = "prod""#.into(), r#"3:1: bookmark "prod": unknown key "name" (the name is the table key, as in [bookmarks.NAME]) (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via, handover, mfa_process, mfa_yubikey)"#.into()),
-        (r#"zzz = "1""#.into(), r#"3:1: bookmark "prod": unknown key "zzz" (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via, handover, mfa_process, mfa_yubikey)"#.into()),
-    ];
+            (r#"account = "12345""#.into(), r#"3:11: bookmark "prod": account must be 12 digits, got "12345""#.into()),
+            (r#"account = "1234-5678-9012""#.into(), r#"3:11: bookmark "prod": account must be 12 digits, got "1234-5678-9012" (without dashes: "123456789012")"#.into()),
+            (r#"account = "21098765432a""#.into(), r#"3:11: bookmark "prod": account must be 12 digits, got "21098765432a""#.into()),
+            ("account = 210987654321".into(), r#"3:11: bookmark "prod": account must be a quoted string of 12 digits, got an integer (quote it: account = "210987654321")"#.into()),
+            (r#"role = """#.into(), r#"3:8: bookmark "prod": role must not be empty"#.into()),
+            (r#"role = "a b""#.into(), r#"3:8: bookmark "prod": role may only contain letters, digits and +=,.@_- (and '/' between path parts), got "a b""#.into()),
+            (r#"role = "/ops/Admin""#.into(), r#"3:8: bookmark "prod": role must not start or end with '/', got "/ops/Admin""#.into()),
+            (r#"role = "ops/""#.into(), r#"3:8: bookmark "prod": role must not start or end with '/', got "ops/""#.into()),
+            (r#"role = "ops//Admin""#.into(), r#"3:8: bookmark "prod": role must not contain an empty path part ("//"), got "ops//Admin""#.into()),
+            (format!(r#"role = "ops/{long}""#), format!(r#"3:8: bookmark "prod": role must have at most 64 characters between '/', got 65 in "{long}""#)),
+            (r#"role = "arn:aws:iam::123456789012:role/ops/Admin""#.into(), r#"3:8: bookmark "prod": role must be a role name, not an ARN, got "arn:aws:iam::123456789012:role/ops/Admin" (use "ops/Admin")"#.into()),
+            ("role = 7".into(), r#"3:8: bookmark "prod": role must be a string, got an integer (quote it: role = "7")"#.into()),
+            (r#"display = """#.into(), r#"3:11: bookmark "prod": display must not be empty"#.into()),
+            (format!(r#"display = "{long}""#), r#"3:11: bookmark "prod": display must be at most 64 characters, got 65"#.into()),
+            (r#"display = "a\tb""#.into(), r#"3:11: bookmark "prod": display must not contain control characters, got "a\tb""#.into()),
+            (r#"color = "purple""#.into(), r#"3:9: bookmark "prod": color must be red, orange, yellow, green, blue or #rrggbb, got "purple""#.into()),
+            (r#"color = "gren""#.into(), r#"3:9: bookmark "prod": color must be red, orange, yellow, green, blue or #rrggbb, got "gren" (did you mean "green"?)"#.into()),
+            (r##"color = "#12345g""##.into(), r##"3:9: bookmark "prod": color must be red, orange, yellow, green, blue or #rrggbb, got "#12345g""##.into()),
+            (r#"mfa_serial = "arn:aws:iam::123456789012:user/alice""#.into(), r#"3:14: bookmark "prod": mfa_serial must be an MFA device ARN like "arn:aws:iam::123456789012:mfa/alice", got "arn:aws:iam::123456789012:user/alice""#.into()),
+            (r#"mfa_serial = "arn:aws:iam::12345:mfa/alice""#.into(), r#"3:14: bookmark "prod": mfa_serial must be an MFA device ARN like "arn:aws:iam::123456789012:mfa/alice", got "arn:aws:iam::12345:mfa/alice""#.into()),
+            (r#"mfa_serial = "short""#.into(), r#"3:14: bookmark "prod": mfa_serial must be an MFA device ARN like "arn:aws:iam::123456789012:mfa/alice" or a hardware serial (9 to 256 letters, digits and +=/:,.@_-), got "short""#.into()),
+            (r#"mfa_serial = "GAHT 12345678""#.into(), r#"3:14: bookmark "prod": mfa_serial must be an MFA device ARN like "arn:aws:iam::123456789012:mfa/alice" or a hardware serial (9 to 256 letters, digits and +=/:,.@_-), got "GAHT 12345678""#.into()),
+            (r#"external_id = "x""#.into(), r#"3:15: bookmark "prod": external_id must be 2 to 1224 characters, got 1"#.into()),
+            (r#"external_id = "a b""#.into(), r#"3:15: bookmark "prod": external_id may only contain letters, digits and +=,.@:/_-, got "a b""#.into()),
+            ("external_id = 12_345".into(), r#"3:15: bookmark "prod": external_id must be a string, got an integer (quote it: external_id = "12345")"#.into()),
+            (r#"region = "eu-west""#.into(), r#"3:10: bookmark "prod": region must be an AWS region like "eu-west-1", got "eu-west""#.into()),
+            (r#"region = "EU-WEST-1""#.into(), r#"3:10: bookmark "prod": region must be an AWS region like "eu-west-1", got "EU-WEST-1" (regions are lowercase: "eu-west-1")"#.into()),
+            (r#"region = "e-west-1""#.into(), r#"3:10: bookmark "prod": region must be an AWS region like "eu-west-1", got "e-west-1""#.into()),
+            ("duration = 600".into(), r#"3:12: bookmark "prod": duration must be between 900 and 43200 seconds (15m to 12h), got 600"#.into()),
+            ("duration = -1".into(), r#"3:12: bookmark "prod": duration must be between 900 and 43200 seconds (15m to 12h), got -1"#.into()),
+            (r#"duration = "13h""#.into(), r#"3:12: bookmark "prod": duration must be between 900 and 43200 seconds (15m to 12h), got "13h""#.into()),
+            (r#"duration = "1 hour""#.into(), r#"3:12: bookmark "prod": duration must be a number of seconds or a duration like "15m", "1h" or "1h30m", got "1 hour""#.into()),
+            ("duration = true".into(), r#"3:12: bookmark "prod": duration must be a number of seconds or a string like "1h", got a boolean"#.into()),
+            (r#"source_profile = "my profile""#.into(), r#"3:18: bookmark "prod": source_profile must not contain whitespace, '[' or ']', got "my profile""#.into()),
+            (r#"source_profile = "[x]""#.into(), r#"3:18: bookmark "prod": source_profile must not contain whitespace, '[' or ']', got "[x]""#.into()),
+            (r#"source_profile = """#.into(), r#"3:18: bookmark "prod": source_profile must not be empty"#.into()),
+            (r#"session_name = "a""#.into(), r#"3:16: bookmark "prod": session_name must be 2 to 64 characters, got 1"#.into()),
+            (r#"session_name = "a b""#.into(), r#"3:16: bookmark "prod": session_name may only contain letters, digits and +=,.@_-, got "a b""#.into()),
+            (r#"acount = "1""#.into(), r#"3:1: bookmark "prod": unknown key "acount"; did you mean "account"? (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via, handover, mfa_process, mfa_yubikey)"#.into()),
+            (r#"name = "prod""#.into(), r#"3:1: bookmark "prod": unknown key "name" (the name is the table key, as in [bookmarks.NAME]) (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via, handover, mfa_process, mfa_yubikey)"#.into()),
+            (r#"zzz = "1""#.into(), r#"3:1: bookmark "prod": unknown key "zzz" (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via, handover, mfa_process, mfa_yubikey)"#.into()),
+        ];
     for (line, expected) in cases {
         assert_eq!(
             err(&bookmark_with(&line)),
@@ -290,8 +290,8 @@ fn bad_names_and_structure() {
     );
     // Dotted and inline bookmarks are TOML too.
     let items =
-        load_str("[bookmarks]\na = { account = \"111111111111\", role = \"R\" }\nb.account = \"222222222222\"\nb.role = \"S\"\n")
-            .unwrap();
+            load_str("[bookmarks]\na = { account = \"111111111111\", role = \"R\" }\nb.account = \"222222222222\"\nb.role = \"S\"\n")
+                .unwrap();
     assert_eq!(
         items.iter().map(|b| b.name.as_str()).collect::<Vec<_>>(),
         ["a", "b"]
@@ -321,10 +321,10 @@ fn settings_parse_with_defaults_and_located_errors() {
     assert!(s.cache && s.mfa_session && s.auto_renew);
     assert_eq!((s.mfa_session_duration, s.refresh_window), (43_200, None));
     let s = load_full(
-        "[settings]\ncache = false\nmfa_session = false\nmfa_session_duration = \"36h\"\nrefresh_window = \"2m\"\nauto_renew = false\nhandover = \"static\"\n",
-    )
-    .unwrap()
-    .settings;
+            "[settings]\ncache = false\nmfa_session = false\nmfa_session_duration = \"36h\"\nrefresh_window = \"2m\"\nauto_renew = false\nhandover = \"static\"\n",
+        )
+        .unwrap()
+        .settings;
     assert_eq!(
         s,
         Settings {
@@ -561,9 +561,9 @@ fn add_with_via_checks_the_target_and_writes_the_keys() {
     add_with(&path, &spec("x", "111111111111", "R"), &extras("prod")).unwrap();
     let text = fs::read_to_string(&path).unwrap();
     assert!(
-        text.ends_with("[bookmarks.x]\naccount = \"111111111111\"\nrole = \"R\"\nmfa_session = false\nvia = \"prod\"\n"),
-        "{text}"
-    );
+            text.ends_with("[bookmarks.x]\naccount = \"111111111111\"\nrole = \"R\"\nmfa_session = false\nvia = \"prod\"\n"),
+            "{text}"
+        );
     let b = Bookmarks::load(&path).unwrap();
     assert_eq!(b.via_target("x").unwrap().unwrap().name, "prod");
     assert_eq!(b.via_target("prod").unwrap(), None);

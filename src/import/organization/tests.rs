@@ -1,0 +1,230 @@
+use super::*;
+
+fn acct(id: &str, name: &str, state: &str) -> Account {
+    Account {
+        id: id.into(),
+        name: name.into(),
+        state: state.into(),
+    }
+}
+
+fn bookmark(name: &str, account: &str, role: &str, display: &str) -> Bookmark {
+    Bookmark::sample(name, account, role, display)
+}
+
+fn opts() -> Options {
+    Options {
+        role: DEFAULT_ROLE.into(),
+        ..Options::default()
+    }
+}
+
+/// ListAccounts answered with `status` and an awsJson error body, through
+/// the SDK's real parser (moto lists no accounts instead of this error).
+async fn list_failing(status: u16, kind: &str, message: &str) -> Error {
+    use aws_smithy_mocks::{RuleMode, mock, mock_client};
+    let body = format!(r#"{{"__type":"{kind}","Message":"{message}"}}"#);
+    let rule = mock!(Client::list_accounts)
+        .sequence()
+        .http_status(status, Some(body))
+        .build();
+    let org = mock_client!(aws_sdk_organizations, RuleMode::Sequential, [&rule]);
+    list_accounts(&org, "arn:aws:iam::123456789012:user/alice")
+        .await
+        .expect_err("should fail")
+}
+
+#[tokio::test]
+async fn not_in_an_organization_and_denied_are_explained() {
+    let e = list_failing(
+        400,
+        "AWSOrganizationsNotInUseException",
+        "Your account is not a member of an organization.",
+    )
+    .await;
+    assert_eq!(
+        e.to_string(),
+        "arn:aws:iam::123456789012:user/alice is not in an AWS Organization, so there are no accounts to import"
+    );
+    assert!(e.hint().unwrap().contains("rolehop import aws-config"));
+    assert_eq!(e.exit_code(), crate::error::code::DENIED);
+    let e = list_failing(
+        400,
+        "AccessDeniedException",
+        "You don't have permissions to access this resource.",
+    )
+    .await;
+    assert!(
+            e.to_string().starts_with("arn:aws:iam::123456789012:user/alice may not read the organization (organizations:ListAccounts was denied): You don't have permissions"),
+            "{e}"
+        );
+}
+
+#[test]
+fn names_are_made_valid() {
+    let n = |name: &str| name_for(&acct("111111111111", name, "ACTIVE"));
+    assert_eq!(n("Prod Payments"), "prod-payments");
+    assert_eq!(n("  --Team / Data (EU)  "), "team-data-eu");
+    assert_eq!(n("café_1.x"), "caf-_1.x");
+    assert_eq!(n("☕"), "account-111111111111");
+    assert_eq!(n(&"a".repeat(80)).len(), 64);
+}
+
+#[test]
+fn active_accounts_become_bookmarks_and_the_rest_say_why() {
+    let listing = Listing {
+        caller_account: "100000000000".into(),
+        accounts: vec![
+            acct("300000000000", "Prod", "ACTIVE"),
+            acct("100000000000", "Management", "ACTIVE"),
+            acct("200000000000", "Old", "SUSPENDED"),
+            acct("400000000000", "Joining", "PENDING_ACTIVATION"),
+            // Same name as 300000000000, listed earlier but a later ID.
+            acct("500000000000", "prod", "ACTIVE"),
+        ],
+        under_ou: None,
+    };
+    let p = plan(&listing, &[], &opts()).unwrap();
+    let names: Vec<(&str, &str)> = p
+        .parsed
+        .entries
+        .iter()
+        .map(|e| (e.spec.name.as_str(), e.spec.account.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("prod", "300000000000"),
+            ("prod-500000000000", "500000000000")
+        ]
+    );
+    assert_eq!(p.parsed.entries[0].spec.display.as_deref(), Some("Prod"));
+    assert_eq!(p.parsed.entries[0].spec.role, DEFAULT_ROLE);
+    let skipped: Vec<(&str, &str)> = p
+        .parsed
+        .skipped
+        .iter()
+        .map(|s| (s.from.as_str(), s.reason.as_str()))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            (
+                "Management (100000000000)",
+                "your own account (the identity importing is already in it)"
+            ),
+            ("Old (200000000000)", "account is SUSPENDED"),
+            ("Joining (400000000000)", "account is PENDING_ACTIVATION"),
+        ]
+    );
+    assert_eq!(p.changes, Changes::default());
+}
+
+#[test]
+fn a_rerun_updates_displays_and_reports_gone_accounts() {
+    let listing = Listing {
+        caller_account: "100000000000".into(),
+        accounts: vec![
+            acct("300000000000", "Prod (renamed)", "ACTIVE"),
+            acct("600000000000", "Same", "ACTIVE"),
+            acct("700000000000", "Shut", "SUSPENDED"),
+        ],
+        under_ou: None,
+    };
+    let existing = [
+        bookmark("prod", "300000000000", DEFAULT_ROLE, "Prod"),
+        bookmark("same", "600000000000", DEFAULT_ROLE, "Same"),
+        bookmark("shut", "700000000000", DEFAULT_ROLE, "Shut"),
+        bookmark("left", "800000000000", DEFAULT_ROLE, "Left"),
+        // Another role in a vanished account is not this import's.
+        bookmark("mine", "800000000000", "Admin", "Mine"),
+    ];
+    let p = plan(&listing, &existing, &opts()).unwrap();
+    assert!(p.parsed.entries.is_empty());
+    assert_eq!(
+        p.changes.displays,
+        [("prod".to_owned(), "Prod (renamed)".to_owned())]
+    );
+    assert!(p.changes.remove.is_empty());
+    let results: Vec<(&str, &str)> = p
+        .existing
+        .iter()
+        .map(|r| (r[1].as_str(), r[3].as_str()))
+        .collect();
+    assert_eq!(
+        results,
+        [
+            (
+                "prod",
+                "display \"Prod\" -> \"Prod (renamed)\" (renamed in the organization)"
+            ),
+            ("same", "unchanged"),
+            ("shut", "kept: account is SUSPENDED in the organization"),
+            (
+                "left",
+                "gone: the organization no longer lists this account (kept; --prune removes it)"
+            ),
+        ]
+    );
+    let pruned = plan(
+        &listing,
+        &existing,
+        &Options {
+            prune: true,
+            ..opts()
+        },
+    )
+    .unwrap();
+    assert_eq!(pruned.changes.remove, ["left"]);
+}
+
+#[test]
+fn filters_by_glob_ou_and_a_taken_name() {
+    let listing = Listing {
+        caller_account: "100000000000".into(),
+        accounts: vec![
+            acct("200000000000", "prod-eu", "ACTIVE"),
+            acct("300000000000", "prod-sandbox", "ACTIVE"),
+            acct("400000000000", "dev", "ACTIVE"),
+            acct("500000000000", "outside", "ACTIVE"),
+        ],
+        under_ou: Some(
+            ["200000000000", "300000000000", "400000000000"]
+                .map(String::from)
+                .into(),
+        ),
+    };
+    let existing = [bookmark("prod-eu", "999999999999", "Admin", "x")];
+    let p = plan(
+        &listing,
+        &existing,
+        &Options {
+            include: vec!["PROD*".into()],
+            exclude: vec!["*sandbox*".into()],
+            profile: Some("mgmt".into()),
+            ..opts()
+        },
+    )
+    .unwrap();
+    let e = &p.parsed.entries;
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].spec.name, "prod-eu-200000000000");
+    assert_eq!(e[0].spec.source_profile.as_deref(), Some("mgmt"));
+    assert_eq!(e[0].notes, ["\"prod-eu\" is taken"]);
+    let reasons: Vec<&str> = p.parsed.skipped.iter().map(|s| s.reason.as_str()).collect();
+    assert_eq!(
+        reasons,
+        ["--exclude \"*sandbox*\"", "not matched by --include"]
+    );
+    assert!(
+        plan(
+            &listing,
+            &[],
+            &Options {
+                include: vec!["[".into()],
+                ..opts()
+            }
+        )
+        .is_err()
+    );
+}
