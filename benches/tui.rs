@@ -5,8 +5,12 @@
 //!
 //! - `first_key`: "p" typed into an empty filter: every bookmark is scored.
 //! - `next_key`: "d" after "pro": only the previous matches are rescored.
-//! - `backspace`: "prod" back to "pro": a full rescan.
+//! - `backspace`: "prod" back to "pro": the matches kept for "pro".
 //! - `render_only`: `view` alone, for the split between filter and render.
+//! - `tui_first_frame`: `App::new` over the loaded bookmarks (the empty
+//!   filter's list, the filter index) plus the first `view`, at 5,000 and
+//!   100,000 bookmarks: the picker's own share of the time to its first frame
+//!   (loading the file is `bookmarks_load` in the `bookmarks` bench).
 
 mod support;
 
@@ -94,5 +98,32 @@ fn keystroke(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, keystroke);
+fn first_frame(c: &mut Criterion) {
+    let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+    let size = (120, 40);
+    let recent: Vec<String> = ["acct000042-dev", "acct000007-audit"]
+        .map(String::from)
+        .into();
+    let mut group = c.benchmark_group("tui_first_frame");
+    group.sample_size(20);
+    for n in support::sizes(&[5_000, 100_000], 5_000) {
+        let list = bookmarks(n);
+        let mut term = Terminal::new(TestBackend::new(size.0, size.1)).expect("terminal");
+        group.bench_function(BenchmarkId::from_parameter(n), |b| {
+            b.iter_batched(
+                || list.clone(),
+                |list| {
+                    let (app, _) = App::new(list, recent.clone(), Options::default(), size);
+                    term.draw(|f| rolehop::ui::view(&app, now, f))
+                        .expect("draw");
+                    app
+                },
+                BatchSize::LargeInput,
+            )
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, keystroke, first_frame);
 criterion_main!(benches);

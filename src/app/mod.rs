@@ -131,6 +131,9 @@ pub struct App {
     /// Filtered view: indices into `bookmarks`, best first (highlights are
     /// computed for the drawn rows only: `filter::Query::highlights`).
     pub matches: Vec<filter::Match>,
+    /// The bookmarks' haystacks and the earlier filters' matches, so a
+    /// keystroke only scores (rebuilt when the bookmarks change).
+    pub filter_index: filter::FilterIndex,
     /// Index into `matches`.
     pub selected: usize,
     /// First visible row of the list (kept stable while scrolling).

@@ -207,6 +207,107 @@ fn backspace_ctrl_w_and_ctrl_u_edit_the_filter() {
     assert_eq!(names(&app), ["a"]);
 }
 
+/// Bookmarks for checking the picker's filtering against a full pass:
+/// upper case, several words, non-ASCII display names.
+fn filter_mix() -> Vec<Bookmark> {
+    let mut bs: Vec<Bookmark> = ["prod", "prod-eu", "Prod-US", "dev", "ops", "audit"]
+        .iter()
+        .map(|n| bm(n))
+        .collect();
+    bs[0].display = "Production".into();
+    bs[1].role = "ProdUser".into();
+    bs[3].display = "Développement prod".into();
+    bs[4].display = "Ops EU".into();
+    bs[5].role = "PowerUser".into();
+    bs.extend((0..30).map(|i| bm(&format!("app{i}-{}", ["prod", "eu", "us"][i % 3]))));
+    bs
+}
+
+/// The matches of the current filter, from one pass over every bookmark.
+fn full_pass(app: &App) -> Vec<filter::Match> {
+    filter::filter(&app.bookmarks, &app.filter, &app.recent)
+}
+
+#[test]
+fn typed_and_deleted_filters_list_what_a_full_pass_lists() {
+    let mut app = app_with(filter_mix());
+    let check = |app: &mut App, msg: Msg| {
+        update(app, msg.clone(), t0());
+        assert_eq!(
+            app.matches,
+            full_pass(app),
+            "{:?} after {msg:?}",
+            app.filter
+        );
+        assert_eq!(app.selected, 0);
+    };
+    let steps = [
+        // Narrowing, a smart-case step up and back, words, deleting.
+        "p", "r", "o", "d", "U", "\u{8}", " ", "e", "u", "\u{17}", "\u{8}", "\u{8}", "x", "\u{15}",
+        // Non-ASCII (full passes), then Esc clears.
+        "d", "é", "v", "\u{8}", "\u{8}", "e", "v", "\u{1b}",
+        // Spaces only, then a word after them.
+        " ", " ", "a", "p", "p", "1", " ", "u", "\u{17}", "\u{17}",
+    ];
+    for step in steps {
+        let msg = match step {
+            "\u{8}" => key(KeyCode::Backspace),
+            "\u{15}" => ctrl('u'),
+            "\u{17}" => ctrl('w'),
+            "\u{1b}" => key(KeyCode::Esc),
+            c => {
+                let c = c.chars().next().unwrap();
+                let mods = if c.is_uppercase() {
+                    KeyModifiers::SHIFT
+                } else {
+                    KeyModifiers::NONE
+                };
+                Msg::Key(KeyEvent::new(KeyCode::Char(c), mods))
+            }
+        };
+        check(&mut app, msg);
+    }
+    assert_eq!(app.filter, "  ");
+}
+
+#[test]
+fn a_switch_or_a_reload_mid_filter_still_lists_what_a_full_pass_lists() {
+    let mut app = app_with(filter_mix());
+    typed(&mut app, "app27", t0());
+    // A switch: app27-prod wins its ties from now on (recency).
+    assert_eq!(selected(&app), "app27-prod");
+    update(&mut app, key(KeyCode::Enter), t0());
+    assume_ok(&mut app, "app27-prod", false, t0());
+    assert_eq!(app.recent, ["app27-prod"]);
+    assert_eq!(app.matches, full_pass(&app));
+    update(&mut app, key(KeyCode::Tab), t0());
+    for msg in [
+        key(KeyCode::Backspace),
+        key(KeyCode::Backspace),
+        ch('p'),
+        key(KeyCode::Backspace),
+        ch('2'),
+    ] {
+        update(&mut app, msg, t0());
+        assert_eq!(app.matches, full_pass(&app), "{:?}", app.filter);
+    }
+    // The file changed: the index is rebuilt for the new list.
+    let mut list = filter_mix();
+    list.retain(|b| b.name != "app22-eu");
+    list[0].display = "app2 renamed".into();
+    update(&mut app, Msg::BookmarksChanged(Ok(list)), t0());
+    assert_eq!(app.matches, full_pass(&app));
+    assert!(
+        names(&app).contains(&"prod"),
+        "found by its new display name"
+    );
+    assert!(!names(&app).contains(&"app22-eu"));
+    for msg in [key(KeyCode::Backspace), ch('3'), ctrl('w'), ch('r')] {
+        update(&mut app, msg, t0());
+        assert_eq!(app.matches, full_pass(&app), "{:?}", app.filter);
+    }
+}
+
 #[test]
 fn navigation_stays_in_bounds_and_pages_by_the_visible_height() {
     let many: Vec<Bookmark> = (0..100).map(|i| bm(&format!("b{i:03}"))).collect();

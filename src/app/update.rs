@@ -38,11 +38,13 @@ impl App {
         options: Options,
         size: (u16, u16),
     ) -> (App, Vec<Effect>) {
-        let matches = filter::filter(&bookmarks, "", &recent);
+        let mut filter_index = filter::FilterIndex::new(&bookmarks);
+        let matches = filter_index.full(&bookmarks, "", &recent);
         let app = App {
             bookmarks,
             filter: String::new(),
             matches,
+            filter_index,
             selected: 0,
             list_offset: 0,
             focus: Focus::List,
@@ -230,19 +232,16 @@ fn keep_visible(app: &mut App) {
     }
 }
 
-/// Recompute the matches after the filter changed: the best match is selected.
-fn refilter_jump(app: &mut App) {
-    app.matches = filter::filter(&app.bookmarks, &app.filter, &app.recent);
-    app.selected = 0;
-    app.list_offset = 0;
-}
-
-/// Type `c` into the filter. Only the current matches can still match, so
-/// only they are scored.
-fn type_char(app: &mut App, c: char) {
+/// Edit the filter and recompute the matches: the best match is selected.
+/// Typing on scores only the current matches; deleting back to a filter
+/// typed before finds its matches kept (`FilterIndex::search`).
+fn edit_filter(app: &mut App, edit: impl FnOnce(&mut String)) {
     let old = app.filter.clone();
-    app.filter.push(c);
-    app.matches = filter::refine(&app.bookmarks, &old, &app.matches, &app.filter, &app.recent);
+    edit(&mut app.filter);
+    let old_matches = std::mem::take(&mut app.matches);
+    app.matches =
+        app.filter_index
+            .search(&app.bookmarks, &old, old_matches, &app.filter, &app.recent);
     app.selected = 0;
     app.list_offset = 0;
 }
@@ -250,7 +249,9 @@ fn type_char(app: &mut App, c: char) {
 /// Recompute the matches for the same filter (bookmarks or recency changed),
 /// keeping the selection on the same bookmark when it is still listed.
 fn refilter_keep(app: &mut App, keep: Option<String>) {
-    app.matches = filter::filter(&app.bookmarks, &app.filter, &app.recent);
+    app.matches = app
+        .filter_index
+        .full(&app.bookmarks, &app.filter, &app.recent);
     if let Some(name) = keep
         && let Some(i) = app
             .matches
@@ -292,24 +293,16 @@ fn list_key(app: &mut App, k: KeyEvent, now: SystemTime, fx: &mut Vec<Effect>) {
     match k.code {
         KeyCode::F(1) => app.modal = Some(Modal::Help),
         KeyCode::Char('?') if plain(&k) => app.modal = Some(Modal::Help),
-        KeyCode::Char(c) if plain(&k) => type_char(app, c),
-        KeyCode::Backspace => {
-            app.filter.pop();
-            refilter_jump(app);
-        }
+        KeyCode::Char(c) if plain(&k) => edit_filter(app, |f| f.push(c)),
+        KeyCode::Backspace => edit_filter(app, |f| {
+            f.pop();
+        }),
         // Some terminals send Ctrl-H for Backspace.
-        KeyCode::Char('h') if ctrl(&k, 'h') => {
-            app.filter.pop();
-            refilter_jump(app);
-        }
-        KeyCode::Char('u') if ctrl(&k, 'u') => {
-            app.filter.clear();
-            refilter_jump(app);
-        }
-        KeyCode::Char('w') if ctrl(&k, 'w') => {
-            delete_word(&mut app.filter);
-            refilter_jump(app);
-        }
+        KeyCode::Char('h') if ctrl(&k, 'h') => edit_filter(app, |f| {
+            f.pop();
+        }),
+        KeyCode::Char('u') if ctrl(&k, 'u') => edit_filter(app, String::clear),
+        KeyCode::Char('w') if ctrl(&k, 'w') => edit_filter(app, delete_word),
         KeyCode::Up => move_list(app, -1),
         KeyCode::Char('p') if ctrl(&k, 'p') => move_list(app, -1),
         KeyCode::Down => move_list(app, 1),
@@ -339,10 +332,7 @@ fn list_key(app: &mut App, k: KeyEvent, now: SystemTime, fx: &mut Vec<Effect>) {
                 });
             }
         }
-        KeyCode::Esc if !app.filter.is_empty() => {
-            app.filter.clear();
-            refilter_jump(app);
-        }
+        KeyCode::Esc if !app.filter.is_empty() => edit_filter(app, String::clear),
         KeyCode::Esc => quit(app, fx),
         _ => {}
     }
@@ -521,7 +511,7 @@ fn sessions_key(app: &mut App, k: KeyEvent, now: SystemTime, fx: &mut Vec<Effect
         // Anything else typed goes to the filter: typing always filters.
         (_, Some(c)) => {
             app.focus = Focus::List;
-            type_char(app, c);
+            edit_filter(app, |f| f.push(c));
         }
         _ => {}
     }
@@ -1103,6 +1093,7 @@ fn bookmarks_changed(app: &mut App, r: Result<Vec<Bookmark>, ErrorInfo>, now: Sy
         }
     }
     app.bookmarks = list;
+    app.filter_index = filter::FilterIndex::new(&app.bookmarks);
     refilter_keep(app, keep);
     let text = match (saved, removed) {
         (Some(name), _) => format!("saved {name}"),
