@@ -17,7 +17,8 @@
 //! - [`error`]: the top-level error: one line, a hint, an exit code.
 //!
 //! The picker:
-//! - [`app`]: its state and the pure `update` (messages in, effects out; no I/O, no clock).
+//! - [`app`]: its state, the pure `update` (messages in, effects out; no I/O, no clock;
+//!   one file per context in `app/update/`) and `app/keys.rs`, the one key table.
 //! - [`ui`]: draws `&App` at a given time; pure.
 //! - [`tui`]: the runtime: terminal, event loop, effects run as tasks that report back.
 //!

@@ -5,6 +5,7 @@
 
 pub mod filter;
 pub mod form;
+pub mod keys;
 pub mod layout;
 pub mod regions;
 pub mod session;

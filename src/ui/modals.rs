@@ -1,6 +1,7 @@
 //! The modals: one function each (MFA prompt, confirmations, region, form, help).
 
 use crate::app::form::{self, Form};
+use crate::app::keys::{self, Context};
 use crate::app::layout::scroll_offset;
 use crate::app::{App, MfaPurpose, Modal};
 use crate::text::sanitize;
@@ -382,57 +383,16 @@ pub(super) fn form_modal(f: &Form, t: &Theme, area: Rect, buf: &mut Buffer) -> O
         text_cell(buf, inner.x, err_y, inner.width, &text, t.error());
     }
     let keys = if f.saving {
-        "saving…"
+        "saving…".to_owned()
     } else {
-        "Tab/↑↓ field · ↵ save · ^U clear field · Esc cancel · * required"
+        let tips = keys::tips(Context::Form).map(|t| format!("{} {}", t.shown_keys(), t.label));
+        tips.chain(["* required".to_owned()])
+            .collect::<Vec<_>>()
+            .join(" · ")
     };
-    text_cell(buf, inner.x, err_y + 1, inner.width, keys, t.dim());
+    text_cell(buf, inner.x, err_y + 1, inner.width, &keys, t.dim());
     cursor
 }
-
-/// Every key, by where it applies.
-pub(super) const HELP: [(&str, &[(&str, &str)]); 3] = [
-    (
-        "Bookmarks (list)",
-        &[
-            ("type", "filter (fuzzy)"),
-            ("↑ ↓ ^P ^N", "move"),
-            ("PgUp PgDn", "page"),
-            ("Home End", "first / last"),
-            ("↵", "assume the role"),
-            ("Tab", "sessions pane"),
-            ("^R", "region of its session"),
-            ("^A ^E ^D", "add / edit / delete"),
-            ("⌫ ^W ^U", "delete char/word/all"),
-            ("Esc", "cancel · clear · quit"),
-        ],
-    ),
-    (
-        "Sessions (Tab)",
-        &[
-            ("↑ ↓ k j", "move"),
-            ("s ↵", "subshell"),
-            ("w", "write to a profile"),
-            ("e", "print exports, exit"),
-            ("y", "copy exports"),
-            ("c", "open the AWS console"),
-            ("R", "region of hand-overs"),
-            ("r", "renew now"),
-            ("a", "auto-renew on/off"),
-            ("x", "forget the session"),
-            ("Tab Esc", "back to the list"),
-        ],
-    ),
-    (
-        "Everywhere",
-        &[
-            ("? F1", "this help"),
-            ("^C", "quit"),
-            ("wheel", "scroll"),
-            ("click", "select a row"),
-        ],
-    ),
-];
 
 pub(super) fn help(t: &Theme, area: Rect, buf: &mut Buffer) {
     const KEY_W: u16 = 11;
@@ -444,31 +404,44 @@ pub(super) fn help(t: &Theme, area: Rect, buf: &mut Buffer) {
         (COL_W + 4, 32)
     };
     let inner = modal_box("Keys", w, h, area, t, buf);
-    let mut draw_section = |x: u16, y: u16, (title, keys): (&str, &[(&str, &str)])| -> u16 {
+    // Each section of `keys::HELP`, the mouse last.
+    let lines = |i: usize| -> Vec<(String, &'static str)> {
+        let (_, contexts) = keys::HELP[i];
+        let mut lines: Vec<(String, &str)> = contexts
+            .iter()
+            .flat_map(|c| keys::rows(*c))
+            .map(|r| (r.shown_keys(), r.help))
+            .collect();
+        if i == keys::HELP.len() - 1 {
+            lines.extend(keys::MOUSE.map(|(k, what)| (k.to_owned(), what)));
+        }
+        lines
+    };
+    let mut draw_section = |x: u16, y: u16, i: usize| -> u16 {
         let mut y = y;
         let bottom = inner.bottom();
         if y < bottom {
-            text_cell(buf, x, y, COL_W, title, t.bold());
+            text_cell(buf, x, y, COL_W, keys::HELP[i].0, t.bold());
         }
         y += 1;
-        for (k, what) in keys {
+        for (k, what) in lines(i) {
             if y >= bottom {
                 break;
             }
-            text_cell(buf, x, y, KEY_W, k, t.key());
+            text_cell(buf, x, y, KEY_W, &k, t.key());
             text_cell(buf, x + KEY_W, y, COL_W - KEY_W, what, Style::new());
             y += 1;
         }
         y + 1
     };
     if two_columns {
-        let y1 = draw_section(inner.x, inner.y, HELP[0]);
-        let y2 = draw_section(inner.x + COL_W + 2, inner.y, HELP[1]);
-        draw_section(inner.x, y1.max(y2), HELP[2]);
+        let y1 = draw_section(inner.x, inner.y, 0);
+        let y2 = draw_section(inner.x + COL_W + 2, inner.y, 1);
+        draw_section(inner.x, y1.max(y2), 2);
     } else {
         let mut y = inner.y;
-        for s in HELP {
-            y = draw_section(inner.x, y, s);
+        for i in 0..keys::HELP.len() {
+            y = draw_section(inner.x, y, i);
         }
     }
 }

@@ -2,52 +2,55 @@
 
 use super::*;
 
-pub(super) fn list_key(app: &mut App, k: KeyEvent, now: SystemTime, fx: &mut Vec<Effect>) {
+pub(super) fn list_key(
+    app: &mut App,
+    action: Action,
+    k: KeyEvent,
+    now: SystemTime,
+    fx: &mut Vec<Effect>,
+) {
     let page = layout::list_height(app.size, app.sessions.len()) as isize;
-    match k.code {
-        KeyCode::F(1) => app.modal = Some(Modal::Help),
-        KeyCode::Char('?') if plain(&k) => app.modal = Some(Modal::Help),
-        KeyCode::Char(c) if plain(&k) => edit_filter(app, |f| f.push(c)),
-        KeyCode::Backspace => edit_filter(app, |f| {
+    match action {
+        Action::Help => app.modal = Some(Modal::Help),
+        Action::Type => {
+            if let Some(c) = typed(&k) {
+                edit_filter(app, |f| f.push(c));
+            }
+        }
+        Action::DeleteChar => edit_filter(app, |f| {
             f.pop();
         }),
-        // Some terminals send Ctrl-H for Backspace.
-        KeyCode::Char('h') if ctrl(&k, 'h') => edit_filter(app, |f| {
-            f.pop();
-        }),
-        KeyCode::Char('u') if ctrl(&k, 'u') => edit_filter(app, String::clear),
-        KeyCode::Char('w') if ctrl(&k, 'w') => edit_filter(app, delete_word),
-        KeyCode::Up => move_list(app, -1),
-        KeyCode::Char('p') if ctrl(&k, 'p') => move_list(app, -1),
-        KeyCode::Down => move_list(app, 1),
-        KeyCode::Char('n') if ctrl(&k, 'n') => move_list(app, 1),
-        KeyCode::PageUp => move_list(app, -page),
-        KeyCode::PageDown => move_list(app, page),
-        KeyCode::Home => app.selected = 0,
-        KeyCode::End => app.selected = app.matches.len().saturating_sub(1),
-        KeyCode::Enter => enter(app, now, fx),
-        KeyCode::Tab if !app.sessions.is_empty() => app.focus = Focus::Sessions,
-        KeyCode::Char('a') if ctrl(&k, 'a') => app.modal = Some(Modal::Form(Form::new_add())),
+        Action::Clear => edit_filter(app, String::clear),
+        Action::DeleteWord => edit_filter(app, delete_word),
+        Action::Up => move_list(app, -1),
+        Action::Down => move_list(app, 1),
+        Action::PageUp => move_list(app, -page),
+        Action::PageDown => move_list(app, page),
+        Action::First => app.selected = 0,
+        Action::Last => app.selected = app.matches.len().saturating_sub(1),
+        Action::Confirm => enter(app, now, fx),
+        Action::FocusSessions if !app.sessions.is_empty() => app.focus = Focus::Sessions,
+        Action::Add => app.modal = Some(Modal::Form(Form::new_add())),
         // `R` is a letter here (typing filters, smart case): Ctrl-R instead.
-        KeyCode::Char('r') if ctrl(&k, 'r') => {
+        Action::Region => {
             if let Some(name) = app.selected_bookmark().map(|b| b.name.clone()) {
                 open_region(app, &name, now);
             }
         }
-        KeyCode::Char('e') if ctrl(&k, 'e') => {
+        Action::Edit => {
             if let Some(b) = app.selected_bookmark() {
                 app.modal = Some(Modal::Form(Form::edit(b)));
             }
         }
-        KeyCode::Char('d') if ctrl(&k, 'd') => {
+        Action::Delete => {
             if let Some(b) = app.selected_bookmark() {
                 app.modal = Some(Modal::ConfirmDelete {
                     name: b.name.clone(),
                 });
             }
         }
-        KeyCode::Esc if !app.filter.is_empty() => edit_filter(app, String::clear),
-        KeyCode::Esc => quit(app, fx),
+        Action::Back if !app.filter.is_empty() => edit_filter(app, String::clear),
+        Action::Back => quit(app, fx),
         _ => {}
     }
 }

@@ -6,6 +6,7 @@
 
 use super::filter;
 use super::form::Form;
+use super::keys::{self, Action, Context};
 use super::layout;
 use super::regions;
 use super::session::Session;
@@ -14,9 +15,7 @@ use super::{
 };
 use crate::config::bookmarks::Bookmark;
 use crate::engine::{CodeNeeded, Switched};
-use crossterm::event::{
-    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
-};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use std::time::{Duration, SystemTime};
 
 mod answers;
@@ -254,29 +253,34 @@ fn refilter_keep(app: &mut App, keep: Option<String>) {
     }
 }
 
-fn plain(k: &KeyEvent) -> bool {
-    !k.modifiers
-        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+/// The character a `Type` action types (the table binds it only to characters).
+fn typed(k: &KeyEvent) -> Option<char> {
+    match k.code {
+        KeyCode::Char(c) => Some(c),
+        _ => None,
+    }
 }
 
-fn ctrl(k: &KeyEvent, c: char) -> bool {
-    k.modifiers.contains(KeyModifiers::CONTROL) && k.code == KeyCode::Char(c)
-}
-
+/// A key press: looked up in the key table (`keys`), then handled by the
+/// context it applies in.
 fn key(app: &mut App, k: KeyEvent, now: SystemTime, fx: &mut Vec<Effect>) {
-    if ctrl(&k, 'c') {
+    if keys::action(&[Context::Anywhere], &k) == Some(Action::Quit) {
         return quit(app, fx);
     }
+    let action = keys::action(keys::chain(app), &k);
     if let Some(modal) = app.modal.take() {
-        app.modal = modal_key(app, modal, k, now, fx);
+        app.modal = modal_key(app, modal, action, k, now, fx);
         return;
     }
-    if k.code == KeyCode::Esc && app.pending.is_some() {
+    if app.pending.is_some()
+        && keys::action(&[Context::Switching], &k) == Some(Action::CancelSwitch)
+    {
         return cancel_pending(app, now, fx);
     }
+    let Some(action) = action else { return };
     match app.focus {
-        Focus::List => list_key(app, k, now, fx),
-        Focus::Sessions => sessions_key(app, k, now, fx),
+        Focus::List => list_key(app, action, k, now, fx),
+        Focus::Sessions => sessions_key(app, action, k, now, fx),
     }
 }
 

@@ -6,10 +6,14 @@ use super::*;
 pub(super) fn modal_key(
     app: &mut App,
     modal: Modal,
+    action: Option<Action>,
     k: KeyEvent,
     now: SystemTime,
     fx: &mut Vec<Effect>,
 ) -> Option<Modal> {
+    let Some(action) = action else {
+        return Some(modal);
+    };
     match modal {
         Modal::Mfa {
             bookmark,
@@ -18,8 +22,8 @@ pub(super) fn modal_key(
             purpose,
             mut message,
         } => {
-            match k.code {
-                KeyCode::Esc => {
+            match action {
+                Action::Cancel => {
                     if purpose == MfaPurpose::Renew {
                         backoff(app, &bookmark, now + RETRY_AFTER_CANCEL);
                         notice(
@@ -30,21 +34,23 @@ pub(super) fn modal_key(
                     }
                     return None;
                 }
-                KeyCode::Enter if input.len() == 6 => {
+                Action::Confirm if input.len() == 6 => {
                     return submit_mfa(app, bookmark, serial, input, purpose, now, fx);
                 }
-                KeyCode::Enter => message = Some("enter all 6 digits".into()),
-                KeyCode::Backspace => {
+                Action::Confirm => message = Some("enter all 6 digits".into()),
+                Action::DeleteChar => {
                     input.pop();
                     message = None;
                 }
-                KeyCode::Char(c) if plain(&k) && c.is_ascii_digit() => {
-                    if input.len() < 6 {
+                Action::Type => {
+                    if let Some(c) = typed(&k)
+                        && input.len() < 6
+                    {
                         input.push(c);
                     }
                     message = None;
                 }
-                KeyCode::Char(_) if plain(&k) => message = Some("digits only".into()),
+                Action::DigitsOnly => message = Some("digits only".into()),
                 _ => {}
             }
             Some(Modal::Mfa {
@@ -55,51 +61,55 @@ pub(super) fn modal_key(
                 message,
             })
         }
-        Modal::Error(e) => match k.code {
-            KeyCode::Esc | KeyCode::Enter => None,
+        Modal::Error(e) => match action {
+            Action::Cancel => None,
             _ => Some(Modal::Error(e)),
         },
-        Modal::Help => match k.code {
-            KeyCode::Esc | KeyCode::Enter | KeyCode::F(1) | KeyCode::Char('?' | 'q') => None,
+        Modal::Help => match action {
+            Action::Cancel => None,
             _ => Some(Modal::Help),
         },
-        Modal::ConfirmDelete { name } => match k.code {
-            KeyCode::Char('y' | 'Y') | KeyCode::Enter => {
+        Modal::ConfirmDelete { name } => match action {
+            Action::Confirm => {
                 fx.push(Effect::DeleteBookmark { name });
                 None
             }
-            KeyCode::Char('n' | 'N') | KeyCode::Esc => None,
+            Action::Cancel => None,
             _ => Some(Modal::ConfirmDelete { name }),
         },
         Modal::ProfileName {
             bookmark,
             mut input,
-        } => match k.code {
-            KeyCode::Esc => None,
-            KeyCode::Enter if !input.is_empty() => {
+        } => match action {
+            Action::Cancel => None,
+            Action::Confirm if !input.is_empty() => {
                 write_profile(app, &bookmark, input, now, fx);
                 None
             }
-            KeyCode::Backspace => {
+            Action::DeleteChar => {
                 input.pop();
                 Some(Modal::ProfileName { bookmark, input })
             }
-            KeyCode::Char(c) if plain(&k) && (c.is_ascii_alphanumeric() || "._-".contains(c)) => {
-                input.push(c);
+            Action::Type => {
+                if let Some(c) =
+                    typed(&k).filter(|c| c.is_ascii_alphanumeric() || "._-".contains(*c))
+                {
+                    input.push(c);
+                }
                 Some(Modal::ProfileName { bookmark, input })
             }
-            KeyCode::Char('u') if ctrl(&k, 'u') => Some(Modal::ProfileName {
+            Action::Clear => Some(Modal::ProfileName {
                 bookmark,
                 input: String::new(),
             }),
             _ => Some(Modal::ProfileName { bookmark, input }),
         },
-        Modal::Form(form) => form_key(app, form, k, fx),
+        Modal::Form(form) => form_key(app, form, action, k, fx),
         Modal::Region {
             bookmark,
             input,
             selected,
-        } => region_key(app, bookmark, input, selected, k, now),
+        } => region_key(app, bookmark, input, selected, action, k, now),
     }
 }
 
@@ -163,23 +173,28 @@ pub(super) fn write_profile(
 pub(super) fn form_key(
     app: &mut App,
     mut form: Form,
+    action: Action,
     k: KeyEvent,
     fx: &mut Vec<Effect>,
 ) -> Option<Modal> {
-    if k.code == KeyCode::Esc {
+    if action == Action::Cancel {
         return None;
     }
     if form.saving {
         // Waiting for the file write; Esc (above) closes, the save goes on.
         return Some(Modal::Form(form));
     }
-    match k.code {
-        KeyCode::Tab | KeyCode::Down => form.next(),
-        KeyCode::BackTab | KeyCode::Up => form.prev(),
-        KeyCode::Backspace => form.backspace(),
-        KeyCode::Char('u') if ctrl(&k, 'u') => form.clear_field(),
-        KeyCode::Char(c) if plain(&k) => form.insert(c),
-        KeyCode::Enter => save_form(app, &mut form, fx),
+    match action {
+        Action::Down => form.next(),
+        Action::Up => form.prev(),
+        Action::DeleteChar => form.backspace(),
+        Action::Clear => form.clear_field(),
+        Action::Type => {
+            if let Some(c) = typed(&k) {
+                form.insert(c);
+            }
+        }
+        Action::Confirm => save_form(app, &mut form, fx),
         _ => {}
     }
     Some(Modal::Form(form))

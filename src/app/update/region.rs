@@ -26,13 +26,14 @@ pub(super) fn region_key(
     bookmark: String,
     mut input: String,
     mut selected: usize,
+    action: Action,
     k: KeyEvent,
     now: SystemTime,
 ) -> Option<Modal> {
     let rows = app.region_choices(&bookmark, &input).len();
-    match k.code {
-        KeyCode::Esc => return None,
-        KeyCode::Enter => {
+    match action {
+        Action::Cancel => return None,
+        Action::Confirm => {
             let Some(s) = app.session_for(&bookmark) else {
                 notice(app, format!("no session for {bookmark} any more"), now);
                 return None;
@@ -62,23 +63,21 @@ pub(super) fn region_key(
                 }
             }
         }
-        KeyCode::Up => selected = selected.saturating_sub(1),
-        KeyCode::Char('p') if ctrl(&k, 'p') => selected = selected.saturating_sub(1),
-        KeyCode::Down => selected = (selected + 1).min(rows.saturating_sub(1)),
-        KeyCode::Char('n') if ctrl(&k, 'n') => {
-            selected = (selected + 1).min(rows.saturating_sub(1))
-        }
-        KeyCode::Backspace => {
+        Action::Up => selected = selected.saturating_sub(1),
+        Action::Down => selected = (selected + 1).min(rows.saturating_sub(1)),
+        Action::DeleteChar => {
             input.pop();
             selected = 0;
         }
-        KeyCode::Char('u') if ctrl(&k, 'u') => {
+        Action::Clear => {
             input.clear();
             selected = 0;
         }
-        KeyCode::Char(c) if plain(&k) && !c.is_control() => {
-            input.push(c);
-            selected = 0;
+        Action::Type => {
+            if let Some(c) = typed(&k).filter(|c| !c.is_control()) {
+                input.push(c);
+                selected = 0;
+            }
         }
         _ => {}
     }

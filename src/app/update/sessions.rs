@@ -2,15 +2,17 @@
 
 use super::*;
 
-pub(super) fn sessions_key(app: &mut App, k: KeyEvent, now: SystemTime, fx: &mut Vec<Effect>) {
-    let letter = match k.code {
-        KeyCode::Char(c) if plain(&k) => Some(c),
-        _ => None,
-    };
-    match (k.code, letter) {
-        (KeyCode::Up, _) | (_, Some('k')) => move_sessions(app, -1),
-        (KeyCode::Down, _) | (_, Some('j')) => move_sessions(app, 1),
-        (KeyCode::Enter, _) | (_, Some('s')) => {
+pub(super) fn sessions_key(
+    app: &mut App,
+    action: Action,
+    k: KeyEvent,
+    now: SystemTime,
+    fx: &mut Vec<Effect>,
+) {
+    match action {
+        Action::Up => move_sessions(app, -1),
+        Action::Down => move_sessions(app, 1),
+        Action::Subshell => {
             if let Some(s) = handover_session(app, now) {
                 fx.push(Effect::Subshell {
                     assumed: s.handover(),
@@ -20,7 +22,7 @@ pub(super) fn sessions_key(app: &mut App, k: KeyEvent, now: SystemTime, fx: &mut
                 });
             }
         }
-        (_, Some('w')) => {
+        Action::WriteProfile => {
             if let Some(s) = handover_session(app, now) {
                 app.modal = Some(Modal::ProfileName {
                     input: s.bookmark.name.clone(),
@@ -28,7 +30,7 @@ pub(super) fn sessions_key(app: &mut App, k: KeyEvent, now: SystemTime, fx: &mut
                 });
             }
         }
-        (_, Some('e')) => {
+        Action::PrintExports => {
             if let Some(s) = handover_session(app, now) {
                 app.quit = true;
                 fx.push(Effect::PrintExports {
@@ -37,7 +39,7 @@ pub(super) fn sessions_key(app: &mut App, k: KeyEvent, now: SystemTime, fx: &mut
                 });
             }
         }
-        (_, Some('y')) => {
+        Action::CopyExports => {
             if let Some(s) = handover_session(app, now) {
                 fx.push(Effect::CopyExports {
                     assumed: s.handover(),
@@ -45,7 +47,7 @@ pub(super) fn sessions_key(app: &mut App, k: KeyEvent, now: SystemTime, fx: &mut
                 });
             }
         }
-        (_, Some('c')) => {
+        Action::Console => {
             if let Some(s) = handover_session(app, now) {
                 notice(
                     app,
@@ -59,7 +61,7 @@ pub(super) fn sessions_key(app: &mut App, k: KeyEvent, now: SystemTime, fx: &mut
                 });
             }
         }
-        (_, Some('r')) => {
+        Action::Renew => {
             if let Some(p) = &app.pending {
                 let text = format!("switching to {} is in progress (Esc cancels)", p.bookmark);
                 notice(app, text, now);
@@ -67,7 +69,7 @@ pub(super) fn sessions_key(app: &mut App, k: KeyEvent, now: SystemTime, fx: &mut
                 renew(app, app.session_selected, now, fx);
             }
         }
-        (_, Some('a')) => {
+        Action::AutoRenew => {
             app.options.auto_renew = !app.options.auto_renew;
             let text = if app.options.auto_renew {
                 "auto-renew on: sessions renew before they expire"
@@ -76,18 +78,20 @@ pub(super) fn sessions_key(app: &mut App, k: KeyEvent, now: SystemTime, fx: &mut
             };
             notice(app, text, now);
         }
-        (_, Some('x')) => forget_session(app, now, fx),
-        (_, Some('R')) => {
+        Action::Forget => forget_session(app, now, fx),
+        Action::Region => {
             if let Some(name) = app.selected_session().map(|s| s.bookmark.name.clone()) {
                 open_region(app, &name, now);
             }
         }
-        (KeyCode::Tab | KeyCode::BackTab | KeyCode::Esc, _) => app.focus = Focus::List,
-        (KeyCode::F(1), _) | (_, Some('?')) => app.modal = Some(Modal::Help),
+        Action::FocusList => app.focus = Focus::List,
+        Action::Help => app.modal = Some(Modal::Help),
         // Anything else typed goes to the filter: typing always filters.
-        (_, Some(c)) => {
-            app.focus = Focus::List;
-            edit_filter(app, |f| f.push(c));
+        Action::Type => {
+            if let Some(c) = typed(&k) {
+                app.focus = Focus::List;
+                edit_filter(app, |f| f.push(c));
+            }
         }
         _ => {}
     }
