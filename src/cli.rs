@@ -460,8 +460,7 @@ pub fn bookmark_candidates() -> Vec<CompletionCandidate> {
     let Ok(bookmarks) = Bookmarks::load(&path) else {
         return Vec::new();
     };
-    bookmarks
-        .items
+    std::sync::Arc::unwrap_or_clone(bookmarks.items)
         .into_iter()
         .map(|b| {
             let help = (b.display != b.name).then(|| crate::text::sanitize(&b.display).into());

@@ -126,7 +126,8 @@ impl Default for Options {
 /// The whole state of the picker.
 #[derive(Clone, Debug)]
 pub struct App {
-    pub bookmarks: Vec<Bookmark>,
+    /// Shared with the engine (no copy of a long list).
+    pub bookmarks: std::sync::Arc<Vec<Bookmark>>,
     /// The filter text typed so far.
     pub filter: String,
     /// Filtered view: indices into `bookmarks`, best first (highlights are

@@ -87,7 +87,8 @@ fn notice(app: &App) -> &str {
 /// An app holding a live session for each bookmark, obtained at `t0` for 1 h.
 fn with_sessions(bookmarks: Vec<Bookmark>) -> App {
     let mut app = app_with(bookmarks);
-    for b in app.bookmarks.clone() {
+    let bookmarks = app.bookmarks.clone();
+    for b in bookmarks.iter().cloned() {
         let a = assumed_until(t0() + Duration::from_secs(3600));
         app.sessions.push(Session::new(b, a, t0()));
     }

@@ -154,10 +154,11 @@ pub(crate) fn describe_expiry(s: &Switched) -> String {
 pub fn list(json: bool) -> Result<ExitCode> {
     let bookmarks = load()?;
     if json {
-        let text = serde_json::to_string_pretty(&bookmarks.items).map_err(|e| Error::Io {
-            context: "cannot format JSON".into(),
-            source: std::io::Error::other(e),
-        })?;
+        let text =
+            serde_json::to_string_pretty(bookmarks.items.as_slice()).map_err(|e| Error::Io {
+                context: "cannot format JSON".into(),
+                source: std::io::Error::other(e),
+            })?;
         println!("{text}");
         return Ok(ExitCode::SUCCESS);
     }

@@ -400,7 +400,7 @@ impl Runtime {
         tokio::task::spawn_blocking(move || {
             let result = change()
                 .and_then(|path| Bookmarks::load(&path))
-                .map(|b| b.items)
+                .map(|b| std::sync::Arc::unwrap_or_clone(b.items))
                 .map_err(|e| error_info(e.into()));
             let _ = tx.send(Msg::BookmarksChanged(result));
         });

@@ -400,7 +400,7 @@ fn status_line_shows_the_spinner_and_the_header_the_identity() {
 #[test]
 fn control_characters_in_user_text_are_escaped() {
     let mut app = app((80, 24));
-    app.bookmarks[0].display = "Prod\u{1b}[2J".into();
+    std::sync::Arc::make_mut(&mut app.bookmarks)[0].display = "Prod\u{1b}[2J".into();
     app.notice = Some(("saved \u{7}x".into(), t0()));
     let term = draw(&app, t0());
     find(buffer(&term), "Prod\\e[2J");

@@ -242,7 +242,7 @@ pub(super) fn bookmarks_changed(
             s.bookmark = b.clone();
         }
     }
-    app.bookmarks = list;
+    app.bookmarks = std::sync::Arc::new(list);
     app.filter_index = filter::FilterIndex::new(&app.bookmarks);
     refilter_keep(app, keep);
     let text = match (saved, removed) {

@@ -44,11 +44,12 @@ const SPINNER_TICK: Duration = Duration::from_millis(100);
 impl App {
     /// The initial state and the effects to start with (the identity lookup).
     pub fn new(
-        bookmarks: Vec<Bookmark>,
+        bookmarks: impl Into<std::sync::Arc<Vec<Bookmark>>>,
         recent: Vec<String>,
         options: Options,
         size: (u16, u16),
     ) -> (App, Vec<Effect>) {
+        let bookmarks = bookmarks.into();
         let mut filter_index = filter::FilterIndex::new(&bookmarks);
         let matches = filter_index.full(&bookmarks, "", &recent);
         let app = App {

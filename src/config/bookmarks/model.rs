@@ -326,8 +326,9 @@ impl Default for Settings {
 pub struct Bookmarks {
     /// The path as given to `load`, for messages.
     pub path: PathBuf,
-    /// In file order.
-    pub items: Vec<Bookmark>,
+    /// In file order. Shared, so the picker lists them without a copy
+    /// (100,000 bookmarks are ~30 MB).
+    pub items: std::sync::Arc<Vec<Bookmark>>,
     /// `mfa_session` / `via` of the bookmarks that set them, by name.
     pub extras: std::collections::BTreeMap<String, Extras>,
     pub settings: Settings,
@@ -344,7 +345,7 @@ impl Bookmarks {
         };
         Ok(Bookmarks {
             path: path.to_path_buf(),
-            items: loaded.items,
+            items: std::sync::Arc::new(loaded.items),
             extras: loaded.extras,
             settings: loaded.settings,
         })

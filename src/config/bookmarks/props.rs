@@ -106,7 +106,7 @@ proptest! {
         prop_assert_eq!(out.contains("\r\n"), text.contains("\r\n"));
         let after = Bookmarks::load(&path).unwrap();
         prop_assert_eq!(after.items.len(), before.items.len() + 1);
-        for b in &before.items {
+        for b in before.items.iter() {
             prop_assert_eq!(Some(b), after.items.iter().find(|a| a.name == b.name));
         }
         prop_assert_eq!(&after.get("added").unwrap().role, "Added");

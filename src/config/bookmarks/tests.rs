@@ -809,8 +809,8 @@ fn add_appends_and_keeps_everything_else_byte_for_byte() {
     let names: Vec<String> = Bookmarks::load(&path)
         .unwrap()
         .items
-        .into_iter()
-        .map(|b| b.name)
+        .iter()
+        .map(|b| b.name.clone())
         .collect();
     assert_eq!(names, ["prod", "dev"]);
 }
