@@ -36,7 +36,8 @@
 //! - [`creds`]: credentials, hand-overs to children and shells, the `~/.aws/credentials` editor, exports.
 //! - [`cache`]: the session cache (keyring or 0600 files) and the one-time-code guard.
 //! - [`fsutil`]: locks and atomic private writes; [`text`]: sanitising user text and
-//!   human durations; [`rt`]: the async runtime of one-shot commands.
+//!   human durations; [`rt`]: the async runtime of one-shot commands; [`cores`]: how many
+//!   threads a CPU-bound job may use.
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
@@ -47,6 +48,7 @@ pub mod child;
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod cores;
 pub mod creds;
 pub mod engine;
 pub mod env;

@@ -16,7 +16,6 @@ use nucleo_matcher::{Config, Matcher, Utf32Str};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// One bookmark that passed the filter.
@@ -453,7 +452,7 @@ impl FilterIndex {
         });
         let blocks = n.div_ceil(BLOCK);
         let workers = if count >= PARALLEL_FROM {
-            threads().min(blocks)
+            crate::cores::available().min(blocks)
         } else {
             1
         };
@@ -663,12 +662,6 @@ fn only_spaces_added(old: &str, new: &str) -> bool {
 /// letter over 50,000 bookmarks takes ~1 ms on one core, and typing must
 /// stay instant.
 const PARALLEL_FROM: usize = 4096;
-
-fn threads() -> usize {
-    // Asked once: on Linux the answer reads cgroup files.
-    static THREADS: OnceLock<usize> = OnceLock::new();
-    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(8)))
-}
 
 /// Everything scoring needs, shared read-only between threads.
 struct Scan<'a> {

@@ -53,31 +53,153 @@ enum Current {
     Bookmark,
 }
 
+/// From this size (~7,000 bookmarks) a file is read in parts, one per core.
+const PARTS_FROM: usize = 1 << 20;
+
 /// `Some` with the loaded file when `text` is in the subset and valid;
 /// `None` means "ask the validator".
 pub(super) fn load(text: &str) -> Option<Loaded> {
-    match pass(text, None)? {
-        Pass::Done(loaded) => Some(loaded),
+    load_with(text, PARTS_FROM, crate::cores::available())
+}
+
+/// [`load`], in `parts` parts from `parts_from` bytes (tests read small
+/// files in parts too).
+fn load_with(text: &str, parts_from: usize, parts: usize) -> Option<Loaded> {
+    if text.len() >= parts_from
+        && parts > 1
+        && let Some(loaded) = in_parts(text, parts)
+    {
+        return Some(loaded);
+    }
+    whole(text)
+}
+
+/// The file in one pass.
+fn whole(text: &str) -> Option<Loaded> {
+    match pass(text, 0..text.len(), None, false)? {
+        Pass::Done(done) => Some(done.loaded),
         // `[defaults]` after a bookmark: bookmarks are built as they are
         // read, so read again knowing the defaults (rare, and still fast).
-        Pass::LateDefaults(defaults) => match pass(text, Some(defaults))? {
-            Pass::Done(loaded) => Some(loaded),
+        Pass::LateDefaults(defaults) => match pass(text, 0..text.len(), Some(defaults), false)? {
+            Pass::Done(done) => Some(done.loaded),
             Pass::LateDefaults(_) => None,
         },
     }
 }
 
+/// The file cut at bookmark headers into up to `parts` parts, read at the
+/// same time: the first as usual, the others as bookmarks only, with the
+/// `[defaults]` of the file's top (before its first bookmark). Anything
+/// else (another table in a later part, `[defaults]` after a bookmark, one
+/// name in two parts, an invalid line) is `None`: then `whole` reads the
+/// file and, if it is not in the subset, the validator says why. The
+/// result is the one `whole` gives (tests compare them).
+fn in_parts(text: &str, parts: usize) -> Option<Loaded> {
+    let first = bookmark_header_at_or_after(text, 0)?;
+    let cuts = cuts(text, first, parts);
+    if cuts.len() < 3 {
+        return None;
+    }
+    let Pass::Done(top) = pass(text, 0..first, None, false)? else {
+        return None;
+    };
+    let defaults = top.defaults;
+    let (head, tails) = std::thread::scope(|s| {
+        let tails: Vec<_> = cuts[1..]
+            .windows(2)
+            .map(|w| {
+                let (range, defaults) = (w[0]..w[1], defaults.clone());
+                std::thread::Builder::new()
+                    .spawn_scoped(s, move || pass(text, range, Some(defaults), true))
+                    .ok()
+            })
+            .collect();
+        let head = pass(text, 0..cuts[1], None, false);
+        // A thread that could not be had: the whole file is read instead.
+        let tails: Vec<_> = tails
+            .into_iter()
+            .map(|t| t.and_then(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))))
+            .collect();
+        (head, tails)
+    });
+    let Pass::Done(mut head) = head? else {
+        return None;
+    };
+    let from = head.loaded.items.len();
+    for tail in tails {
+        let Pass::Done(tail) = tail? else {
+            return None;
+        };
+        if tail.names.iter().any(|n| head.names.contains(n)) {
+            return None;
+        }
+        head.names.extend(tail.names);
+        head.loaded.items.extend(tail.loaded.items);
+        head.loaded.extras.extend(tail.loaded.extras);
+    }
+    let loaded = &mut head.loaded;
+    super::apply_colors(
+        &mut loaded.items[from..],
+        defaults.color.as_ref(),
+        &loaded.settings.colors,
+    );
+    Some(head.loaded)
+}
+
+/// Where the parts start: 0, then up to `parts - 1` bookmark headers near
+/// even shares of the bookmarks from `first`, then the end.
+fn cuts(text: &str, first: usize, parts: usize) -> Vec<usize> {
+    let mut cuts = vec![0];
+    let share = (text.len() - first) / parts;
+    for k in 1..parts {
+        let from = (first + k * share).max(cuts[cuts.len() - 1] + 1);
+        match bookmark_header_at_or_after(text, from) {
+            Some(at) if at > first && at > cuts[cuts.len() - 1] => cuts.push(at),
+            _ => break,
+        }
+    }
+    cuts.push(text.len());
+    cuts
+}
+
+/// The first line at or after `from` that starts with `[bookmarks.`.
+fn bookmark_header_at_or_after(text: &str, from: usize) -> Option<usize> {
+    const HEADER: &str = "[bookmarks.";
+    if from == 0 && text.starts_with(HEADER) {
+        return Some(0);
+    }
+    let from = from.saturating_sub(1);
+    let rest = text.get(from..)?;
+    rest.find("\n[bookmarks.").map(|i| from + i + 1)
+}
+
 enum Pass<'a> {
-    Done(Loaded),
+    Done(Done<'a>),
     LateDefaults(Raw<'a>),
+}
+
+/// A pass read its range to the end.
+struct Done<'a> {
+    loaded: Loaded,
+    /// `[defaults]` as they were at the end.
+    defaults: Raw<'a>,
+    /// The bookmarks' names, for the check across parts.
+    names: HashSet<&'a str, Fnv>,
 }
 
 /// The bookmark being read: its name, values and keys seen so far.
 type Open<'a> = (&'a str, Raw<'a>, u32);
 
-/// One pass over the file; `known`: the `[defaults]` table, when it comes
-/// after the first bookmark.
-fn pass<'a>(text: &'a str, known: Option<Raw<'a>>) -> Option<Pass<'a>> {
+/// One pass over `range` of the file (starting at a line); `known`: the
+/// `[defaults]` table, when it comes after the first bookmark or the range
+/// is a later part (`tail`: bookmark tables only, colors applied by the
+/// caller).
+fn pass<'a>(
+    text: &'a str,
+    range: std::ops::Range<usize>,
+    known: Option<Raw<'a>>,
+    tail: bool,
+) -> Option<Pass<'a>> {
     let late_known = known.is_some();
     let mut defaults = known.unwrap_or_default();
     let mut settings = Settings::default();
@@ -86,8 +208,9 @@ fn pass<'a>(text: &'a str, known: Option<Raw<'a>>) -> Option<Pass<'a>> {
     let (mut defaults_seen, mut settings_seen) = (0u32, 0u32);
     let mut seen_tables = [false; 4];
     let mut late = false;
-    // Roughly one bookmark per 100 bytes: sized once, never rehashed.
-    let estimate = text.len() / 100 + 1;
+    // Roughly one bookmark per 100 bytes: sized once, never rehashed (the
+    // first part holds the later parts' bookmarks too).
+    let estimate = if tail { range.len() } else { text.len() } / 100 + 1;
     let mut items = Vec::with_capacity(estimate);
     let mut extras = BTreeMap::new();
     let mut names: HashSet<&str, Fnv> = HashSet::with_capacity_and_hasher(estimate, Fnv);
@@ -95,9 +218,13 @@ fn pass<'a>(text: &'a str, known: Option<Raw<'a>>) -> Option<Pass<'a>> {
     let mut scratch = Raw::default();
     let mut current = Current::Root;
 
-    let bytes = text.as_bytes();
+    let bytes = text.as_bytes().get(..range.end)?;
     // A byte order mark is not part of the first line.
-    let mut offset = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut offset = if range.start == 0 && text.starts_with('\u{feff}') {
+        3
+    } else {
+        range.start
+    };
     while offset < bytes.len() {
         let line_start = offset;
         let end = bytes[offset..]
@@ -128,6 +255,7 @@ fn pass<'a>(text: &'a str, known: Option<Raw<'a>>) -> Option<Pass<'a>> {
                     finish(text, done, &defaults, &mut items, &mut extras)?;
                 }
                 current = match header {
+                    Header::One(_) | Header::Two("settings", _) if tail => return None,
                     Header::One(key) => {
                         let i = ["defaults", "settings", "bookmarks"]
                             .iter()
@@ -209,11 +337,17 @@ fn pass<'a>(text: &'a str, known: Option<Raw<'a>>) -> Option<Pass<'a>> {
     if late {
         return Some(Pass::LateDefaults(defaults));
     }
-    super::apply_colors(&mut items, defaults.color.as_ref(), &settings.colors);
-    Some(Pass::Done(Loaded {
-        items,
-        extras,
-        settings,
+    if !tail {
+        super::apply_colors(&mut items, defaults.color.as_ref(), &settings.colors);
+    }
+    Some(Pass::Done(Done {
+        loaded: Loaded {
+            items,
+            extras,
+            settings,
+        },
+        defaults,
+        names,
     }))
 }
 

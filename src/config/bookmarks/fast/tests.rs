@@ -102,3 +102,99 @@ fn leaves_anything_else_to_the_validator() {
         );
     }
 }
+
+use super::{in_parts, load_with, whole};
+use proptest::prelude::*;
+
+/// What a load gave, comparable.
+fn parts_of(l: Option<super::Loaded>) -> Option<String> {
+    l.map(|l| format!("{:?}\n{:?}\n{:?}", l.items, l.extras, l.settings))
+}
+
+/// Bookmark `i` in one of several shapes (colors, defaults, extras, via to
+/// an earlier bookmark, comments, CRLF).
+fn bookmark(i: usize, shape: u8) -> String {
+    let name = format!("acct{i:04}-{}", ["prod", "dev", "stage"][i % 3]);
+    let body = match shape % 8 {
+        0 => format!(
+            "account = \"{:012}\"\nrole = \"Admin\"\n",
+            100_000_000_000u64 + i as u64
+        ),
+        1 => format!("{OK}display = \"Team {i}\"\ncolor = \"blue\"\n"),
+        2 => format!(
+            "{OK}mfa_serial = \"arn:aws:iam::123456789012:mfa/alice\"\nmfa_session = false\n"
+        ),
+        3 => format!("# a comment\n{OK}\n\n"),
+        4 if i > 0 => format!(
+            "{OK}via = \"acct{:04}-{}\"\n",
+            i - 1,
+            ["prod", "dev", "stage"][(i - 1) % 3]
+        ),
+        5 => format!("{OK}duration = \"2h\"\nregion = \"eu-west-1\"\nhandover = \"static\"\n"),
+        6 => format!("{OK}display = 'Prod ✓'\n").replace('\n', "\r\n"),
+        _ => format!("{OK}session_name = \"s{i}\"\n"),
+    };
+    format!("[bookmarks.{name}]\n{body}")
+}
+
+fn file(top: &str, shapes: &[u8], bottom: &str) -> String {
+    let mut text = top.to_owned();
+    for (i, s) in shapes.iter().enumerate() {
+        text.push_str(&bookmark(i, *s));
+    }
+    text + bottom
+}
+
+const TOP: &str = "[defaults]\nregion = \"us-east-1\"\ncolor = \"green\"\n[settings]\ncache = false\n[settings.colors]\n\"*prod*\" = \"red\"\n";
+
+#[test]
+fn reading_in_parts_gives_what_one_pass_gives() {
+    let shapes: Vec<u8> = (0..40).collect();
+    for (top, bottom) in [
+        (TOP, ""),
+        ("", ""),
+        ("\u{feff}# top\n", "# end, no newline"),
+        ("[defaults]\nduration = 3600\n\n", ""),
+    ] {
+        let text = file(top, &shapes, bottom);
+        for parts in 2..=5 {
+            assert!(
+                in_parts(&text, parts).is_some(),
+                "{parts} parts of {top:?}..{bottom:?}"
+            );
+            assert_eq!(
+                parts_of(load_with(&text, 0, parts)),
+                parts_of(whole(&text)),
+                "{parts} parts"
+            );
+        }
+    }
+}
+
+#[test]
+fn reading_in_parts_steps_aside_where_one_pass_must_decide() {
+    let shapes: Vec<u8> = (0..40).collect();
+    // Tables after the bookmarks, a name twice far apart, a broken line
+    // late in the file: the parts give up, the whole file is read as before.
+    let late_defaults = file("", &shapes, "[defaults]\nregion = \"eu-north-1\"\n");
+    let twice = file(TOP, &shapes, &bookmark(0, 0));
+    let broken = file(TOP, &shapes, "[bookmarks.z]\nrole = 1\n");
+    for text in [&late_defaults, &twice, &broken] {
+        assert!(in_parts(text, 2).is_none());
+        assert_eq!(parts_of(load_with(text, 0, 2)), parts_of(whole(text)));
+    }
+    assert!(whole(&late_defaults).is_some());
+    assert!(whole(&twice).is_none() && slow(&twice).is_err());
+}
+
+proptest! {
+    #[test]
+    fn any_cut_reads_the_same(
+        shapes in proptest::collection::vec(any::<u8>(), 0..60),
+        parts in 2usize..6,
+        top in any::<bool>(),
+    ) {
+        let text = file(if top { TOP } else { "" }, &shapes, "");
+        prop_assert_eq!(parts_of(load_with(&text, 0, parts)), parts_of(whole(&text)));
+    }
+}

@@ -1,0 +1,11 @@
+//! How many threads a CPU-bound job (loading a large bookmarks file,
+//! filtering a long list) may spread over.
+
+use std::sync::OnceLock;
+
+/// The cores this process may use, at most 8; asked once (on Linux the
+/// answer reads cgroup files).
+pub fn available() -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(8)))
+}
