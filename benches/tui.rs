@@ -32,8 +32,8 @@ fn bookmarks(n: usize) -> Vec<Bookmark> {
         .map(|i| {
             let name = format!("acct{i:06}-{}", KINDS[i % 4]);
             Bookmark {
-                display: format!("Team {} {}", i % 97, TEAMS[i % 4]),
-                account: format!("{:012}", 100_000_000_000u64 + i as u64 * 7919),
+                display: format!("Team {} {}", i % 97, TEAMS[i % 4]).into(),
+                account: format!("{:012}", 100_000_000_000u64 + i as u64 * 7919).into(),
                 role: ROLES[i % 4].into(),
                 color: None,
                 mfa_serial: (i % 4 == 0).then(|| "arn:aws:iam::123456789012:mfa/alice".into()),
@@ -42,7 +42,7 @@ fn bookmarks(n: usize) -> Vec<Bookmark> {
                 duration: None,
                 source_profile: None,
                 session_name: None,
-                name,
+                name: name.into(),
             }
         })
         .collect()

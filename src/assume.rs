@@ -20,10 +20,14 @@ pub fn request(bookmark: &Bookmark, env: &EnvView, mfa_code: Option<String>) -> 
         role_arn: bookmark.role_arn(),
         session_name: bookmark
             .session_name
-            .clone()
-            .unwrap_or_else(|| env.default_session_name()),
+            .as_deref()
+            .map_or_else(|| env.default_session_name(), str::to_owned),
         duration: bookmark.duration,
-        external_id: bookmark.external_id.clone(),
-        mfa: bookmark.mfa_serial.clone().zip(mfa_code),
+        external_id: bookmark.external_id.as_deref().map(str::to_owned),
+        mfa: bookmark
+            .mfa_serial
+            .as_deref()
+            .map(str::to_owned)
+            .zip(mfa_code),
     }
 }

@@ -878,7 +878,7 @@ fn fields(b: &Bookmark) -> [&str; 4] {
     } else {
         &b.display
     };
-    let name = if display == &b.name {
+    let name = if *display == b.name {
         ""
     } else {
         b.name.as_str()
@@ -985,7 +985,7 @@ mod tests {
     }
 
     fn names(bs: &[Bookmark], ms: &[Match]) -> Vec<String> {
-        ms.iter().map(|m| bs[m.index].name.clone()).collect()
+        ms.iter().map(|m| bs[m.index].name.to_string()).collect()
     }
 
     #[test]
@@ -1162,7 +1162,7 @@ mod tests {
         for (i, b) in bs.iter_mut().enumerate() {
             b.display = displays[i].into();
             b.role = roles[i % 4].into();
-            b.account = format!("{:012}", 100_000_000_000u64 + i as u64 * 7919);
+            b.account = format!("{:012}", 100_000_000_000u64 + i as u64 * 7919).into();
         }
         for i in 0..20 {
             let mut b = bm(&format!("app{i}-{}", ["prod", "dev", "eu", "us"][i % 4]));
@@ -1251,7 +1251,7 @@ mod tests {
             Edit::Used(i) => {
                 let name = &bs[i % bs.len()].name;
                 recent.retain(|r| r != name);
-                recent.insert(0, name.clone());
+                recent.insert(0, name.to_string());
                 recent.truncate(5);
             }
         }
@@ -1364,7 +1364,7 @@ mod tests {
                 let mut b = bm(&format!("b{i}"));
                 b.role = ["Admin", "ReadOnly", "PowerUser"][i % 3].into();
                 if i % 5 == 0 {
-                    b.display = format!("Équipe {i}");
+                    b.display = format!("Équipe {i}").into();
                 }
                 b
             })

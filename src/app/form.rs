@@ -69,22 +69,22 @@ impl Form {
         let values = Field::ALL
             .iter()
             .map(|f| match f {
-                Field::Name => b.name.clone(),
-                Field::Account => b.account.clone(),
-                Field::Role => b.role.clone(),
+                Field::Name => b.name.to_string(),
+                Field::Account => b.account.to_string(),
+                Field::Role => b.role.to_string(),
                 // Empty means "same as the name", so an unchanged form saves no display key.
                 Field::Display if b.display == b.name => String::new(),
-                Field::Display => b.display.clone(),
+                Field::Display => b.display.to_string(),
                 Field::Color => b.color.as_ref().map(|c| c.to_string()).unwrap_or_default(),
-                Field::MfaSerial => b.mfa_serial.clone().unwrap_or_default(),
-                Field::ExternalId => b.external_id.clone().unwrap_or_default(),
-                Field::Region => b.region.clone().unwrap_or_default(),
+                Field::MfaSerial => text(&b.mfa_serial),
+                Field::ExternalId => text(&b.external_id),
+                Field::Region => text(&b.region),
                 Field::Duration => b.duration.map(|d| d.to_string()).unwrap_or_default(),
-                Field::SourceProfile => b.source_profile.clone().unwrap_or_default(),
-                Field::SessionName => b.session_name.clone().unwrap_or_default(),
+                Field::SourceProfile => text(&b.source_profile),
+                Field::SessionName => text(&b.session_name),
             })
             .collect();
-        Form::with_values(Some(b.name.clone()), values)
+        Form::with_values(Some(b.name.to_string()), values)
     }
 
     fn with_values(editing: Option<String>, fields: Vec<String>) -> Form {
@@ -195,4 +195,9 @@ impl Form {
     pub fn index_of(f: Field) -> usize {
         Field::ALL.iter().position(|x| *x == f).unwrap_or(0)
     }
+}
+
+/// An optional field as the form shows it (unset: empty).
+fn text(v: &Option<crate::config::bookmarks::Text>) -> String {
+    v.as_deref().unwrap_or_default().to_owned()
 }

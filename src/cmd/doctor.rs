@@ -157,7 +157,11 @@ pub fn run(name: Option<&str>, args: &MfaArgs, no_cache: bool) -> Result<ExitCod
                 target.as_ref().is_none_or(|t| t.name == x.name)
                     || in_chain(b, target.as_ref(), &x.name)
             })
-            .filter_map(|x| x.mfa_serial.clone().map(|s| (s, x.name.clone())))
+            .filter_map(|x| {
+                x.mfa_serial
+                    .as_deref()
+                    .map(|s| (s.to_owned(), x.name.to_string()))
+            })
             .collect();
         serials.sort();
         serials.dedup_by(|a, b| a.0 == b.0);

@@ -195,11 +195,11 @@ fn list_table(bookmarks: &Bookmarks) -> String {
                 flags.push(format!("via:{via}"));
             }
             [
-                b.name.clone(),
+                b.name.to_string(),
                 crate::text::sanitize(&b.display),
-                b.account.clone(),
-                b.role.clone(),
-                b.region.clone().unwrap_or_else(|| "-".into()),
+                b.account.to_string(),
+                b.role.to_string(),
+                b.region.as_deref().unwrap_or("-").to_owned(),
                 flags.join(","),
             ]
         })

@@ -158,11 +158,11 @@ pub fn principal_from_identity(caller_arn: &str, account: &str, partition: &str)
 pub fn plan(b: &Bookmark, principal: Principal) -> Plan {
     let (path, name) = match b.role.rsplit_once('/') {
         Some((p, n)) => (format!("/{}/", p.trim_matches('/')), n.to_owned()),
-        None => ("/".to_owned(), b.role.clone()),
+        None => ("/".to_owned(), b.role.to_string()),
     };
     let role_arn = b.role_arn();
     Plan {
-        bookmark: b.name.clone(),
+        bookmark: b.name.to_string(),
         trust: trust_policy(
             &principal.arn,
             b.mfa_serial.is_some(),
@@ -172,7 +172,7 @@ pub fn plan(b: &Bookmark, principal: Principal) -> Plan {
         role_arn,
         role_name: name,
         role_path: path,
-        trusting_account: b.account.clone(),
+        trusting_account: b.account.to_string(),
         principal,
         policy_name: format!("rolehop-assume-{}", b.name),
         max_session: b.duration.filter(|d| *d > 3600),

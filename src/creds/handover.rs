@@ -70,7 +70,7 @@ impl Handover {
             }
             None => unset.extend(["AWS_REGION".into(), "AWS_DEFAULT_REGION".into()]),
         }
-        set.push(("ROLEHOP_BOOKMARK".into(), bookmark.name.clone()));
+        set.push(("ROLEHOP_BOOKMARK".into(), bookmark.name.to_string()));
         set.push(("ROLEHOP_ROLE_ARN".into(), bookmark.role_arn()));
         set.push(("ROLEHOP_ACCESS_KEY_ID".into(), creds.access_key_id.clone()));
         if new_shell {
@@ -148,7 +148,7 @@ impl Handover {
         if hide_credentials_file {
             set.push(("AWS_SHARED_CREDENTIALS_FILE".into(), "/dev/null".into()));
         }
-        set.push(("ROLEHOP_BOOKMARK".into(), bookmark.name.clone()));
+        set.push(("ROLEHOP_BOOKMARK".into(), bookmark.name.to_string()));
         set.push(("ROLEHOP_ROLE_ARN".into(), bookmark.role_arn()));
         if new_shell {
             set.push(("ROLEHOP_DEPTH".into(), (env.depth() + 1).to_string()));

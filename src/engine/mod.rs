@@ -282,7 +282,7 @@ impl Engine {
                 };
                 Hop {
                     b,
-                    via: chain[i + 1..].iter().map(|v| v.name.clone()).collect(),
+                    via: chain[i + 1..].iter().map(|v| v.name.to_string()).collect(),
                     mode,
                     duration,
                     session_name: request(b, &self.env, None).session_name,
@@ -383,8 +383,8 @@ impl Engine {
             };
             if needed {
                 return Ok(Some(CodeNeeded {
-                    bookmark: hop.b.name.clone(),
-                    serial: serial.clone(),
+                    bookmark: hop.b.name.to_string(),
+                    serial: serial.to_string(),
                     wait: self
                         .cache
                         .as_deref()
@@ -488,13 +488,13 @@ impl Engine {
             };
             let obtained = self.now();
             let session = RoleSession {
-                bookmark: hop.b.name.clone(),
+                bookmark: hop.b.name.to_string(),
                 role_arn: hop.b.role_arn(),
-                external_id: hop.b.external_id.clone(),
+                external_id: hop.b.external_id.as_deref().map(str::to_owned),
                 session_name: hop.session_name.clone(),
                 duration: got.duration,
                 base: base.clone(),
-                mfa_serial: hop.b.mfa_serial.clone(),
+                mfa_serial: hop.b.mfa_serial.as_deref().map(str::to_owned),
                 via: hop.via.clone(),
                 mode: got.mode,
                 creds: StoredCreds::from(&got.creds),
@@ -540,7 +540,7 @@ impl Engine {
         let guard = self.cache.as_deref().map(Guard::new);
         let Some(c) = code.take() else {
             return Err(Error::CodeNeeded(CodeNeeded {
-                bookmark: b.name.clone(),
+                bookmark: b.name.to_string(),
                 serial: serial.to_owned(),
                 wait: guard.and_then(|g| g.wait(serial, now)),
                 for_mfa_session,
@@ -582,7 +582,7 @@ impl Engine {
         req.session_name = hop.session_name.clone();
         if let Some(serial) = &hop.b.mfa_serial {
             let c = self.take_code(code, hop.b, serial, false)?;
-            req.mfa = Some((serial.clone(), c));
+            req.mfa = Some((serial.to_string(), c));
         }
         let creds = match sts::assume_role(&client, &req).await {
             Ok(c) => c,
@@ -656,7 +656,7 @@ impl Engine {
                                     &Cache::mfa_name(base, &serial),
                                     &Entry::Mfa(MfaSession {
                                         base: base.to_owned(),
-                                        mfa_serial: serial.clone(),
+                                        mfa_serial: serial.to_string(),
                                         creds: StoredCreds::from(&m),
                                         obtained: unix(self.now()),
                                     }),
@@ -697,7 +697,7 @@ impl Engine {
             None => self.take_code(code, hop.b, &serial, false)?,
         };
         req.duration = hop.b.duration;
-        req.mfa = Some((serial.clone(), c.clone()));
+        req.mfa = Some((serial.to_string(), c.clone()));
         let creds = match sts::assume_role(&client, &req).await {
             Ok(creds) => creds,
             Err(e) => return Err(fail(e).await.into()),
@@ -762,11 +762,11 @@ fn mismatch(s: &RoleSession, hop: &Hop<'_>, base: &str) -> Option<&'static str> 
         Some("role")
     } else if s.base != base {
         Some("base identity")
-    } else if s.external_id != b.external_id {
+    } else if s.external_id.as_deref() != b.external_id.as_deref() {
         Some("external ID")
     } else if s.session_name != hop.session_name {
         Some("session name")
-    } else if s.mfa_serial != b.mfa_serial {
+    } else if s.mfa_serial.as_deref() != b.mfa_serial.as_deref() {
         Some("MFA device")
     } else if s.via != hop.via {
         Some("via chain")

@@ -150,7 +150,7 @@ pub fn plan(listing: &Listing, existing: &[Bookmark], opts: &Options) -> Result<
         .filter(|b| ours(b))
         .map(|b| (b.account.as_str(), b))
         .collect();
-    let mut taken: HashSet<String> = existing.iter().map(|b| b.name.clone()).collect();
+    let mut taken: HashSet<String> = existing.iter().map(|b| b.name.to_string()).collect();
     let mut out = Plan::default();
     let skip = |out: &mut Plan, a: &Account, reason: String| {
         out.parsed.skipped.push(Skipped {
@@ -167,11 +167,18 @@ pub fn plan(listing: &Listing, existing: &[Bookmark], opts: &Options) -> Result<
         }
         if let Some(b) = by_account.get(a.id.as_str()) {
             let display = display_for(a);
-            let mut row = [display.clone(), b.name.clone(), a.id.clone(), String::new()];
+            let mut row = [
+                display.clone(),
+                b.name.to_string(),
+                a.id.clone(),
+                String::new(),
+            ];
             row[3] = if a.state != "ACTIVE" {
                 format!("kept: account is {} in the organization", a.state)
             } else if b.display != display {
-                out.changes.displays.push((b.name.clone(), display.clone()));
+                out.changes
+                    .displays
+                    .push((b.name.to_string(), display.clone()));
                 format!(
                     "display {:?} -> {display:?} (renamed in the organization)",
                     b.display
@@ -244,14 +251,18 @@ pub fn plan(listing: &Listing, existing: &[Bookmark], opts: &Options) -> Result<
             continue;
         }
         let result = if opts.prune {
-            out.changes.remove.push(b.name.clone());
+            out.changes.remove.push(b.name.to_string());
             "gone: removed (--prune)".to_owned()
         } else {
             "gone: the organization no longer lists this account (kept; --prune removes it)"
                 .to_owned()
         };
-        out.existing
-            .push([b.display.clone(), b.name.clone(), b.account.clone(), result]);
+        out.existing.push([
+            b.display.to_string(),
+            b.name.to_string(),
+            b.account.to_string(),
+            result,
+        ]);
     }
     Ok(out)
 }

@@ -325,7 +325,7 @@ impl Route {
         let st = lock(&self.state);
         let c = &st.current.assumed.creds;
         Status {
-            bookmark: self.bookmark.name.clone(),
+            bookmark: self.bookmark.name.to_string(),
             role_arn: self.bookmark.role_arn(),
             expiration: c.expiration_rfc3339(),
             seconds_left: c.remaining(SystemTime::now()).as_secs(),

@@ -306,7 +306,7 @@ impl Runtime {
     fn assume(&mut self, bookmark: Bookmark, mfa_code: Option<String>, renew: bool) {
         let (tx, engine) = (self.tx.clone(), self.engine.clone());
         let task = tokio::spawn(async move {
-            let msg = switch(&engine, &tx, bookmark.name, mfa_code, renew).await;
+            let msg = switch(&engine, &tx, bookmark.name.to_string(), mfa_code, renew).await;
             if let Some(cache) = engine.cache() {
                 for warning in cache.take_warnings() {
                     let _ = tx.send(Msg::Done(Ok(warning)));

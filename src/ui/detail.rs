@@ -20,7 +20,7 @@ pub(super) fn facts(
     now: SystemTime,
     t: &Theme,
 ) -> Vec<(&'static str, String, Style)> {
-    let or = |v: &Option<String>, default: &str| match v {
+    let or = |v: &Option<crate::config::bookmarks::Text>, default: &str| match v {
         Some(v) => (sanitize(v), Style::new()),
         None => (default.to_string(), t.dim()),
     };

@@ -429,8 +429,9 @@ fn many(n: usize) -> Vec<Bookmark> {
                 "Team {} {}",
                 i % 97,
                 ["Production", "Staging", "Development", "Audit"][i % 4]
-            );
-            b.account = format!("{:012}", 100_000_000_000u64 + i as u64 * 7919);
+            )
+            .into();
+            b.account = format!("{:012}", 100_000_000_000u64 + i as u64 * 7919).into();
             b.role = ["Admin", "ReadOnly", "PowerUser", "Developer"][i % 4].into();
             b
         })

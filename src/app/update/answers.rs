@@ -168,7 +168,7 @@ pub(super) fn assumed(
         name: name.to_owned(),
     });
     // Keep `recent` as the history file will: the list order follows at once.
-    let keep = app.selected_bookmark().map(|b| b.name.clone());
+    let keep = app.selected_bookmark().map(|b| b.name.to_string());
     app.recent.retain(|r| r != name);
     app.recent.insert(0, name.to_owned());
     app.recent.truncate(RECENT_MAX);
@@ -235,7 +235,7 @@ pub(super) fn bookmarks_changed(
         .map(|b| b.name.clone());
     let keep = saved
         .clone()
-        .or_else(|| app.selected_bookmark().map(|b| b.name.clone()));
+        .or_else(|| app.selected_bookmark().map(|b| b.name.to_string()));
     // Sessions follow edits of their bookmark (color, display name, MFA serial).
     for s in &mut app.sessions {
         if let Some(b) = list.iter().find(|b| b.name == s.bookmark.name) {

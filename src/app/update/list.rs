@@ -45,7 +45,7 @@ pub(super) fn list_key(
         Action::Delete => {
             if let Some(b) = app.selected_bookmark() {
                 app.modal = Some(Modal::ConfirmDelete {
-                    name: b.name.clone(),
+                    name: b.name.to_string(),
                 });
             }
         }

@@ -303,7 +303,7 @@ fn begin(
         s.renewing = true;
     }
     app.pending = Some(Pending {
-        bookmark: bookmark.name.clone(),
+        bookmark: bookmark.name.to_string(),
         since: now,
         renew,
     });

@@ -25,8 +25,8 @@ pub(super) fn sessions_key(
         Action::WriteProfile => {
             if let Some(s) = handover_session(app, now) {
                 app.modal = Some(Modal::ProfileName {
-                    input: s.bookmark.name.clone(),
-                    bookmark: s.bookmark.name,
+                    input: s.bookmark.name.to_string(),
+                    bookmark: s.bookmark.name.to_string(),
                 });
             }
         }

@@ -120,15 +120,19 @@ pub(super) fn keep_inherited(
         ),
         (
             Field::MfaSerial,
-            old.mfa_serial.clone(),
+            old.mfa_serial.as_deref().map(str::to_owned),
             &mut spec.mfa_serial,
         ),
         (
             Field::ExternalId,
-            old.external_id.clone(),
+            old.external_id.as_deref().map(str::to_owned),
             &mut spec.external_id,
         ),
-        (Field::Region, old.region.clone(), &mut spec.region),
+        (
+            Field::Region,
+            old.region.as_deref().map(str::to_owned),
+            &mut spec.region,
+        ),
         (
             Field::Duration,
             old.duration.map(|d| d.to_string()),
@@ -136,12 +140,12 @@ pub(super) fn keep_inherited(
         ),
         (
             Field::SourceProfile,
-            old.source_profile.clone(),
+            old.source_profile.as_deref().map(str::to_owned),
             &mut spec.source_profile,
         ),
         (
             Field::SessionName,
-            old.session_name.clone(),
+            old.session_name.as_deref().map(str::to_owned),
             &mut spec.session_name,
         ),
     ];

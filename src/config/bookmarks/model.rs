@@ -97,18 +97,23 @@ impl From<Color> for String {
 /// `display` defaulted to the name.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Bookmark {
-    pub name: String,
-    pub account: String,
-    pub role: String,
-    pub display: String,
+    pub name: Text,
+    pub account: Text,
+    pub role: Text,
+    pub display: Text,
     pub color: Option<Color>,
-    pub mfa_serial: Option<String>,
-    pub external_id: Option<String>,
-    pub region: Option<String>,
+    pub mfa_serial: Option<Text>,
+    pub external_id: Option<Text>,
+    pub region: Option<Text>,
     pub duration: Option<u32>,
-    pub source_profile: Option<String>,
-    pub session_name: Option<String>,
+    pub source_profile: Option<Text>,
+    pub session_name: Option<Text>,
 }
+
+/// A bookmark's text: up to 24 bytes kept inline (names, accounts, roles,
+/// regions, most display names), so loading 100,000 bookmarks makes ~1
+/// allocation per bookmark instead of ~6.
+pub type Text = compact_str::CompactString;
 
 impl Bookmark {
     /// A bookmark with only its identity set, for tests.

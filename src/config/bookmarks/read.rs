@@ -550,12 +550,12 @@ pub(super) fn effective(
     raw: &Raw<'_>,
     defaults: &Raw<'_>,
 ) -> Bookmark {
-    let own = |v: Option<&str>, d: Option<&str>| v.or(d).map(str::to_owned);
+    let own = |v: Option<&str>, d: Option<&str>| v.or(d).map(Text::from);
     Bookmark {
-        name: name.to_owned(),
-        account: account.to_owned(),
-        role: role.to_owned(),
-        display: raw.display.unwrap_or(name).to_owned(),
+        name: name.into(),
+        account: account.into(),
+        role: role.into(),
+        display: raw.display.unwrap_or(name).into(),
         color: raw.color.clone(),
         mfa_serial: own(raw.mfa_serial, defaults.mfa_serial),
         external_id: own(raw.external_id, defaults.external_id),

@@ -130,7 +130,7 @@ fn partition_follows_region() {
         (Some("cn-northwest-1"), "aws-cn"),
         (Some("eu-west-1"), "aws"),
     ] {
-        b.region = region.map(str::to_owned);
+        b.region = region.map(str::to_owned).map(Into::into);
         assert_eq!(b.partition(), partition, "{region:?}");
     }
 }
@@ -810,7 +810,7 @@ fn add_appends_and_keeps_everything_else_byte_for_byte() {
         .unwrap()
         .items
         .iter()
-        .map(|b| b.name.clone())
+        .map(|b| b.name.to_string())
         .collect();
     assert_eq!(names, ["prod", "dev"]);
 }
