@@ -126,14 +126,21 @@ fn in_parts(text: &str, parts: usize) -> Option<Loaded> {
         return None;
     };
     let from = head.loaded.items.len();
+    // Each part's names against the parts before it (sets kept apart:
+    // merging them would hash every name again).
+    let mut earlier = vec![std::mem::take(&mut head.names)];
     for tail in tails {
         let Pass::Done(tail) = tail? else {
             return None;
         };
-        if tail.names.iter().any(|n| head.names.contains(n)) {
+        if tail
+            .names
+            .iter()
+            .any(|n| earlier.iter().any(|e| e.contains(n)))
+        {
             return None;
         }
-        head.names.extend(tail.names);
+        earlier.push(tail.names);
         head.loaded.items.extend(tail.loaded.items);
         head.loaded.extras.extend(tail.loaded.extras);
     }
@@ -184,7 +191,7 @@ struct Done<'a> {
     /// `[defaults]` as they were at the end.
     defaults: Raw<'a>,
     /// The bookmarks' names, for the check across parts.
-    names: HashSet<&'a str, Fnv>,
+    names: HashSet<&'a str, NameHash>,
 }
 
 /// The bookmark being read: its name, values and keys seen so far.
@@ -213,7 +220,7 @@ fn pass<'a>(
     let estimate = if tail { range.len() } else { text.len() } / 100 + 1;
     let mut items = Vec::with_capacity(estimate);
     let mut extras = BTreeMap::new();
-    let mut names: HashSet<&str, Fnv> = HashSet::with_capacity_and_hasher(estimate, Fnv);
+    let mut names: HashSet<&str, NameHash> = HashSet::with_capacity_and_hasher(estimate, NameHash);
     let mut open: Option<Open<'a>> = None;
     let mut scratch = Raw::default();
     let mut current = Current::Root;
@@ -227,10 +234,7 @@ fn pass<'a>(
     };
     while offset < bytes.len() {
         let line_start = offset;
-        let end = bytes[offset..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(bytes.len(), |i| offset + i);
+        let end = memchr::memchr(b'\n', &bytes[offset..]).map_or(bytes.len(), |i| offset + i);
         offset = end + 1;
         // CRLF ends a line; a CR anywhere else (even last in the file) is
         // not TOML, and the scanner below refuses it.
@@ -374,27 +378,40 @@ fn finish(
     Some(())
 }
 
-/// FNV-1a: bookmark names are short and not attacker-chosen, and SipHash
-/// was 8 % of loading 5,000 bookmarks.
+/// A fast hash for bookmark names (short, and not attacker-chosen; SipHash
+/// was 8 % of loading 5,000 bookmarks, byte-wise FNV 9 % of 100,000):
+/// FxHash's multiply-rotate, eight bytes at a time.
 #[derive(Clone, Copy, Default)]
-struct Fnv;
+struct NameHash;
 
-struct FnvHasher(u64);
+struct NameHasher(u64);
 
-impl std::hash::BuildHasher for Fnv {
-    type Hasher = FnvHasher;
-    fn build_hasher(&self) -> FnvHasher {
-        FnvHasher(0xcbf2_9ce4_8422_2325)
+impl std::hash::BuildHasher for NameHash {
+    type Hasher = NameHasher;
+    fn build_hasher(&self) -> NameHasher {
+        NameHasher(0)
     }
 }
 
-impl std::hash::Hasher for FnvHasher {
+impl std::hash::Hasher for NameHasher {
     fn finish(&self) -> u64 {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        let mut chunks = bytes.chunks_exact(8);
+        let mut mix = |word: u64| {
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+        };
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            mix(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            mix(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 59));
         }
     }
 }
