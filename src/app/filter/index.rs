@@ -1,0 +1,581 @@
+//! The picker's filter index: haystacks built once, scoring spread over the
+//! cores, earlier filters' matches kept, the radix sort of the results.
+
+use super::*;
+
+/// What filtering needs besides the bookmarks, kept in the picker's state so
+/// a keystroke does no more than score:
+///
+/// - each bookmark's haystack (its searched fields joined, see `fields`),
+///   built once per bookmark list ([`FilterIndex::new`], at start-up and
+///   when the bookmarks change), not once per key;
+/// - each bookmark's recency rank, computed again only when the recent
+///   list changes;
+/// - the matches of the shorter filters typed on the way to the current
+///   one, so deleting back to one of them (Backspace, Ctrl-W) is a lookup.
+///
+/// The result never depends on any of this: [`FilterIndex::search`] returns
+/// exactly what [`FilterIndex::full`] (one pass over every bookmark) would.
+#[derive(Clone, Default)]
+pub struct FilterIndex {
+    /// The ASCII haystacks, back to back.
+    ascii: Vec<u8>,
+    /// The other haystacks, one `char` per entry (as `utf32` gives them).
+    wide: Vec<char>,
+    /// Per bookmark, where its haystack is.
+    spans: Vec<Span>,
+    /// Per bookmark, the ASCII letters and digits in its haystack (either
+    /// case): a filter with a letter it lacks cannot match it.
+    present: Vec<u64>,
+    /// Per bookmark, the byte lengths of its name and display name (the
+    /// exact-name bonus compares them first).
+    lens: Vec<(u32, u32)>,
+    /// Per bookmark, what `rank` says for `ranked_for`.
+    ranks: Vec<u32>,
+    /// The bookmarks whose rank is not `RANK_NONE`, by (rank, index).
+    ranked: Vec<(u32, usize)>,
+    /// The recent list `ranks` was computed for.
+    ranked_for: Vec<String>,
+    /// Earlier filters and their matches, oldest first: each is a prefix of
+    /// the next, the last a prefix of the current filter.
+    pub(super) earlier: Vec<(String, Vec<Match>)>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Span {
+    start: usize,
+    len: u32,
+    wide: bool,
+}
+
+/// At most this many earlier filters are kept (a filter is rarely longer).
+const EARLIER_MAX: usize = 32;
+
+impl std::fmt::Debug for FilterIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FilterIndex")
+            .field("bookmarks", &self.spans.len())
+            .field("ranked_for", &self.ranked_for)
+            .field(
+                "earlier",
+                &self.earlier.iter().map(|(q, _)| q).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl FilterIndex {
+    /// The haystacks of `bookmarks` (no recent list yet: every rank is none).
+    pub fn new(bookmarks: &[Bookmark]) -> FilterIndex {
+        let mut ascii = Vec::with_capacity(bookmarks.len() * 64);
+        let mut wide = Vec::new();
+        let mut spans = Vec::with_capacity(bookmarks.len());
+        let mut present = Vec::with_capacity(bookmarks.len());
+        for b in bookmarks {
+            let fields = fields(b);
+            let is_wide = !fields.iter().all(|f| f.is_ascii());
+            let start = if is_wide { wide.len() } else { ascii.len() };
+            for (i, field) in fields.into_iter().enumerate() {
+                let sep = i > 0 && !field.is_empty();
+                if is_wide {
+                    if sep {
+                        wide.push(' ');
+                    }
+                    wide.extend(field.chars());
+                } else {
+                    if sep {
+                        ascii.push(b' ');
+                    }
+                    ascii.extend_from_slice(field.as_bytes());
+                }
+            }
+            let end = if is_wide { wide.len() } else { ascii.len() };
+            // A non-ASCII haystack can match a letter it lacks (`é` for
+            // `e`): it has them all, as far as the mask goes.
+            present.push(if is_wide {
+                u64::MAX
+            } else {
+                letters(&ascii[start..end])
+            });
+            spans.push(Span {
+                start,
+                len: u32::try_from(end - start).unwrap_or(u32::MAX),
+                wide: is_wide,
+            });
+        }
+        FilterIndex {
+            ascii,
+            wide,
+            present,
+            lens: bookmarks
+                .iter()
+                .map(|b| (len_u32(&b.name), len_u32(&b.display)))
+                .collect(),
+            ranks: vec![RANK_NONE as u32; spans.len()],
+            spans,
+            ranked: Vec::new(),
+            ranked_for: Vec::new(),
+            earlier: Vec::new(),
+        }
+    }
+
+    /// Every bookmark passing `filter`, as [`filter`] says, from a pass over
+    /// all of them. Forgets the earlier filters: use it when the bookmarks
+    /// (with a new index) or the recent list changed.
+    pub fn full(&mut self, bookmarks: &[Bookmark], filter: &str, recent: &[String]) -> Vec<Match> {
+        self.earlier.clear();
+        self.sync_recent(bookmarks, recent);
+        self.scan(bookmarks, filter, None)
+    }
+
+    /// The bookmarks passing `new` (as [`filter`] says) when the filter was
+    /// `old` with the matches `old_matches`, for the same bookmarks and
+    /// recent list:
+    ///
+    /// - `new` typed on from `old`: only the old matches are scored when that
+    ///   cannot lose a match (see `narrows`), else everything is; the old
+    ///   matches are kept for deleting back;
+    /// - `new` deleted back to an earlier filter: its kept matches;
+    /// - anything else: a full pass.
+    pub fn search(
+        &mut self,
+        bookmarks: &[Bookmark],
+        old: &str,
+        old_matches: Vec<Match>,
+        new: &str,
+        recent: &[String],
+    ) -> Vec<Match> {
+        if !self.sync_recent(bookmarks, recent) {
+            // Ranked for another list: neither the old matches nor the kept
+            // ones are in today's order.
+            return self.full(bookmarks, new, recent);
+        }
+        if new == old {
+            return old_matches;
+        }
+        if new.starts_with(old) {
+            let matches = if only_spaces_added(old, new) {
+                // Same words, same whole filter once trimmed: same result.
+                old_matches.clone()
+            } else if narrows(old, new) {
+                self.scan(bookmarks, new, Some(&old_matches))
+            } else {
+                self.scan(bookmarks, new, None)
+            };
+            self.remember(old, old_matches);
+            return matches;
+        }
+        if !old.starts_with(new) {
+            self.earlier.clear();
+            return self.scan(bookmarks, new, None);
+        }
+        // Deleted back: the kept filters longer than `new` go (they no longer
+        // lead to the current one); `new` itself may be among them.
+        while let Some((q, m)) = self.earlier.pop() {
+            if q == new {
+                return m;
+            }
+            if q.len() < new.len() {
+                self.earlier.push((q, m));
+                break;
+            }
+        }
+        match self.earlier.pop() {
+            Some((q, m)) if narrows(&q, new) => {
+                let matches = self.scan(bookmarks, new, Some(&m));
+                self.earlier.push((q, m));
+                matches
+            }
+            Some(kept) => {
+                self.earlier.push(kept);
+                self.scan(bookmarks, new, None)
+            }
+            None => self.scan(bookmarks, new, None),
+        }
+    }
+
+    /// Keep `filter`'s matches, to be the last earlier filter.
+    fn remember(&mut self, filter: &str, matches: Vec<Match>) {
+        if self
+            .earlier
+            .last()
+            .is_some_and(|(q, _)| !filter.starts_with(q.as_str()))
+        {
+            self.earlier.clear();
+        }
+        if self.earlier.len() == EARLIER_MAX {
+            self.earlier.remove(0);
+        }
+        self.earlier.push((filter.to_owned(), matches));
+    }
+
+    /// Rank the bookmarks by `recent`, unless they already are. False when
+    /// they were ranked for another list (the earlier filters are dropped).
+    fn sync_recent(&mut self, bookmarks: &[Bookmark], recent: &[String]) -> bool {
+        debug_assert_eq!(
+            bookmarks.len(),
+            self.spans.len(),
+            "index of other bookmarks"
+        );
+        if self.ranked_for == recent && self.ranks.len() == bookmarks.len() {
+            return true;
+        }
+        self.earlier.clear();
+        self.ranked_for = recent.to_vec();
+        self.ranks.clear();
+        self.ranks.resize(bookmarks.len(), RANK_NONE as u32);
+        self.ranked.clear();
+        // Only a name as long as a recent one can be it: the lengths are
+        // at hand, the names are not.
+        let lens: Vec<u32> = recent.iter().map(|r| len_u32(r)).collect();
+        for (index, &(name_len, _)) in self.lens.iter().enumerate() {
+            if !lens.contains(&name_len) {
+                continue;
+            }
+            let r = bookmarks.get(index).map_or(RANK_NONE, |b| rank(recent, b));
+            if r != RANK_NONE {
+                self.ranked.push((r as u32, index));
+                self.ranks[index] = r as u32;
+            }
+        }
+        self.ranked.sort_unstable();
+        false
+    }
+
+    /// Bookmark `index`'s haystack.
+    fn haystack(&self, index: usize) -> Option<Utf32Str<'_>> {
+        let s = self.spans.get(index)?;
+        let range = s.start..s.start + s.len as usize;
+        Some(if s.wide {
+            Utf32Str::Unicode(self.wide.get(range)?)
+        } else {
+            Utf32Str::Ascii(self.ascii.get(range)?)
+        })
+    }
+
+    /// The empty filter's list: the recent bookmarks by recency, then the
+    /// rest in file order (a stable sort by rank, without sorting).
+    fn unfiltered(&self) -> Vec<Match> {
+        let none = RANK_NONE as u32;
+        let split = self.ranked.partition_point(|(r, _)| *r < none);
+        let m = |index| Match { index, score: 0 };
+        let mut all = Vec::with_capacity(self.ranks.len());
+        all.extend(self.ranked[..split].iter().map(|&(_, i)| m(i)));
+        // The rest in file order: the runs between the ranked ones.
+        let mut skip: Vec<usize> = self.ranked.iter().map(|&(_, i)| i).collect();
+        skip.sort_unstable();
+        let mut from = 0;
+        for i in skip {
+            all.extend((from..i).map(m));
+            from = i + 1;
+        }
+        all.extend((from..self.ranks.len()).map(m));
+        all.extend(self.ranked[split..].iter().map(|&(_, i)| m(i)));
+        all
+    }
+
+    /// Score `filter` against `among` (every bookmark when None), best first.
+    fn scan(&self, bookmarks: &[Bookmark], filter: &str, among: Option<&[Match]>) -> Vec<Match> {
+        let query = Query::new(filter);
+        if query.is_empty() {
+            return self.unfiltered();
+        }
+        let scan = Scan {
+            index: self,
+            bookmarks,
+            query: &query,
+            exact: filter.trim(),
+            exact_len: len_u32(filter.trim()),
+            shapes: Shapes::new(filter),
+            needs: letters(filter.as_bytes()),
+        };
+        // The candidates in file order (then the sort keys come in file
+        // order too): every bookmark, or the old matches as a bitset.
+        let n = self.spans.len();
+        let count = among.map_or(n, <[Match]>::len);
+        let among = among.map(|among| {
+            let mut bits = vec![0u64; n.div_ceil(64)];
+            for m in among {
+                if let Some(word) = bits.get_mut(m.index / 64) {
+                    *word |= 1 << (m.index % 64);
+                }
+            }
+            bits
+        });
+        let blocks = n.div_ceil(BLOCK);
+        let workers = if count >= PARALLEL_FROM {
+            crate::cores::available().min(blocks)
+        } else {
+            1
+        };
+        // Workers take blocks of the list in turn until none is left (so a
+        // busy core does less), each with its own Matcher and memo, into
+        // one buffer of sort keys: (keys, [(block, start, end)]).
+        let next = AtomicUsize::new(0);
+        let work = || {
+            let mut memo = scan.shapes.as_ref().map(Memo::new);
+            let mut keys = Vec::with_capacity(count.div_ceil(workers).min(n));
+            let mut done = Vec::new();
+            loop {
+                let block = next.fetch_add(1, Ordering::Relaxed);
+                if block >= blocks {
+                    return (keys, done);
+                }
+                let start = keys.len();
+                let ids = block * BLOCK..((block + 1) * BLOCK).min(n);
+                match &among {
+                    Some(bits) => scan.keys(set_bits(bits, ids), &mut memo, &mut keys),
+                    None => scan.keys(ids, &mut memo, &mut keys),
+                }
+                done.push((block, start, keys.len()));
+            }
+        };
+        let parts = if workers == 1 {
+            vec![work()]
+        } else {
+            std::thread::scope(|s| {
+                // A thread that cannot be had leaves its blocks to the others.
+                let helpers: Vec<_> = (1..workers)
+                    .filter_map(|_| std::thread::Builder::new().spawn_scoped(s, work).ok())
+                    .collect();
+                let mut parts = vec![work()];
+                for h in helpers {
+                    parts.push(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+                }
+                parts
+            })
+        };
+        // The blocks' keys back in candidate order.
+        let mut runs: Vec<(usize, &[u64])> = parts
+            .iter()
+            .flat_map(|(keys, done)| done.iter().map(|&(b, from, to)| (b, &keys[from..to])))
+            .collect();
+        runs.sort_unstable_by_key(|(block, _)| *block);
+        let runs: Vec<&[u64]> = runs.into_iter().map(|(_, r)| r).collect();
+        // The result does not depend on the split: one sort of all keys.
+        sorted(&runs)
+    }
+}
+
+/// Bookmarks per block of work (a multiple of 64, for the bitsets).
+const BLOCK: usize = 2048;
+
+/// The positions in `range` (which starts at a multiple of 64) whose bit is
+/// set in `bits`, in order.
+fn set_bits(bits: &[u64], range: std::ops::Range<usize>) -> impl Iterator<Item = usize> + '_ {
+    let words = bits
+        .get(range.start / 64..range.end.div_ceil(64))
+        .unwrap_or(&[]);
+    words.iter().enumerate().flat_map(move |(i, &word)| {
+        let base = range.start + i * 64;
+        let mut word = word;
+        std::iter::from_fn(move || {
+            (word != 0).then(|| {
+                let bit = word.trailing_zeros() as usize;
+                word &= word - 1;
+                base + bit
+            })
+        })
+    })
+}
+
+fn to_match(k: u64) -> Match {
+    Match {
+        index: (k & INDEX_MASK) as usize,
+        score: u32::MAX - (k >> 32) as u32,
+    }
+}
+
+/// The matches of the sort keys in `runs`, sorted. The keys come in file
+/// order, so a stable radix sort on the bits above the index (score and
+/// rank, which take few values: often one pass from the runs straight into
+/// the result) orders them fully.
+fn sorted(runs: &[&[u64]]) -> Vec<Match> {
+    let keys = || runs.iter().flat_map(|r| r.iter().copied());
+    let total: usize = runs.iter().map(|r| r.len()).sum();
+    let (or, and) = keys().fold((0u64, !0u64), |(or, and), k| (or | k, and & k));
+    let varying = or ^ and;
+    // The rank's four bits, then the (inverted) score a byte at a time.
+    let digits: Vec<(u32, u64)> = [(28, 0xf), (32, 0xff), (40, 0xff), (48, 0xff), (56, 0xff)]
+        .into_iter()
+        .filter(|&(shift, mask)| (varying >> shift) & mask != 0)
+        .collect();
+    if total < 512 || digits.len() > 3 {
+        let mut all: Vec<u64> = keys().collect();
+        all.sort_unstable();
+        return all.into_iter().map(to_match).collect();
+    }
+    let Some((&last, first)) = digits.split_last() else {
+        return keys().map(to_match).collect();
+    };
+    let mut out = vec![Match { index: 0, score: 0 }; total];
+    if first.is_empty() {
+        scatter(keys(), last, &mut out, to_match);
+        return out;
+    }
+    let mut buf = vec![0u64; total];
+    scatter(keys(), first[0], &mut buf, |k| k);
+    let mut other = vec![0u64; if first.len() > 1 { total } else { 0 }];
+    for &digit in &first[1..] {
+        scatter(buf.iter().copied(), digit, &mut other, |k| k);
+        std::mem::swap(&mut buf, &mut other);
+    }
+    scatter(buf.iter().copied(), last, &mut out, to_match);
+    out
+}
+
+/// One stable counting-sort pass on the digit `(shift, mask)` of `keys`
+/// into `out`, as `f` makes them.
+fn scatter<T>(
+    keys: impl Iterator<Item = u64> + Clone,
+    (shift, mask): (u32, u64),
+    out: &mut [T],
+    f: impl Fn(u64) -> T,
+) {
+    let digit = |k: u64| ((k >> shift) & mask) as usize;
+    let mut at = [0usize; 256];
+    for k in keys.clone() {
+        at[digit(k)] += 1;
+    }
+    let mut sum = 0;
+    for slot in &mut at {
+        let n = *slot;
+        *slot = sum;
+        sum += n;
+    }
+    for k in keys {
+        let slot = &mut at[digit(k)];
+        if let Some(o) = out.get_mut(*slot) {
+            *o = f(k);
+        }
+        *slot += 1;
+    }
+}
+
+/// A length as kept in the index (saturated: two saturated lengths only
+/// send the comparison on to the strings).
+fn len_u32(s: &str) -> u32 {
+    u32::try_from(s.len()).unwrap_or(u32::MAX)
+}
+
+/// The bit of an ASCII letter (either case) or digit in a presence mask.
+const fn letter_bit(b: u8) -> u64 {
+    match b {
+        b'a'..=b'z' => 1 << (b - b'a'),
+        b'A'..=b'Z' => 1 << (b - b'A'),
+        b'0'..=b'9' => 1 << (26 + b - b'0'),
+        _ => 0,
+    }
+}
+
+const LETTER_BITS: [u64; 256] = {
+    let mut bits = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        bits[b] = letter_bit(b as u8);
+        b += 1;
+    }
+    bits
+};
+
+/// The letters and digits in `text`, either case.
+fn letters(text: &[u8]) -> u64 {
+    text.iter().fold(0, |m, &b| m | LETTER_BITS[usize::from(b)])
+}
+
+/// Whether every match of `new` is a match of `old`, which it extends, so
+/// scoring only `old`'s matches loses none. Filters are words (split at
+/// spaces) that must all match, each fuzzily: a word's letters in order.
+/// Extending `old` extends its last word or adds words, and a longer word
+/// matches less, so that holds, with two exceptions that fall back to a
+/// full pass:
+///
+/// - a backslash: `\ ` escapes the space, so text after one can turn two
+///   words into one (`a\` then `a\ b`);
+/// - non-ASCII text: nucleo matches it by graphemes, with case folding and
+///   normalization chosen from the whole word, which is not worth proving
+///   monotonic. An ASCII word is matched byte by byte; its case is smart
+///   (an upper-case letter makes it case-sensitive) and that only ever
+///   narrows: `prodU` matches a subset of what `prod` does.
+pub(super) fn narrows(old: &str, new: &str) -> bool {
+    new.starts_with(old) && !old.contains('\\') && new.is_ascii() && !Query::new(old).is_empty()
+}
+
+/// `new` is `old` plus spaces, and no space of it is escaped: the same words
+/// and the same trimmed filter, so the same result.
+pub(super) fn only_spaces_added(old: &str, new: &str) -> bool {
+    !old.contains('\\')
+        && new
+            .strip_prefix(old)
+            .is_some_and(|rest| rest.bytes().all(|b| b == b' '))
+}
+
+/// From this many candidates, scoring is spread over the cores: a first
+/// letter over 50,000 bookmarks takes ~1 ms on one core, and typing must
+/// stay instant.
+pub(super) const PARALLEL_FROM: usize = 4096;
+
+/// Everything scoring needs, shared read-only between threads.
+struct Scan<'a> {
+    index: &'a FilterIndex,
+    bookmarks: &'a [Bookmark],
+    query: &'a Query,
+    /// The whole filter, for the exact-name bonus, and its length.
+    exact: &'a str,
+    exact_len: u32,
+    /// How to reduce a haystack to its shape for this filter, when scores
+    /// are worth remembering by shape.
+    shapes: Option<Shapes>,
+    /// The filter's letters and digits: a match has them all.
+    needs: u64,
+}
+
+impl Scan<'_> {
+    /// Append the sort keys of the bookmarks among `ids` that match to
+    /// `out`, in `ids` order.
+    fn keys(&self, ids: impl Iterator<Item = usize>, memo: &mut Option<Memo>, out: &mut Vec<u64>) {
+        SCRATCH.with_borrow_mut(|s| {
+            out.extend(ids.filter_map(|index| {
+                let present = self.index.present.get(index)?;
+                if present & self.needs != self.needs {
+                    return None;
+                }
+                let hay = self.index.haystack(index)?;
+                let mut score = match (&mut *memo, hay) {
+                    (Some(memo), Utf32Str::Ascii(bytes)) if memo.on() => {
+                        memo.score(bytes, |shape| {
+                            self.query
+                                .pattern
+                                .score(Utf32Str::Ascii(shape), &mut s.matcher)
+                        })
+                    }
+                    _ => self.query.pattern.score(hay, &mut s.matcher),
+                }?;
+                if self.is_exact(index) {
+                    score += EXACT_BONUS;
+                }
+                let rank = self
+                    .index
+                    .ranks
+                    .get(index)
+                    .map_or(RANK_NONE, |&r| r as usize);
+                Some(sort_key(score, rank, index))
+            }))
+        })
+    }
+
+    /// The filter is bookmark `index`'s name or display name (ignoring
+    /// ASCII case); the lengths are compared first, from the index.
+    #[inline]
+    fn is_exact(&self, index: usize) -> bool {
+        let n = self.exact_len;
+        let Some(&(name, display)) = self.index.lens.get(index) else {
+            return false;
+        };
+        (name == n || display == n)
+            && self.bookmarks.get(index).is_some_and(|b| {
+                b.name.eq_ignore_ascii_case(self.exact)
+                    || b.display.eq_ignore_ascii_case(self.exact)
+            })
+    }
+}
