@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::app::tests::bm;
 
