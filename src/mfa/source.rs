@@ -173,14 +173,28 @@ pub fn code(
     })
 }
 
-/// [`code`] from async code (the picker, the live endpoint): the wait is a
-/// timer that dies with its task, the command runs on a blocking thread.
+/// [`code`] from async code (the picker, the live endpoint), for bookmark
+/// `bookmark` with `source` (None: it has none, so None). The wait is a timer
+/// that dies with its task, the command runs on a blocking thread, and what
+/// the source says reaches `say` sanitized (it is shown on a screen).
 pub async fn code_async(
+    source: Option<&MfaSource>,
+    bookmark: &str,
+    serial: &str,
+    wait: Option<Duration>,
+    say: impl Fn(String) + Send + Sync + 'static,
+) -> Option<Result<String, Error>> {
+    let (source, bookmark, serial) = (source?.clone(), bookmark.to_owned(), serial.to_owned());
+    let say = move |line: String| say(crate::text::sanitize(&line));
+    Some(code_after(source, bookmark, serial, wait, say).await)
+}
+
+async fn code_after(
     source: MfaSource,
     bookmark: String,
     serial: String,
     wait: Option<Duration>,
-    say: std::sync::Arc<dyn Fn(String) + Send + Sync>,
+    say: impl Fn(String) + Send + Sync + 'static,
 ) -> Result<String, Error> {
     if let Some(w) = wait {
         say(format!(
@@ -189,7 +203,7 @@ pub async fn code_async(
         ));
         tokio::time::sleep(w).await;
     }
-    tokio::task::spawn_blocking(move || code(&source, &bookmark, &serial, None, &*say))
+    tokio::task::spawn_blocking(move || code(&source, &bookmark, &serial, None, &say))
         .await
         .unwrap_or_else(|e| {
             Err(Error::Mfa {

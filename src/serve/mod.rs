@@ -437,18 +437,12 @@ impl Route {
     /// one; on a blocking thread, as it runs a command. A failure is said on
     /// the terminal (the user then runs `rolehop mfa`).
     async fn sourced_code(&self, server: &Server, need: &CodeNeeded) -> Option<String> {
-        let source = self.engine.bookmarks.mfa_source(&need.bookmark)?.clone();
+        let source = self.engine.bookmarks.mfa_source(&need.bookmark);
         let teller = server.clone();
-        let got = crate::mfa::source::code_async(
-            source,
-            need.bookmark.clone(),
-            need.serial.clone(),
-            need.wait,
-            Arc::new(move |line: String| {
-                teller.say(&format!("rolehop: {}", crate::text::sanitize(&line)))
-            }),
-        )
-        .await;
+        let say = move |line| teller.say(&format!("rolehop: {line}"));
+        let got =
+            crate::mfa::source::code_async(source, &need.bookmark, &need.serial, need.wait, say)
+                .await?;
         match got {
             Ok(c) => Some(c),
             Err(e) => {

@@ -507,23 +507,17 @@ async fn sourced_code(
     tx: &UnboundedSender<Msg>,
     need: &crate::engine::CodeNeeded,
 ) -> Option<String> {
-    let source = engine.bookmarks.mfa_source(&need.bookmark)?.clone();
+    let source = engine.bookmarks.mfa_source(&need.bookmark)?;
     let _ = tx.send(Msg::Done(Ok(format!(
         "getting {}'s MFA code from {}",
         need.bookmark,
-        crate::mfa::source::describe(&source)
+        crate::mfa::source::describe(source)
     ))));
     let teller = tx.clone();
-    let got = crate::mfa::source::code_async(
-        source,
-        need.bookmark.clone(),
-        need.serial.clone(),
-        need.wait,
-        std::sync::Arc::new(move |line: String| {
-            let _ = teller.send(Msg::Done(Ok(crate::text::sanitize(&line))));
-        }),
-    )
-    .await;
+    let say = move |line| drop(teller.send(Msg::Done(Ok(line))));
+    let got =
+        crate::mfa::source::code_async(Some(source), &need.bookmark, &need.serial, need.wait, say)
+            .await?;
     match got {
         Ok(c) => Some(c),
         // A notice, not the error box: the code prompt opens next.
