@@ -35,13 +35,7 @@ fn load() -> Result<Bookmarks> {
 /// The engine over the bookmarks file, with the session cache unless
 /// `--no-cache` or `[settings] cache = false` turn it off.
 pub(crate) fn engine(env: EnvView, no_cache: bool) -> Result<Engine> {
-    engine_for(env, no_cache, false)
-}
-
-/// [`engine`], with cache warnings kept for the caller (`quiet`, the picker)
-/// instead of printed on stderr.
-pub(crate) fn engine_for(env: EnvView, no_cache: bool, quiet: bool) -> Result<Engine> {
-    Ok(Engine::open(env, no_cache, quiet)?)
+    Ok(Engine::open(env, no_cache, false)?)
 }
 
 /// Whether a switch may ask on the terminal when it needs a code.
