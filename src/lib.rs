@@ -9,7 +9,8 @@
 //! - [`cli`]: clap types only: subcommands, flags, defaults.
 //! - [`cmd`]: the subcommands: `cmd/mod.rs` holds the small ones and the plumbing they
 //!   share (loading, the engine, codes); a file per larger family (`exec` with `mfa`,
-//!   `keep` for `write --keep`, `doctor`, `policy`, `console`, `prompt`, `shell_init`).
+//!   `keep` for `write --keep`, `doctor`, `policy`, `console`, `prompt`, `shell_init`,
+//!   `sessions` for `sessions` and `logout`).
 //! - [`import`]: the importers (AWS config, the extension, an Organization) and their
 //!   report; `cmd/import.rs` runs them.
 //! - [`shell`]: the one place a child gets credentials (the hand-over applied, the banner).
@@ -25,6 +26,7 @@
 //! The core:
 //! - [`engine`]: bookmark (+ code) in, credentials out: cache, MFA sessions, chains, renewal.
 //! - [`assume`]: what a switch gives, and a bookmark's AssumeRole request.
+//! - [`console`]: the AWS console sign-in (federation token, login URL, the browser).
 //! - [`serve`]: live credentials: the loopback endpoint, its renewals, the agent.
 //! - [`sts`]: the only module that calls AWS (STS, and the SDK configs IAM and Organizations use).
 //! - [`mfa`]: code checks, the terminal prompt, codes from a command or a YubiKey.
@@ -48,6 +50,7 @@ pub mod child;
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod console;
 pub mod cores;
 pub mod creds;
 pub mod engine;
@@ -66,7 +69,7 @@ pub mod tui;
 pub mod ui;
 
 use cli::{Cli, Command};
-use cmd::{console, doctor, keep, policy, prompt, shell_init};
+use cmd::{doctor, keep, policy, prompt, shell_init};
 use std::process::ExitCode;
 
 /// Commands that print and exit end quietly when their stdout closes

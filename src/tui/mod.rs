@@ -367,8 +367,8 @@ impl Runtime {
     fn open_console(&self, bookmark: Bookmark, assumed: assume::Assumed, chained: bool) {
         let (tx, env) = (self.tx.clone(), self.env.clone());
         tokio::task::spawn_blocking(move || {
-            let result = crate::cmd::console::sign_in(
-                &crate::cmd::console::SignIn {
+            let result = crate::console::sign_in(
+                &crate::console::SignIn {
                     creds: &assumed.creds,
                     chained,
                     partition: bookmark.partition(),
@@ -377,7 +377,7 @@ impl Runtime {
                 },
                 &env,
             )
-            .and_then(|url| crate::cmd::console::open_browser(&url, &env))
+            .and_then(|url| crate::console::open_browser(&url, &env))
             .map(|program| format!("opened the console as {} ({program})", bookmark.name))
             .map_err(error_info);
             let _ = tx.send(Msg::Done(result));
