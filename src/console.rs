@@ -1,6 +1,7 @@
 //! The AWS console as a role: sign-in through the federation endpoint
-//! (`rolehop console NAME`), and the console's own Switch Role link
-//! (`rolehop console NAME --switch-url`).
+//! (`rolehop console NAME`, the picker's `c`), and the console's own Switch
+//! Role link (`rolehop console NAME --switch-url`). The subcommand itself is
+//! `cmd/console.rs`.
 //!
 //! Federation is two steps: GET `{base}/federation?Action=getSigninToken`
 //! with the credentials as a `Session` JSON parameter answers a sign-in token
@@ -9,15 +10,11 @@
 //! The `Session` parameter carries the secret key and session token: it is
 //! never printed, logged or put in an error message.
 
-use crate::cli::ConsoleArgs;
-use crate::cmd::{self, Ask};
-use crate::config::bookmarks::{Bookmark, Bookmarks};
+use crate::config::bookmarks::Bookmark;
 use crate::creds::Credentials;
 use crate::env::EnvView;
 use crate::error::{Error, Result};
-use crate::paths;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use std::process::ExitCode;
 use std::time::Duration;
 
 /// Overrides the federation base URL (`https://signin.aws.amazon.com` and the
@@ -389,60 +386,6 @@ pub fn open_browser(url: &str, env: &EnvView) -> Result<String> {
         ));
     }
     Ok(program)
-}
-
-/// `rolehop console NAME [--print] [--region R] [--destination D] [--switch-url]`.
-pub fn run(args: &ConsoleArgs, no_cache: bool) -> Result<ExitCode> {
-    let env = EnvView::from_process();
-    if args.switch_url {
-        let bookmarks = Bookmarks::load(&paths::bookmarks_path()?)?;
-        let b = bookmarks.get(&args.name)?;
-        println!("{}", switch_url(b)?);
-        eprintln!(
-            "rolehop: note: the link pre-fills the console's Switch Role form; sign in to the trusted account first"
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
-    // Check what needs no network first: no code spent on a bad --destination.
-    let engine = cmd::engine(env.clone(), no_cache)?;
-    let b = engine.bookmarks.get(&args.name)?.clone();
-    let partition = b.partition();
-    destination(
-        partition,
-        args.region.as_deref(),
-        args.destination.as_deref(),
-    )?;
-    let (b, switched) = cmd::switch_with(&engine, &args.name, &args.mfa, Ask::Terminal)?;
-    let region = args
-        .region
-        .as_deref()
-        .or(switched.assumed.region.as_deref());
-    let url = sign_in(
-        &SignIn {
-            creds: &switched.assumed.creds,
-            chained: switched.mode.is_chained(),
-            partition,
-            region,
-            destination: args.destination.as_deref(),
-        },
-        &env,
-    )?;
-    let until = crate::creds::rfc3339(std::time::SystemTime::now() + SIGNIN_TOKEN_LIFETIME);
-    if args.print {
-        println!("{url}");
-        eprintln!(
-            "rolehop: note: the link signs in as {} once, within 15 minutes (until {until}); keep it secret",
-            b.role_arn()
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
-    let program = open_browser(&url, &env)?;
-    eprintln!(
-        "rolehop: opened the console as {} ({}) with {program}",
-        b.role_arn(),
-        cmd::describe_expiry(&switched)
-    );
-    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

@@ -162,7 +162,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Completions { shell }) => shell_init::completions(shell),
         Some(Command::Prompt { format }) => prompt::run(&format),
         Some(Command::Man { dir }) => shell_init::man(dir.as_deref()),
-        Some(Command::Console(args)) => console::run(&args, cli.no_cache),
+        Some(Command::Console(args)) => cmd::console::run(&args, cli.no_cache),
         Some(Command::Policy(args)) => policy::run(&args),
     };
     result.unwrap_or_else(|e| e.report())

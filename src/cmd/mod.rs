@@ -1,6 +1,7 @@
 //! One function per CLI subcommand: load what it needs, call the engine,
 //! print the result. Errors go up to `lib::run` which reports them.
 
+pub mod console;
 pub mod doctor;
 pub mod exec;
 pub mod import;
