@@ -18,57 +18,21 @@ pub(super) fn modal_key(
         Modal::Mfa {
             bookmark,
             serial,
-            mut input,
+            input,
             purpose,
-            mut message,
+            message,
         } => {
-            match action {
-                Action::Cancel => {
-                    if purpose == MfaPurpose::Renew {
-                        backoff(app, &bookmark, now + RETRY_AFTER_CANCEL);
-                        notice(
-                            app,
-                            format!("renewal of {bookmark} postponed for a minute"),
-                            now,
-                        );
-                    }
-                    return None;
-                }
-                Action::Confirm if input.len() == 6 => {
-                    return submit_mfa(app, bookmark, serial, input, purpose, now, fx);
-                }
-                Action::Confirm => message = Some("enter all 6 digits".into()),
-                Action::DeleteChar => {
-                    input.pop();
-                    message = None;
-                }
-                Action::Type => {
-                    if let Some(c) = typed(&k)
-                        && input.len() < 6
-                    {
-                        input.push(c);
-                    }
-                    message = None;
-                }
-                Action::DigitsOnly => message = Some("digits only".into()),
-                _ => {}
-            }
-            Some(Modal::Mfa {
+            let mfa = MfaInput {
                 bookmark,
                 serial,
                 input,
                 purpose,
                 message,
-            })
+            };
+            mfa_key(app, mfa, action, k, now, fx)
         }
-        Modal::Error(e) => match action {
-            Action::Cancel => None,
-            _ => Some(Modal::Error(e)),
-        },
-        Modal::Help => match action {
-            Action::Cancel => None,
-            _ => Some(Modal::Help),
-        },
+        Modal::Error(_) | Modal::Help if action == Action::Cancel => None,
+        Modal::Error(_) | Modal::Help => Some(modal),
         Modal::ConfirmDelete { name } => match action {
             Action::Confirm => {
                 fx.push(Effect::DeleteBookmark { name });
@@ -77,33 +41,9 @@ pub(super) fn modal_key(
             Action::Cancel => None,
             _ => Some(Modal::ConfirmDelete { name }),
         },
-        Modal::ProfileName {
-            bookmark,
-            mut input,
-        } => match action {
-            Action::Cancel => None,
-            Action::Confirm if !input.is_empty() => {
-                write_profile(app, &bookmark, input, now, fx);
-                None
-            }
-            Action::DeleteChar => {
-                input.pop();
-                Some(Modal::ProfileName { bookmark, input })
-            }
-            Action::Type => {
-                if let Some(c) =
-                    typed(&k).filter(|c| c.is_ascii_alphanumeric() || "._-".contains(*c))
-                {
-                    input.push(c);
-                }
-                Some(Modal::ProfileName { bookmark, input })
-            }
-            Action::Clear => Some(Modal::ProfileName {
-                bookmark,
-                input: String::new(),
-            }),
-            _ => Some(Modal::ProfileName { bookmark, input }),
-        },
+        Modal::ProfileName { bookmark, input } => {
+            profile_name_key(app, bookmark, input, action, k, now, fx)
+        }
         Modal::Form(form) => form_key(app, form, action, k, fx),
         Modal::Region {
             bookmark,
@@ -111,6 +51,95 @@ pub(super) fn modal_key(
             selected,
         } => region_key(app, bookmark, input, selected, action, k, now),
     }
+}
+
+/// The MFA modal's fields, taken apart while a key is handled.
+struct MfaInput {
+    bookmark: String,
+    serial: String,
+    input: String,
+    purpose: MfaPurpose,
+    message: Option<String>,
+}
+
+/// Keys in the MFA modal: six digits, then Enter; Esc postpones a renewal.
+fn mfa_key(
+    app: &mut App,
+    mut m: MfaInput,
+    action: Action,
+    k: KeyEvent,
+    now: SystemTime,
+    fx: &mut Vec<Effect>,
+) -> Option<Modal> {
+    match action {
+        Action::Cancel => {
+            if m.purpose == MfaPurpose::Renew {
+                let bookmark = &m.bookmark;
+                backoff(app, bookmark, now + RETRY_AFTER_CANCEL);
+                notice(
+                    app,
+                    format!("renewal of {bookmark} postponed for a minute"),
+                    now,
+                );
+            }
+            return None;
+        }
+        Action::Confirm if m.input.len() == 6 => {
+            return submit_mfa(app, m.bookmark, m.serial, m.input, m.purpose, now, fx);
+        }
+        Action::Confirm => m.message = Some("enter all 6 digits".into()),
+        Action::DeleteChar => {
+            m.input.pop();
+            m.message = None;
+        }
+        Action::Type => {
+            if let Some(c) = typed(&k)
+                && m.input.len() < 6
+            {
+                m.input.push(c);
+            }
+            m.message = None;
+        }
+        Action::DigitsOnly => m.message = Some("digits only".into()),
+        _ => {}
+    }
+    Some(Modal::Mfa {
+        bookmark: m.bookmark,
+        serial: m.serial,
+        input: m.input,
+        purpose: m.purpose,
+        message: m.message,
+    })
+}
+
+/// Keys in the profile-name modal: a name the SDKs read, then Enter writes.
+fn profile_name_key(
+    app: &mut App,
+    bookmark: String,
+    mut input: String,
+    action: Action,
+    k: KeyEvent,
+    now: SystemTime,
+    fx: &mut Vec<Effect>,
+) -> Option<Modal> {
+    match action {
+        Action::Cancel => return None,
+        Action::Confirm if !input.is_empty() => {
+            write_profile(app, &bookmark, input, now, fx);
+            return None;
+        }
+        Action::DeleteChar => {
+            input.pop();
+        }
+        Action::Type => {
+            if let Some(c) = typed(&k).filter(|c| c.is_ascii_alphanumeric() || "._-".contains(*c)) {
+                input.push(c);
+            }
+        }
+        Action::Clear => input.clear(),
+        _ => {}
+    }
+    Some(Modal::ProfileName { bookmark, input })
 }
 
 pub(super) fn submit_mfa(
