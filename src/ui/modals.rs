@@ -77,133 +77,25 @@ pub(super) fn modal(
             purpose,
             message,
         } => {
-            let inner = modal_box("MFA code", 60, 9, area, t, buf);
-            let b = app.bookmarks.iter().find(|b| b.name == *bookmark);
-            let shown = b.map_or(bookmark.as_str(), display_name);
-            let style = t.bookmark(b.and_then(|b| b.color.as_ref())).patch(t.bold());
-            let mut first = match purpose {
-                MfaPurpose::Assume => vec![Span::raw("Switch to ")],
-                MfaPurpose::Renew => vec![Span::raw("Renew ")],
+            let m = MfaView {
+                bookmark,
+                serial,
+                input,
+                purpose: *purpose,
+                message: message.as_deref(),
             };
-            first.push(Span::styled(sanitize(shown), style));
-            first.push(Span::styled(format!(" ({})", sanitize(bookmark)), t.dim()));
-            if *purpose == MfaPurpose::Renew
-                && let Some(s) = app.session_for(bookmark)
-            {
-                let left = s.remaining(now);
-                let when = if left.is_zero() {
-                    ": expired".to_string()
-                } else {
-                    format!(": expires in {}", crate::text::countdown(left))
-                };
-                first.push(Span::styled(when, t.urgency(s.urgency(now))));
-            }
-            let y = inner.y;
-            cell(buf, inner.x, y, inner.width, first);
-            cell(
-                buf,
-                inner.x,
-                y + 1,
-                inner.width,
-                vec![
-                    Span::styled("device ", t.dim()),
-                    Span::raw(sanitize(serial)),
-                ],
-            );
-            let mut code = vec![Span::styled("code   ", t.dim())];
-            for i in 0..6 {
-                let c = input
-                    .chars()
-                    .nth(i)
-                    .map_or("_".to_string(), |c| c.to_string());
-                code.push(Span::styled(c, t.bold()));
-                code.push(Span::raw(" "));
-            }
-            cell(buf, inner.x, y + 3, inner.width, code);
-            if let Some(msg) = message {
-                text_cell(buf, inner.x, y + 4, inner.width, msg, t.error());
-            }
-            text_cell(
-                buf,
-                inner.x,
-                y + 6,
-                inner.width,
-                "6 digits from your authenticator · ↵ submit · Esc cancel",
-                t.dim(),
-            );
-            let typed = u16::try_from(input.len().min(5)).unwrap_or(5);
-            Some(Position::new(inner.x + 7 + 2 * typed, y + 3))
+            Some(mfa_modal(app, &m, now, t, area, buf))
         }
         Modal::Error(e) => {
-            let w = area.width.saturating_sub(4).min(72);
-            let text_w = w.saturating_sub(4);
-            let mut h = wrapped_rows(&e.message, text_w) + 4;
-            if let Some(hint) = &e.hint {
-                h += wrapped_rows(&format!("hint: {hint}"), text_w) + 1;
-            }
-            let inner = modal_box("Error", w, h, area, t, buf);
-            let mut lines = vec![Line::styled(sanitize(&e.message), t.error()), Line::raw("")];
-            if let Some(hint) = &e.hint {
-                lines.push(Line::from(vec![
-                    Span::styled("hint: ", t.dim()),
-                    Span::raw(sanitize(hint)),
-                ]));
-                lines.push(Line::raw(""));
-            }
-            lines.push(Line::styled("↵/Esc close", t.dim()));
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .render(inner, buf);
+            error_modal(e, t, area, buf);
             None
         }
         Modal::ConfirmDelete { name } => {
-            let inner = modal_box("Delete bookmark", 56, 6, area, t, buf);
-            let shown = app
-                .bookmarks
-                .iter()
-                .find(|b| b.name == *name)
-                .map_or(name.as_str(), display_name);
-            let q = vec![
-                Span::raw("Delete "),
-                Span::styled(sanitize(shown), t.bold()),
-                Span::styled(format!(" ({})", sanitize(name)), t.dim()),
-                Span::raw("?"),
-            ];
-            cell(buf, inner.x, inner.y, inner.width, q);
-            text_cell(
-                buf,
-                inner.x,
-                inner.y + 1,
-                inner.width,
-                "It is removed from the bookmarks file.",
-                t.dim(),
-            );
-            let keys = vec![
-                Span::styled("y", t.key()),
-                Span::raw(" delete   "),
-                Span::styled("n", t.key()),
-                Span::raw(" keep"),
-            ];
-            cell(buf, inner.x, inner.y + 3, inner.width, keys);
+            confirm_delete_modal(app, name, t, area, buf);
             None
         }
         Modal::ProfileName { bookmark, input } => {
-            let inner = modal_box("Write profile", 60, 7, area, t, buf);
-            let q = format!(
-                "Write the credentials of {} to the profile:",
-                sanitize(bookmark)
-            );
-            text_cell(buf, inner.x, inner.y, inner.width, &q, Style::new());
-            let line = vec![
-                Span::styled("[", t.dim()),
-                Span::styled(input.clone(), t.bold()),
-                Span::styled("]", t.dim()),
-            ];
-            cell(buf, inner.x, inner.y + 2, inner.width, line);
-            let hint = "letters, digits, . _ - · ↵ write · Esc cancel";
-            text_cell(buf, inner.x, inner.y + 4, inner.width, hint, t.dim());
-            let x = inner.x + 1 + line_width(input).min(inner.width.saturating_sub(2));
-            Some(Position::new(x, inner.y + 2))
+            Some(profile_name_modal(bookmark, input, t, area, buf))
         }
         Modal::Form(f) => form_modal(f, t, area, buf),
         Modal::Region {
@@ -216,6 +108,177 @@ pub(super) fn modal(
             None
         }
     }
+}
+
+/// The footer entries of `context`, as a line of text: "↵ write · Esc cancel".
+fn tips_line(context: Context, skip: &[keys::Key]) -> String {
+    keys::tips(context)
+        .filter(|t| !t.keys.iter().any(|k| skip.contains(k)))
+        .map(|t| format!("{} {}", t.shown_keys(), t.label))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// What the MFA modal shows.
+struct MfaView<'a> {
+    bookmark: &'a str,
+    serial: &'a str,
+    input: &'a str,
+    purpose: MfaPurpose,
+    message: Option<&'a str>,
+}
+
+/// "Switch to Prod (prod)", the device, the six places of the code; returns
+/// the cursor position.
+fn mfa_modal(
+    app: &App,
+    m: &MfaView<'_>,
+    now: SystemTime,
+    t: &Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) -> Position {
+    let inner = modal_box("MFA code", 60, 9, area, t, buf);
+    let bookmark = m.bookmark;
+    let b = app.bookmarks.iter().find(|b| b.name == bookmark);
+    let shown = b.map_or(bookmark, display_name);
+    let style = t.bookmark(b.and_then(|b| b.color.as_ref())).patch(t.bold());
+    let mut first = match m.purpose {
+        MfaPurpose::Assume => vec![Span::raw("Switch to ")],
+        MfaPurpose::Renew => vec![Span::raw("Renew ")],
+    };
+    first.push(Span::styled(sanitize(shown), style));
+    first.push(Span::styled(format!(" ({})", sanitize(bookmark)), t.dim()));
+    if m.purpose == MfaPurpose::Renew
+        && let Some(s) = app.session_for(bookmark)
+    {
+        let left = s.remaining(now);
+        let when = if left.is_zero() {
+            ": expired".to_string()
+        } else {
+            format!(": expires in {}", crate::text::countdown(left))
+        };
+        first.push(Span::styled(when, t.urgency(s.urgency(now))));
+    }
+    let y = inner.y;
+    cell(buf, inner.x, y, inner.width, first);
+    cell(
+        buf,
+        inner.x,
+        y + 1,
+        inner.width,
+        vec![
+            Span::styled("device ", t.dim()),
+            Span::raw(sanitize(m.serial)),
+        ],
+    );
+    let mut code = vec![Span::styled("code   ", t.dim())];
+    for i in 0..6 {
+        let c = m
+            .input
+            .chars()
+            .nth(i)
+            .map_or("_".to_string(), |c| c.to_string());
+        code.push(Span::styled(c, t.bold()));
+        code.push(Span::raw(" "));
+    }
+    cell(buf, inner.x, y + 3, inner.width, code);
+    if let Some(msg) = m.message {
+        text_cell(buf, inner.x, y + 4, inner.width, msg, t.error());
+    }
+    let keys = format!(
+        "6 digits from your authenticator · {}",
+        tips_line(Context::Mfa, &[keys::Key::Digit])
+    );
+    text_cell(buf, inner.x, y + 6, inner.width, &keys, t.dim());
+    let typed = u16::try_from(m.input.len().min(5)).unwrap_or(5);
+    Position::new(inner.x + 7 + 2 * typed, y + 3)
+}
+
+/// The error's sentence and hint, wrapped.
+fn error_modal(e: &crate::app::ErrorInfo, t: &Theme, area: Rect, buf: &mut Buffer) {
+    let w = area.width.saturating_sub(4).min(72);
+    let text_w = w.saturating_sub(4);
+    let mut h = wrapped_rows(&e.message, text_w) + 4;
+    if let Some(hint) = &e.hint {
+        h += wrapped_rows(&format!("hint: {hint}"), text_w) + 1;
+    }
+    let inner = modal_box("Error", w, h, area, t, buf);
+    let mut lines = vec![Line::styled(sanitize(&e.message), t.error()), Line::raw("")];
+    if let Some(hint) = &e.hint {
+        lines.push(Line::from(vec![
+            Span::styled("hint: ", t.dim()),
+            Span::raw(sanitize(hint)),
+        ]));
+        lines.push(Line::raw(""));
+    }
+    lines.push(Line::styled(tips_line(Context::Error, &[]), t.dim()));
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
+}
+
+/// "Delete Prod (prod)?" and its keys.
+fn confirm_delete_modal(app: &App, name: &str, t: &Theme, area: Rect, buf: &mut Buffer) {
+    let inner = modal_box("Delete bookmark", 56, 6, area, t, buf);
+    let shown = app
+        .bookmarks
+        .iter()
+        .find(|b| b.name == name)
+        .map_or(name, display_name);
+    let q = vec![
+        Span::raw("Delete "),
+        Span::styled(sanitize(shown), t.bold()),
+        Span::styled(format!(" ({})", sanitize(name)), t.dim()),
+        Span::raw("?"),
+    ];
+    cell(buf, inner.x, inner.y, inner.width, q);
+    text_cell(
+        buf,
+        inner.x,
+        inner.y + 1,
+        inner.width,
+        "It is removed from the bookmarks file.",
+        t.dim(),
+    );
+    let mut keys = Vec::new();
+    for (i, tip) in keys::tips(Context::ConfirmDelete).enumerate() {
+        if i > 0 {
+            keys.push(Span::raw("   "));
+        }
+        keys.push(Span::styled(tip.shown_keys(), t.key()));
+        keys.push(Span::raw(format!(" {}", tip.label)));
+    }
+    cell(buf, inner.x, inner.y + 3, inner.width, keys);
+}
+
+/// The profile name being typed; returns the cursor position.
+fn profile_name_modal(
+    bookmark: &str,
+    input: &str,
+    t: &Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) -> Position {
+    let inner = modal_box("Write profile", 60, 7, area, t, buf);
+    let q = format!(
+        "Write the credentials of {} to the profile:",
+        sanitize(bookmark)
+    );
+    text_cell(buf, inner.x, inner.y, inner.width, &q, Style::new());
+    let line = vec![
+        Span::styled("[", t.dim()),
+        Span::styled(input.to_owned(), t.bold()),
+        Span::styled("]", t.dim()),
+    ];
+    cell(buf, inner.x, inner.y + 2, inner.width, line);
+    let hint = format!(
+        "letters, digits, . _ - · {}",
+        tips_line(Context::ProfileName, &[])
+    );
+    text_cell(buf, inner.x, inner.y + 4, inner.width, &hint, t.dim());
+    let x = inner.x + 1 + line_width(input).min(inner.width.saturating_sub(2));
+    Position::new(x, inner.y + 2)
 }
 
 /// The region chooser (`R`): the filter, then the regions of the session's
@@ -304,14 +367,11 @@ pub(super) fn region_modal(
             );
         }
     }
-    text_cell(
-        buf,
-        inner.x,
-        keys_y,
-        inner.width,
-        "↵ pick · ↑↓ move · Esc cancel · no new session",
-        t.dim(),
+    let keys = format!(
+        "{} · no new session",
+        tips_line(Context::Region, &[keys::Key::Typed])
     );
+    text_cell(buf, inner.x, keys_y, inner.width, &keys, t.dim());
     cursor
 }
 
@@ -385,10 +445,7 @@ pub(super) fn form_modal(f: &Form, t: &Theme, area: Rect, buf: &mut Buffer) -> O
     let keys = if f.saving {
         "saving…".to_owned()
     } else {
-        let tips = keys::tips(Context::Form).map(|t| format!("{} {}", t.shown_keys(), t.label));
-        tips.chain(["* required".to_owned()])
-            .collect::<Vec<_>>()
-            .join(" · ")
+        format!("{} · * required", tips_line(Context::Form, &[]))
     };
     text_cell(buf, inner.x, err_y + 1, inner.width, &keys, t.dim());
     cursor

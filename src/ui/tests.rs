@@ -373,6 +373,8 @@ fn confirm_delete_and_profile_name_modals() {
     update(&mut app, ctrl('d'), t0());
     let term = draw(&app, t0());
     find(buffer(&term), "Delete dev (dev)?");
+    // The keys come from the key table, as the footer's do.
+    find(buffer(&term), "y delete   n/Esc keep");
     let b = app.bookmarks[0].clone();
     app.modal = None;
     app.sessions = vec![session(b, Duration::from_secs(3000), t0())];
