@@ -4,7 +4,7 @@
 use crate::cache::Cache;
 use crate::cli::MfaArgs;
 use crate::cmd::{self, Ask, describe_expiry};
-use crate::config::bookmarks::Bookmarks;
+use crate::config::bookmarks::{Bookmark, Bookmarks};
 use crate::engine::{self, Engine};
 use crate::env::EnvView;
 use crate::error::{Error, Result};
@@ -39,9 +39,56 @@ impl Report {
 pub fn run(name: Option<&str>, args: &MfaArgs, no_cache: bool) -> Result<ExitCode> {
     let mut r = Report { failed: 0 };
     let env = EnvView::from_process();
+    let bookmarks = check_bookmarks(&mut r);
+    let target = match (name, &bookmarks) {
+        (Some(n), Some(b)) => match b.get(n) {
+            Ok(t) => Some(t.clone()),
+            Err(e) => {
+                r.fail("bookmark", e.to_string(), None);
+                None
+            }
+        },
+        _ => None,
+    };
+    let identity = check_base(&mut r, &env, bookmarks.as_ref(), target.as_ref())?;
+    if let Some(b) = &bookmarks {
+        check_mfa_devices(&mut r, b, target.as_ref(), identity.as_ref());
+    }
+    let cache = check_cache(&mut r, no_cache, bookmarks.as_ref());
+    // 6. Assume NAME for real.
+    match (name, bookmarks, target) {
+        (Some(n), Some(b), Some(_)) => {
+            let engine = Engine::new(b, env.clone(), cache);
+            let check = format!("assume {n}");
+            match assume(&engine, n, args) {
+                Ok(s) => {
+                    let arn = s.assumed.creds.assumed_role_arn.clone().unwrap_or_default();
+                    r.ok(&check, format!("{arn}, {}", describe_expiry(&s)));
+                }
+                Err(e) => {
+                    let fix = likely_cause(&e).or_else(|| e.hint());
+                    r.fail(&check, e.to_string(), fix);
+                }
+            }
+        }
+        (Some(n), _, _) => r.skip(&format!("assume {n}"), "the bookmark could not be read"),
+        (None, _, _) => {}
+    }
 
-    // 1. The bookmarks file.
-    let bookmarks = match paths::bookmarks_path()
+    if r.failed > 0 {
+        println!(
+            "{} check{} failed.",
+            r.failed,
+            if r.failed == 1 { "" } else { "s" }
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// 1. The bookmarks file.
+fn check_bookmarks(r: &mut Report) -> Option<Bookmarks> {
+    match paths::bookmarks_path()
         .map_err(Error::from)
         .and_then(|p| Bookmarks::load(&p).map_err(Error::from))
     {
@@ -77,22 +124,19 @@ pub fn run(name: Option<&str>, args: &MfaArgs, no_cache: bool) -> Result<ExitCod
             );
             None
         }
-    };
-    let target = match (name, &bookmarks) {
-        (Some(n), Some(b)) => match b.get(n) {
-            Ok(t) => Some(t.clone()),
-            Err(e) => {
-                r.fail("bookmark", e.to_string(), None);
-                None
-            }
-        },
-        _ => None,
-    };
+    }
+}
 
-    // 2-3. Base credentials and who they are. A bookmark's chain decides
-    // which base: its root's source_profile.
-    let root_profile = target.as_ref().and_then(|t| {
-        let b = bookmarks.as_ref()?;
+/// 2-3. Base credentials and who they are. A bookmark's chain decides which
+/// base: its root's source_profile.
+fn check_base(
+    r: &mut Report,
+    env: &EnvView,
+    bookmarks: Option<&Bookmarks>,
+    target: Option<&Bookmark>,
+) -> Result<Option<Identity>> {
+    let root_profile = target.and_then(|t| {
+        let b = bookmarks?;
         let mut cur = t.clone();
         for _ in 0..=b.items.len() {
             match b.via_target(&cur.name).ok()? {
@@ -104,7 +148,7 @@ pub fn run(name: Option<&str>, args: &MfaArgs, no_cache: bool) -> Result<ExitCod
     });
     let source = env.base_source(root_profile.as_deref());
     let identity = cmd::block_on(async {
-        let region = sts::resolve_region(None, &env, &source).await;
+        let region = sts::resolve_region(None, env, &source).await;
         let region = region.as_deref().unwrap_or(sts::FALLBACK_REGION);
         let found = sts::base_credentials(&source, region).await;
         let who = match &found {
@@ -113,10 +157,10 @@ pub fn run(name: Option<&str>, args: &MfaArgs, no_cache: bool) -> Result<ExitCod
         };
         (found, who)
     })?;
-    let place = sts::describe_source(&source, &env);
-    let identity: Option<Identity> = match identity {
+    let place = sts::describe_source(&source, env);
+    Ok(match identity {
         (Err(e), _) => {
-            let e = sts::name_source(e, &source, &env);
+            let e = sts::name_source(e, &source, env);
             r.fail("base credentials", e.to_string(), e.hint());
             r.skip("identity", "no base credentials");
             None
@@ -146,43 +190,49 @@ pub fn run(name: Option<&str>, args: &MfaArgs, no_cache: bool) -> Result<ExitCod
                 None => None,
             }
         }
-    };
+    })
+}
 
-    // 4. MFA devices of the bookmarks concerned.
-    if let Some(b) = &bookmarks {
-        let mut serials: Vec<(String, String)> = b
-            .items
-            .iter()
-            .filter(|x| {
-                target.as_ref().is_none_or(|t| t.name == x.name)
-                    || in_chain(b, target.as_ref(), &x.name)
-            })
-            .filter_map(|x| {
-                x.mfa_serial
-                    .as_deref()
-                    .map(|s| (s.to_owned(), x.name.to_string()))
-            })
-            .collect();
-        serials.sort();
-        serials.dedup_by(|a, b| a.0 == b.0);
-        if serials.is_empty() {
-            r.skip("MFA device", "no bookmark concerned has mfa_serial");
-        }
-        for (serial, used_by) in serials {
-            match check_mfa(&serial, identity.as_ref()) {
-                Ok(detail) => r.ok(
-                    "MFA device",
-                    format!("{serial} ({detail}; used by {used_by})"),
-                ),
-                Err((detail, fix)) => {
-                    r.fail("MFA device", format!("{serial}: {detail}"), Some(fix))
-                }
-            }
+/// 4. MFA devices of the bookmarks concerned.
+fn check_mfa_devices(
+    r: &mut Report,
+    b: &Bookmarks,
+    target: Option<&Bookmark>,
+    identity: Option<&Identity>,
+) {
+    let mut serials: Vec<(String, String)> = b
+        .items
+        .iter()
+        .filter(|x| target.is_none_or(|t| t.name == x.name) || in_chain(b, target, &x.name))
+        .filter_map(|x| {
+            x.mfa_serial
+                .as_deref()
+                .map(|s| (s.to_owned(), x.name.to_string()))
+        })
+        .collect();
+    serials.sort();
+    serials.dedup_by(|a, b| a.0 == b.0);
+    if serials.is_empty() {
+        r.skip("MFA device", "no bookmark concerned has mfa_serial");
+    }
+    for (serial, used_by) in serials {
+        match check_mfa(&serial, identity) {
+            Ok(detail) => r.ok(
+                "MFA device",
+                format!("{serial} ({detail}; used by {used_by})"),
+            ),
+            Err((detail, fix)) => r.fail("MFA device", format!("{serial}: {detail}"), Some(fix)),
         }
     }
+}
 
-    // 5. The session cache.
-    let cache_off = no_cache || bookmarks.as_ref().is_some_and(|b| !b.settings.cache);
+/// 5. The session cache.
+fn check_cache(
+    r: &mut Report,
+    no_cache: bool,
+    bookmarks: Option<&Bookmarks>,
+) -> Option<Arc<Cache>> {
+    let cache_off = no_cache || bookmarks.is_some_and(|b| !b.settings.cache);
     let mut cache = None;
     if cache_off {
         r.ok(
@@ -206,36 +256,7 @@ pub fn run(name: Option<&str>, args: &MfaArgs, no_cache: bool) -> Result<ExitCod
             Err(e) => r.fail("cache", e.to_string(), e.hint()),
         }
     }
-
-    // 6. Assume NAME for real.
-    match (name, bookmarks, target) {
-        (Some(n), Some(b), Some(_)) => {
-            let engine = Engine::new(b, env.clone(), cache);
-            let check = format!("assume {n}");
-            match assume(&engine, n, args) {
-                Ok(s) => {
-                    let arn = s.assumed.creds.assumed_role_arn.clone().unwrap_or_default();
-                    r.ok(&check, format!("{arn}, {}", describe_expiry(&s)));
-                }
-                Err(e) => {
-                    let fix = likely_cause(&e).or_else(|| e.hint());
-                    r.fail(&check, e.to_string(), fix);
-                }
-            }
-        }
-        (Some(n), _, _) => r.skip(&format!("assume {n}"), "the bookmark could not be read"),
-        (None, _, _) => {}
-    }
-
-    if r.failed > 0 {
-        println!(
-            "{} check{} failed.",
-            r.failed,
-            if r.failed == 1 { "" } else { "s" }
-        );
-        return Ok(ExitCode::FAILURE);
-    }
-    Ok(ExitCode::SUCCESS)
+    cache
 }
 
 /// Is `name` a hop of `target`'s via chain?
