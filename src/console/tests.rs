@@ -22,7 +22,7 @@ fn bookmark(region: Option<&str>) -> Bookmark {
         color: Some(Color::Red),
         mfa_serial: None,
         external_id: None,
-        region: region.map(String::from).map(Into::into),
+        region: region.map(Into::into),
         duration: None,
         source_profile: None,
         session_name: None,

@@ -83,7 +83,7 @@ fn partition_follows_region() {
         (Some("cn-northwest-1"), "aws-cn"),
         (Some("eu-west-1"), "aws"),
     ] {
-        b.region = region.map(str::to_owned).map(Into::into);
+        b.region = region.map(Into::into);
         assert_eq!(b.partition(), partition, "{region:?}");
     }
 }
