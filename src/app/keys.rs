@@ -529,7 +529,7 @@ pub fn action(chain: &[Context], k: &KeyEvent) -> Option<Action> {
 pub fn chain(app: &App) -> &'static [Context] {
     match &app.modal {
         Some(m) => match m {
-            Modal::Mfa { .. } => &[Context::Mfa],
+            Modal::Mfa(_) => &[Context::Mfa],
             Modal::Error(_) => &[Context::Error],
             Modal::Help => &[Context::Help],
             Modal::ConfirmDelete { .. } => &[Context::ConfirmDelete],

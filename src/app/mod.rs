@@ -56,17 +56,21 @@ pub enum MfaPurpose {
 }
 
 /// Overlays; at most one at a time, and it takes the keys.
+/// The MFA modal: a 6-digit code for `bookmark` (named with its device).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MfaPrompt {
+    pub bookmark: String,
+    pub serial: String,
+    pub input: String,
+    pub purpose: MfaPurpose,
+    /// Why Enter did not submit yet (e.g. fewer than 6 digits), shown in the modal.
+    pub message: Option<String>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Modal {
-    /// Ask for a 6-digit code for `bookmark` (named with its device).
-    Mfa {
-        bookmark: String,
-        serial: String,
-        input: String,
-        purpose: MfaPurpose,
-        /// Why Enter did not submit yet (e.g. fewer than 6 digits), shown in the modal.
-        message: Option<String>,
-    },
+    /// Ask for a 6-digit code.
+    Mfa(MfaPrompt),
     Error(ErrorInfo),
     /// Confirm deleting bookmark `name`.
     ConfirmDelete {

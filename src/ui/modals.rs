@@ -3,7 +3,7 @@
 use crate::app::form::{self, Form};
 use crate::app::keys::{self, Context};
 use crate::app::layout::scroll_offset;
-use crate::app::{App, MfaPurpose, Modal};
+use crate::app::{App, MfaPrompt, MfaPurpose, Modal};
 use crate::text::sanitize;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
@@ -70,22 +70,7 @@ pub(super) fn modal(
     buf: &mut Buffer,
 ) -> Option<Position> {
     match m {
-        Modal::Mfa {
-            bookmark,
-            serial,
-            input,
-            purpose,
-            message,
-        } => {
-            let m = MfaView {
-                bookmark,
-                serial,
-                input,
-                purpose: *purpose,
-                message: message.as_deref(),
-            };
-            Some(mfa_modal(app, &m, now, t, area, buf))
-        }
+        Modal::Mfa(m) => Some(mfa_modal(app, m, now, t, area, buf)),
         Modal::Error(e) => {
             error_modal(e, t, area, buf);
             None
@@ -119,27 +104,18 @@ fn tips_line(context: Context, skip: &[keys::Key]) -> String {
         .join(" · ")
 }
 
-/// What the MFA modal shows.
-struct MfaView<'a> {
-    bookmark: &'a str,
-    serial: &'a str,
-    input: &'a str,
-    purpose: MfaPurpose,
-    message: Option<&'a str>,
-}
-
 /// "Switch to Prod (prod)", the device, the six places of the code; returns
 /// the cursor position.
 fn mfa_modal(
     app: &App,
-    m: &MfaView<'_>,
+    m: &MfaPrompt,
     now: SystemTime,
     t: &Theme,
     area: Rect,
     buf: &mut Buffer,
 ) -> Position {
     let inner = modal_box("MFA code", 60, 9, area, t, buf);
-    let bookmark = m.bookmark;
+    let bookmark = m.bookmark.as_str();
     let b = app.bookmarks.iter().find(|b| b.name == bookmark);
     let shown = b.map_or(bookmark, display_name);
     let style = t.bookmark(b.and_then(|b| b.color.as_ref())).patch(t.bold());
@@ -169,7 +145,7 @@ fn mfa_modal(
         inner.width,
         vec![
             Span::styled("device ", t.dim()),
-            Span::raw(sanitize(m.serial)),
+            Span::raw(sanitize(&m.serial)),
         ],
     );
     let mut code = vec![Span::styled("code   ", t.dim())];
@@ -183,7 +159,7 @@ fn mfa_modal(
         code.push(Span::raw(" "));
     }
     cell(buf, inner.x, y + 3, inner.width, code);
-    if let Some(msg) = m.message {
+    if let Some(msg) = &m.message {
         text_cell(buf, inner.x, y + 4, inner.width, msg, t.error());
     }
     let keys = format!(

@@ -6,7 +6,8 @@ use super::view;
 use crate::app::session::Session;
 use crate::app::tests::{assumed_until, bm, ch, ctrl, key, t0, typed};
 use crate::app::{
-    App, ErrorInfo, Focus, IdentityState, MfaPurpose, Modal, Options, Pending, form, update,
+    App, ErrorInfo, Focus, IdentityState, MfaPrompt, MfaPurpose, Modal, Options, Pending, form,
+    update,
 };
 use crate::config::bookmarks::{Bookmark, Color as BColor};
 use crossterm::event::KeyCode;
@@ -175,10 +176,10 @@ fn mfa_modal_for_a_renewal_says_when_it_expires() {
     ask_code(&mut app, "prod", true);
     assert!(matches!(
         app.modal,
-        Some(Modal::Mfa {
+        Some(Modal::Mfa(MfaPrompt {
             purpose: MfaPurpose::Renew,
             ..
-        })
+        }))
     ));
     let term = draw(&app, t0());
     let buf = buffer(&term);

@@ -66,13 +66,13 @@ fn mfa_modal_takes_six_digits_only() {
         "nothing in flight while the code is typed"
     );
     let code = |app: &App| match &app.modal {
-        Some(Modal::Mfa {
+        Some(Modal::Mfa(MfaPrompt {
             input,
             message,
             bookmark,
             serial,
             purpose,
-        }) => {
+        })) => {
             assert_eq!((bookmark.as_str(), *purpose), ("prod", MfaPurpose::Assume));
             assert!(serial.ends_with("mfa/alice"));
             (input.clone(), message.clone())

@@ -124,7 +124,7 @@ fn a_code_just_used_says_when_the_next_comes_and_late_asks_are_ignored() {
     };
     update(&mut app, msg, t0());
     match &app.modal {
-        Some(Modal::Mfa { message, .. }) => assert_eq!(
+        Some(Modal::Mfa(MfaPrompt { message, .. })) => assert_eq!(
             message.as_deref(),
             Some("that code was just used: the next one comes in 17 s")
         ),

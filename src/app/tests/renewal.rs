@@ -88,7 +88,7 @@ fn tick_asks_for_an_mfa_code_in_time_and_esc_postpones_a_minute() {
     ));
     code_needed(&mut app, "prod", true, due);
     assert!(
-        matches!(&app.modal, Some(Modal::Mfa { purpose: MfaPurpose::Renew, bookmark, .. }) if bookmark == "prod")
+        matches!(&app.modal, Some(Modal::Mfa(MfaPrompt { purpose: MfaPurpose::Renew, bookmark, .. })) if bookmark == "prod")
     );
     assert_eq!(
         notice(&app),

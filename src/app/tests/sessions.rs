@@ -134,10 +134,10 @@ fn r_renews_now_with_mfa_prompt_when_needed() {
     code_needed(&mut app, "prod", true, now);
     assert!(matches!(
         &app.modal,
-        Some(Modal::Mfa {
+        Some(Modal::Mfa(MfaPrompt {
             purpose: MfaPurpose::Renew,
             ..
-        })
+        }))
     ));
     assert!(app.sessions[0].renewing);
     typed(&mut app, "654321", now);

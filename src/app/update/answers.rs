@@ -47,7 +47,7 @@ pub(super) fn code_needed(
     } else {
         MfaPurpose::Assume
     };
-    app.modal = Some(Modal::Mfa {
+    app.modal = Some(Modal::Mfa(MfaPrompt {
         bookmark: name.to_owned(),
         serial: need.serial,
         input: String::new(),
@@ -58,7 +58,7 @@ pub(super) fn code_needed(
                 w.as_secs().max(1)
             )
         }),
-    });
+    }));
     if renew {
         let left = app
             .session_for(name)

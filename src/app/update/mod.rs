@@ -11,7 +11,8 @@ use super::layout;
 use super::regions;
 use super::session::Session;
 use super::{
-    App, Effect, ErrorInfo, Focus, IdentityState, MfaPurpose, Modal, Msg, Options, Pending,
+    App, Effect, ErrorInfo, Focus, IdentityState, MfaPrompt, MfaPurpose, Modal, Msg, Options,
+    Pending,
 };
 use crate::config::bookmarks::Bookmark;
 use crate::engine::{CodeNeeded, Switched};

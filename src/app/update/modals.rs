@@ -15,22 +15,7 @@ pub(super) fn modal_key(
         return Some(modal);
     };
     match modal {
-        Modal::Mfa {
-            bookmark,
-            serial,
-            input,
-            purpose,
-            message,
-        } => {
-            let mfa = MfaInput {
-                bookmark,
-                serial,
-                input,
-                purpose,
-                message,
-            };
-            mfa_key(app, mfa, action, k, now, fx)
-        }
+        Modal::Mfa(mfa) => mfa_key(app, mfa, action, k, now, fx),
         Modal::Error(_) | Modal::Help if action == Action::Cancel => None,
         Modal::Error(_) | Modal::Help => Some(modal),
         Modal::ConfirmDelete { name } => match action {
@@ -53,19 +38,10 @@ pub(super) fn modal_key(
     }
 }
 
-/// The MFA modal's fields, taken apart while a key is handled.
-struct MfaInput {
-    bookmark: String,
-    serial: String,
-    input: String,
-    purpose: MfaPurpose,
-    message: Option<String>,
-}
-
 /// Keys in the MFA modal: six digits, then Enter; Esc postpones a renewal.
 fn mfa_key(
     app: &mut App,
-    mut m: MfaInput,
+    mut m: MfaPrompt,
     action: Action,
     k: KeyEvent,
     now: SystemTime,
@@ -85,7 +61,7 @@ fn mfa_key(
             return None;
         }
         Action::Confirm if m.input.len() == 6 => {
-            return submit_mfa(app, m.bookmark, m.serial, m.input, m.purpose, now, fx);
+            return submit_mfa(app, m, now, fx);
         }
         Action::Confirm => m.message = Some("enter all 6 digits".into()),
         Action::DeleteChar => {
@@ -103,13 +79,7 @@ fn mfa_key(
         Action::DigitsOnly => m.message = Some("digits only".into()),
         _ => {}
     }
-    Some(Modal::Mfa {
-        bookmark: m.bookmark,
-        serial: m.serial,
-        input: m.input,
-        purpose: m.purpose,
-        message: m.message,
-    })
+    Some(Modal::Mfa(m))
 }
 
 /// Keys in the profile-name modal: a name the SDKs read, then Enter writes.
@@ -144,23 +114,15 @@ fn profile_name_key(
 
 pub(super) fn submit_mfa(
     app: &mut App,
-    bookmark: String,
-    serial: String,
-    input: String,
-    purpose: MfaPurpose,
+    m: MfaPrompt,
     now: SystemTime,
     fx: &mut Vec<Effect>,
 ) -> Option<Modal> {
     if let Some(p) = &app.pending {
         if !p.renew {
             // Only reachable if a user switch started meanwhile: keep the code.
-            return Some(Modal::Mfa {
-                bookmark,
-                serial,
-                input,
-                purpose,
-                message: Some(format!("switching to {} is in progress", p.bookmark)),
-            });
+            let message = Some(format!("switching to {} is in progress", p.bookmark));
+            return Some(Modal::Mfa(MfaPrompt { message, ..m }));
         }
         // An automatic renewal started while the user typed: the user's request
         // wins; the renewal is retried on a later tick.
@@ -171,11 +133,22 @@ pub(super) fn submit_mfa(
             s.renewing = false;
         }
     }
-    let Some(b) = current_bookmark(app, &bookmark) else {
-        notice(app, format!("bookmark {bookmark} no longer exists"), now);
+    let Some(b) = current_bookmark(app, &m.bookmark) else {
+        notice(
+            app,
+            format!("bookmark {} no longer exists", m.bookmark),
+            now,
+        );
         return None;
     };
-    begin(app, b, Some(input), purpose == MfaPurpose::Renew, now, fx);
+    begin(
+        app,
+        b,
+        Some(m.input),
+        m.purpose == MfaPurpose::Renew,
+        now,
+        fx,
+    );
     None
 }
 
