@@ -15,19 +15,7 @@ pub(crate) fn t0() -> SystemTime {
 }
 
 pub(crate) fn bm(name: &str) -> Bookmark {
-    Bookmark {
-        name: name.into(),
-        account: "210987654321".into(),
-        role: "Admin".into(),
-        display: name.into(),
-        color: None,
-        mfa_serial: None,
-        external_id: None,
-        region: None,
-        duration: None,
-        source_profile: None,
-        session_name: None,
-    }
+    Bookmark::sample(name, "210987654321", "Admin", name)
 }
 
 pub(crate) fn mfa(name: &str) -> Bookmark {
