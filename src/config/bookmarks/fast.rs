@@ -59,13 +59,15 @@ const PARTS_FROM: usize = 1 << 20;
 /// `Some` with the loaded file when `text` is in the subset and valid;
 /// `None` means "ask the validator".
 pub(super) fn load(text: &str) -> Option<Loaded> {
-    load_with(text, PARTS_FROM, crate::cores::available())
+    load_with(text, PARTS_FROM, crate::cores::available)
 }
 
-/// [`load`], in `parts` parts from `parts_from` bytes (tests read small
-/// files in parts too).
-fn load_with(text: &str, parts_from: usize, parts: usize) -> Option<Loaded> {
+/// [`load`], in `parts()` parts from `parts_from` bytes (tests read small
+/// files in parts too). The core count is asked only for a large file: a
+/// small one (every usual start-up) reads no cgroup file.
+fn load_with(text: &str, parts_from: usize, parts: impl FnOnce() -> usize) -> Option<Loaded> {
     if text.len() >= parts_from
+        && let parts = parts()
         && parts > 1
         && let Some(loaded) = in_parts(text, parts)
     {

@@ -163,7 +163,7 @@ fn reading_in_parts_gives_what_one_pass_gives() {
                 "{parts} parts of {top:?}..{bottom:?}"
             );
             assert_eq!(
-                parts_of(load_with(&text, 0, parts)),
+                parts_of(load_with(&text, 0, || parts)),
                 parts_of(whole(&text)),
                 "{parts} parts"
             );
@@ -181,7 +181,7 @@ fn reading_in_parts_steps_aside_where_one_pass_must_decide() {
     let broken = file(TOP, &shapes, "[bookmarks.z]\nrole = 1\n");
     for text in [&late_defaults, &twice, &broken] {
         assert!(in_parts(text, 2).is_none());
-        assert_eq!(parts_of(load_with(text, 0, 2)), parts_of(whole(text)));
+        assert_eq!(parts_of(load_with(text, 0, || 2)), parts_of(whole(text)));
     }
     assert!(whole(&late_defaults).is_some());
     assert!(whole(&twice).is_none() && slow(&twice).is_err());
@@ -195,6 +195,6 @@ proptest! {
         top in any::<bool>(),
     ) {
         let text = file(if top { TOP } else { "" }, &shapes, "");
-        prop_assert_eq!(parts_of(load_with(&text, 0, parts)), parts_of(whole(&text)));
+        prop_assert_eq!(parts_of(load_with(&text, 0, || parts)), parts_of(whole(&text)));
     }
 }
