@@ -3,7 +3,9 @@
 //! `TestBackend`, at 5,000 and 50,000 bookmarks.
 //! `cargo bench --bench tui`
 //!
-//! - `first_key`: "p" typed into an empty filter: every bookmark is scored.
+//! - `first_key`: "p" typed into an empty filter: every bookmark is scored
+//!   (by the first-letter table `App::prepare` builds, as the picker does
+//!   once its first frame is drawn).
 //! - `next_key`: "d" after "pro": only the previous matches are rescored.
 //! - `backspace`: "prod" back to "pro": the matches kept for "pro".
 //! - `render_only`: `view` alone, for the split between filter and render.
@@ -11,6 +13,8 @@
 //!   filter's list, the filter index) plus the first `view`, at 5,000 and
 //!   100,000 bookmarks: the picker's own share of the time to its first frame
 //!   (loading the file is `bookmarks_load` in the `bookmarks` bench).
+//! - `tui_prepare`: `App::prepare` (the first-letter table), which the
+//!   picker runs after its first frame, at 5,000 and 100,000 bookmarks.
 
 mod support;
 
@@ -63,7 +67,8 @@ fn keystroke(c: &mut Criterion) {
     let size = (120, 40);
     let mut group = c.benchmark_group("tui_keystroke");
     for n in support::sizes(&[5_000, 50_000], 5_000) {
-        let (app, _) = App::new(bookmarks(n), vec![], Options::default(), size);
+        let (mut app, _) = App::new(bookmarks(n), vec![], Options::default(), size);
+        app.prepare();
         let mut term = Terminal::new(TestBackend::new(size.0, size.1)).expect("terminal");
         let cases: [(&str, &str, KeyCode); 3] = [
             ("first_key", "", KeyCode::Char('p')),
@@ -125,5 +130,24 @@ fn first_frame(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, keystroke, first_frame);
+fn prepare(c: &mut Criterion) {
+    let mut group = c.benchmark_group("tui_prepare");
+    group.sample_size(20);
+    for n in support::sizes(&[5_000, 100_000], 5_000) {
+        let (app, _) = App::new(bookmarks(n), vec![], Options::default(), (120, 40));
+        group.bench_function(BenchmarkId::from_parameter(n), |b| {
+            b.iter_batched(
+                || app.clone(),
+                |mut app| {
+                    app.prepare();
+                    app
+                },
+                BatchSize::LargeInput,
+            )
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, keystroke, first_frame, prepare);
 criterion_main!(benches);

@@ -159,6 +159,7 @@ impl Runtime {
         if std::env::var_os("ROLEHOP_EXIT_AFTER_FIRST_FRAME").is_some_and(|v| v == "1") {
             return Ok(None);
         }
+        app.prepare();
         loop {
             self.set_ticking(app.tick_interval(SystemTime::now()));
             let first = match self.backlog.pop_front() {
@@ -198,6 +199,7 @@ impl Runtime {
                 }
             }
             draw(tui, &app)?;
+            app.prepare();
         }
     }
 

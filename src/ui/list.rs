@@ -66,7 +66,7 @@ pub(super) fn list(app: &App, now: SystemTime, t: &Theme, a: &Areas, buf: &mut B
     let offset = scroll_offset(app.selected, app.list_offset, h);
     let query = Query::new(&app.filter);
     for (row, m) in app.matches.iter().enumerate().skip(offset).take(h) {
-        let Some(b) = app.bookmarks.get(m.index) else {
+        let Some(b) = app.bookmarks.get(m.at()) else {
             continue;
         };
         let y = rows.y + (row - offset) as u16;

@@ -1,6 +1,7 @@
 //! The picker's filter index: haystacks built once, scoring spread over the
 //! cores, earlier filters' matches kept, the radix sort of the results.
 
+use super::letters::{Letters, one_letter};
 use super::*;
 
 /// What filtering needs besides the bookmarks, kept in the picker's state so
@@ -12,7 +13,9 @@ use super::*;
 /// - each bookmark's recency rank, computed again only when the recent
 ///   list changes;
 /// - the matches of the shorter filters typed on the way to the current
-///   one, so deleting back to one of them (Backspace, Ctrl-W) is a lookup.
+///   one, so deleting back to one of them (Backspace, Ctrl-W) is a lookup;
+/// - once [`FilterIndex::prepare`] ran, the first-letter table
+///   (`Letters`): a first letter is a lookup per bookmark, not a nucleo call.
 ///
 /// The result never depends on any of this: [`FilterIndex::search`] returns
 /// exactly what [`FilterIndex::full`] (one pass over every bookmark) would.
@@ -30,6 +33,9 @@ pub struct FilterIndex {
     /// Per bookmark, the byte lengths of its name and display name (the
     /// exact-name bonus compares them first).
     lens: Vec<(u32, u32)>,
+    /// The lengths in `lens`, as bits (63 for any from 63 on): a filter
+    /// of a length no name has skips the exact-name check.
+    lengths: u64,
     /// Per bookmark, what `rank` says for `ranked_for`.
     ranks: Vec<u32>,
     /// The bookmarks whose rank is not `RANK_NONE`, by (rank, index).
@@ -39,6 +45,12 @@ pub struct FilterIndex {
     /// Earlier filters and their matches, oldest first: each is a prefix of
     /// the next, the last a prefix of the current filter.
     pub(super) earlier: Vec<(String, Vec<Match>)>,
+    /// Room for every bookmark's sort key, block by block, reused by each
+    /// pass: a keystroke writes its keys into memory already mapped (fresh
+    /// buffers cost a page fault per 4 KiB, a fifth of a first letter).
+    keys: Vec<u64>,
+    /// The first-letter table, once [`FilterIndex::prepare`] built it.
+    pub(super) letters: Option<Letters>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -103,19 +115,37 @@ impl FilterIndex {
                 wide: is_wide,
             });
         }
+        let lens: Vec<(u32, u32)> = bookmarks
+            .iter()
+            .map(|b| (len_u32(&b.name), len_u32(&b.display)))
+            .collect();
         FilterIndex {
+            lengths: lens.iter().fold(0, |bits, &(name, display)| {
+                bits | length_bit(name) | length_bit(display)
+            }),
+            lens,
             ascii,
             wide,
             present,
-            lens: bookmarks
-                .iter()
-                .map(|b| (len_u32(&b.name), len_u32(&b.display)))
-                .collect(),
             ranks: vec![RANK_NONE as u32; spans.len()],
             spans,
             ranked: Vec::new(),
             ranked_for: Vec::new(),
             earlier: Vec::new(),
+            // Written now (not zeros, which the allocator may hand out as
+            // untouched pages), so the first keystroke finds it mapped.
+            keys: vec![u64::MAX; bookmarks.len()],
+            letters: None,
+        }
+    }
+
+    /// Build what makes a first letter a lookup (`letters`: ~1 ms per
+    /// 20,000 bookmarks, once). The picker's runtime calls it after drawing
+    /// the first frame, so start-up does not wait for it; until then a first
+    /// letter is scored by nucleo, with the same result.
+    pub fn prepare(&mut self) {
+        if self.letters.is_none() {
+            self.letters = Letters::new(self.spans.len(), |i| self.haystack(i));
         }
     }
 
@@ -258,7 +288,10 @@ impl FilterIndex {
     fn unfiltered(&self) -> Vec<Match> {
         let none = RANK_NONE as u32;
         let split = self.ranked.partition_point(|(r, _)| *r < none);
-        let m = |index| Match { index, score: 0 };
+        let m = |index: usize| Match {
+            index: index as u32,
+            score: 0,
+        };
         let mut all = Vec::with_capacity(self.ranks.len());
         all.extend(self.ranked[..split].iter().map(|&(_, i)| m(i)));
         // The rest in file order: the runs between the ranked ones.
@@ -275,90 +308,75 @@ impl FilterIndex {
     }
 
     /// Score `filter` against `among` (every bookmark when None), best first.
-    fn scan(&self, bookmarks: &[Bookmark], filter: &str, among: Option<&[Match]>) -> Vec<Match> {
+    fn scan(
+        &mut self,
+        bookmarks: &[Bookmark],
+        filter: &str,
+        among: Option<&[Match]>,
+    ) -> Vec<Match> {
         let query = Query::new(filter);
         if query.is_empty() {
             return self.unfiltered();
         }
+        let n = self.spans.len();
+        let mut buffer = std::mem::take(&mut self.keys);
+        buffer.resize(n, u64::MAX);
         let scan = Scan {
             index: self,
             bookmarks,
             query: &query,
             exact: filter.trim(),
-            exact_len: len_u32(filter.trim()),
+            exact_len: Some(len_u32(filter.trim()))
+                .filter(|&len| self.lengths & length_bit(len) != 0),
             shapes: Shapes::new(filter),
             needs: letters(filter.as_bytes()),
+            one: one_letter(filter).zip(self.letters.as_ref()),
         };
         // The candidates in file order (then the sort keys come in file
         // order too): every bookmark, or the old matches as a bitset.
-        let n = self.spans.len();
         let count = among.map_or(n, <[Match]>::len);
         let among = among.map(|among| {
             let mut bits = vec![0u64; n.div_ceil(64)];
             for m in among {
-                if let Some(word) = bits.get_mut(m.index / 64) {
-                    *word |= 1 << (m.index % 64);
+                if let Some(word) = bits.get_mut(m.at() / 64) {
+                    *word |= 1 << (m.at() % 64);
                 }
             }
             bits
         });
-        let blocks = n.div_ceil(BLOCK);
         let workers = if count >= PARALLEL_FROM {
-            crate::cores::available().min(blocks)
+            crate::cores::available().min(n.div_ceil(BLOCK))
         } else {
             1
         };
-        // Workers take blocks of the list in turn until none is left (so a
-        // busy core does less), each with its own Matcher and memo, into
-        // one buffer of sort keys: (keys, [(block, start, end)]).
-        let next = AtomicUsize::new(0);
-        let work = || {
-            let mut memo = scan.shapes.as_ref().map(Memo::new);
-            let mut keys = Vec::with_capacity(count.div_ceil(workers).min(n));
-            let mut done = Vec::new();
-            loop {
-                let block = next.fetch_add(1, Ordering::Relaxed);
-                if block >= blocks {
-                    return (keys, done);
-                }
-                let start = keys.len();
-                let ids = block * BLOCK..((block + 1) * BLOCK).min(n);
-                match &among {
-                    Some(bits) => scan.keys(set_bits(bits, ids), &mut memo, &mut keys),
-                    None => scan.keys(ids, &mut memo, &mut keys),
-                }
-                done.push((block, start, keys.len()));
-            }
-        };
-        let parts = if workers == 1 {
-            vec![work()]
-        } else {
-            std::thread::scope(|s| {
-                // A thread that cannot be had leaves its blocks to the others.
-                let helpers: Vec<_> = (1..workers)
-                    .filter_map(|_| std::thread::Builder::new().spawn_scoped(s, work).ok())
-                    .collect();
-                let mut parts = vec![work()];
-                for h in helpers {
-                    parts.push(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-                }
-                parts
-            })
-        };
-        // The blocks' keys back in candidate order.
-        let mut runs: Vec<(usize, &[u64])> = parts
+        // Blocks of the list spread over the cores, each thread with its
+        // own Matcher and memo; a block's keys go to the start of its part
+        // of the buffer.
+        let blocks = buffer.chunks_mut(BLOCK).enumerate();
+        let memo = || scan.shapes.as_ref().map(Memo::new);
+        let mut done = crate::cores::spread(workers, blocks, memo, |memo, (block, out)| {
+            let ids = block * BLOCK..((block + 1) * BLOCK).min(n);
+            let written = match &among {
+                Some(bits) => scan.keys(set_bits(bits, ids), memo, out),
+                None => scan.keys(ids, memo, out),
+            };
+            (block, written)
+        });
+        done.sort_unstable();
+        // The blocks' keys, in candidate order.
+        let runs: Vec<&[u64]> = done
             .iter()
-            .flat_map(|(keys, done)| done.iter().map(|&(b, from, to)| (b, &keys[from..to])))
+            .filter_map(|&(block, written)| buffer.get(block * BLOCK..block * BLOCK + written))
             .collect();
-        runs.sort_unstable_by_key(|(block, _)| *block);
-        let runs: Vec<&[u64]> = runs.into_iter().map(|(_, r)| r).collect();
         // The result does not depend on the split: one sort of all keys.
-        sorted(&runs)
+        let matches = sorted(&runs);
+        self.keys = buffer;
+        matches
     }
 }
 
 /// Bookmarks per block of work (a multiple of 64, for the bitsets).
-const BLOCK: usize = 2048;
+pub(super) const BLOCK: usize = 2048;
 
 /// The positions in `range` (which starts at a multiple of 64) whose bit is
 /// set in `bits`, in order.
@@ -381,7 +399,7 @@ fn set_bits(bits: &[u64], range: std::ops::Range<usize>) -> impl Iterator<Item =
 
 fn to_match(k: u64) -> Match {
     Match {
-        index: (k & INDEX_MASK) as usize,
+        index: (k & INDEX_MASK) as u32,
         score: u32::MAX - (k >> 32) as u32,
     }
 }
@@ -452,6 +470,11 @@ fn scatter<T>(
     }
 }
 
+/// A length's bit in `FilterIndex::lengths`.
+fn length_bit(len: u32) -> u64 {
+    1 << len.min(63)
+}
+
 /// A length as kept in the index (saturated: two saturated lengths only
 /// send the comparison on to the strings).
 fn len_u32(s: &str) -> u32 {
@@ -459,7 +482,7 @@ fn len_u32(s: &str) -> u32 {
 }
 
 /// The bit of an ASCII letter (either case) or digit in a presence mask.
-const fn letter_bit(b: u8) -> u64 {
+pub(super) const fn letter_bit(b: u8) -> u64 {
     match b {
         b'a'..=b'z' => 1 << (b - b'a'),
         b'A'..=b'Z' => 1 << (b - b'A'),
@@ -520,28 +543,38 @@ struct Scan<'a> {
     index: &'a FilterIndex,
     bookmarks: &'a [Bookmark],
     query: &'a Query,
-    /// The whole filter, for the exact-name bonus, and its length.
+    /// The whole filter, for the exact-name bonus, and its length; None
+    /// when no name or display name is that long.
     exact: &'a str,
-    exact_len: u32,
+    exact_len: Option<u32>,
     /// How to reduce a haystack to its shape for this filter, when scores
     /// are worth remembering by shape.
     shapes: Option<Shapes>,
     /// The filter's letters and digits: a match has them all.
     needs: u64,
+    /// A one-letter filter's bit and the table that scores it.
+    one: Option<(u64, &'a Letters)>,
 }
 
 impl Scan<'_> {
-    /// Append the sort keys of the bookmarks among `ids` that match to
-    /// `out`, in `ids` order.
-    fn keys(&self, ids: impl Iterator<Item = usize>, memo: &mut Option<Memo>, out: &mut Vec<u64>) {
+    /// Write the sort keys of the bookmarks among `ids` that match to the
+    /// start of `out` (as long as `ids`), in `ids` order; how many.
+    fn keys(
+        &self,
+        ids: impl Iterator<Item = usize>,
+        memo: &mut Option<Memo>,
+        out: &mut [u64],
+    ) -> usize {
         SCRATCH.with_borrow_mut(|s| {
-            out.extend(ids.filter_map(|index| {
+            let keys = ids.filter_map(|index| {
                 let present = self.index.present.get(index)?;
                 if present & self.needs != self.needs {
                     return None;
                 }
                 let hay = self.index.haystack(index)?;
+                let by_table = self.one.and_then(|(bit, t)| t.score(index, bit, hay));
                 let mut score = match (&mut *memo, hay) {
+                    _ if by_table.is_some() => by_table,
                     (Some(memo), Utf32Str::Ascii(bytes)) if memo.on() => {
                         memo.score(bytes, |shape| {
                             self.query
@@ -560,7 +593,11 @@ impl Scan<'_> {
                     .get(index)
                     .map_or(RANK_NONE, |&r| r as usize);
                 Some(sort_key(score, rank, index))
-            }))
+            });
+            out.iter_mut()
+                .zip(keys)
+                .map(|(slot, key)| *slot = key)
+                .count()
         })
     }
 
@@ -568,7 +605,9 @@ impl Scan<'_> {
     /// ASCII case); the lengths are compared first, from the index.
     #[inline]
     fn is_exact(&self, index: usize) -> bool {
-        let n = self.exact_len;
+        let Some(n) = self.exact_len else {
+            return false;
+        };
         let Some(&(name, display)) = self.index.lens.get(index) else {
             return false;
         };

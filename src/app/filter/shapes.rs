@@ -25,16 +25,7 @@ impl Shapes {
             return None;
         }
         let kept = |b: u8| filter.bytes().any(|f| f.eq_ignore_ascii_case(&b));
-        // nucleo's classes of ASCII (`Config::DEFAULT.delimiter_chars` is
-        // "/,:;|"); each byte maps to the first of its class not kept.
-        const CLASSES: [&[u8]; 6] = [
-            b"abcdefghijklmnopqrstuvwxyz",
-            b"ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-            b"0123456789",
-            b" \t\n\x0c\r",
-            b"/,:;|",
-            b"-_.#@!~",
-        ];
+        // Each byte maps to the first of its class not kept.
         let mut stand_in = [0u8; 256];
         for (b, to) in (0u8..=255).zip(stand_in.iter_mut()) {
             *to = b;
@@ -49,6 +40,18 @@ impl Shapes {
         Some(Shapes { stand_in })
     }
 }
+
+/// nucleo's classes of ASCII: lower, upper, digit, space, delimiter
+/// (`Config::DEFAULT.delimiter_chars` is "/,:;|"), and the rest, of which
+/// these are a few (any byte in no list is of the last class).
+pub(super) const CLASSES: [&[u8]; 6] = [
+    b"abcdefghijklmnopqrstuvwxyz",
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    b"0123456789",
+    b" \t\n\x0c\r",
+    b"/,:;|",
+    b"-_.#@!~",
+];
 
 /// Scores remembered by shape, for one thread's part of one pass. It turns
 /// itself off when shapes do not repeat (then it would only cost).

@@ -40,7 +40,15 @@ pub(crate) fn reference(bs: &[Bookmark], filter: &str, recent: &[String]) -> Vec
         let mut all: Vec<(usize, Match)> = bs
             .iter()
             .enumerate()
-            .map(|(index, b)| (rank(recent, b), Match { index, score: 0 }))
+            .map(|(index, b)| {
+                (
+                    rank(recent, b),
+                    Match {
+                        index: index as u32,
+                        score: 0,
+                    },
+                )
+            })
             .collect();
         all.sort_by_key(|(r, _)| *r);
         return all.into_iter().map(|(_, m)| m).collect();
@@ -55,14 +63,14 @@ pub(crate) fn reference(bs: &[Bookmark], filter: &str, recent: &[String]) -> Vec
     keys.sort_unstable();
     keys.into_iter()
         .map(|k| Match {
-            index: (k & INDEX_MASK) as usize,
+            index: (k & INDEX_MASK) as u32,
             score: u32::MAX - (k >> 32) as u32,
         })
         .collect()
 }
 
 fn names(bs: &[Bookmark], ms: &[Match]) -> Vec<String> {
-    ms.iter().map(|m| bs[m.index].name.to_string()).collect()
+    ms.iter().map(|m| bs[m.at()].name.to_string()).collect()
 }
 
 #[test]
@@ -175,8 +183,8 @@ fn large_lists_scored_in_parallel_rank_like_one_thread() {
     keys.sort_unstable();
     let want: Vec<usize> = keys.iter().map(|k| (k & INDEX_MASK) as usize).collect();
     assert!(got.len() > 1000);
-    assert_eq!(got.iter().map(|m| m.index).collect::<Vec<_>>(), want);
-    let pos = got.iter().position(|m| bs[m.index].name == "b15").unwrap();
+    assert_eq!(got.iter().map(|m| m.at()).collect::<Vec<_>>(), want);
+    let pos = got.iter().position(|m| bs[m.at()].name == "b15").unwrap();
     assert!(
         got[..pos].iter().all(|m| m.score > got[pos].score),
         "a recent one wins ties"
@@ -336,21 +344,34 @@ fn apply(filter: &mut String, recent: &mut Vec<String>, bs: &[Bookmark], edit: &
 
 /// Runs `edits` through one index as the picker does, checking every
 /// step against the reference; returns the index.
+/// Apply `edits` to the filter through two indexes, one with the
+/// first-letter table (`prepare`) and one without: after each, both must
+/// give what the reference gives.
 fn check_edits(bs: &[Bookmark], edits: &[Edit]) -> FilterIndex {
-    let mut index = FilterIndex::new(bs);
+    let mut prepared = FilterIndex::new(bs);
+    prepared.prepare();
+    assert!(prepared.letters.is_some(), "no first-letter table");
+    let mut indexes = [prepared, FilterIndex::new(bs)];
     let (mut text, mut recent) = (String::new(), Vec::new());
-    let mut matches = index.full(bs, &text, &recent);
+    let mut matches = indexes
+        .each_mut()
+        .map(|index| index.full(bs, &text, &recent));
     for (step, edit) in edits.iter().enumerate() {
         let old = text.clone();
         apply(&mut text, &mut recent, bs, edit);
-        matches = index.search(bs, &old, matches, &text, &recent);
-        assert_eq!(
-            matches,
-            reference(bs, &text, &recent),
-            "step {step} {edit:?}: {old:?} -> {text:?}, recent {recent:?}"
-        );
+        let want = reference(bs, &text, &recent);
+        for (index, matches) in indexes.iter_mut().zip(&mut matches) {
+            *matches = index.search(bs, &old, std::mem::take(matches), &text, &recent);
+            assert_eq!(
+                *matches,
+                want,
+                "step {step} {edit:?}: {old:?} -> {text:?}, recent {recent:?}, table {}",
+                index.letters.is_some()
+            );
+        }
     }
-    index
+    let [prepared, _] = indexes;
+    prepared
 }
 
 fn typing(text: &str) -> Vec<Edit> {
@@ -521,6 +542,99 @@ fn every_ascii_stand_in_keeps_the_class_nucleo_sees() {
                     String::from_utf8_lossy(&shape)
                 );
             }
+        }
+    }
+}
+
+/// The letters and digits a one-letter filter can be, with the bit the
+/// table answers for.
+fn one_letters() -> impl Iterator<Item = (char, u64)> {
+    ('a'..='z').chain('0'..='9').map(|c| {
+        let bit = letters::one_letter(&c.to_string()).expect("a one-letter filter");
+        (c, bit)
+    })
+}
+
+#[test]
+fn the_table_answers_lone_lower_case_letters_and_digits() {
+    for filter in ["p", " p", "p ", "  7 "] {
+        assert!(letters::one_letter(filter).is_some(), "{filter:?}");
+    }
+    for filter in ["", " ", "P", "pr", "p r", "-", "é", "\\", "p\\"] {
+        assert_eq!(letters::one_letter(filter), None, "{filter:?}");
+    }
+}
+
+/// Every pair of ASCII characters with every letter of either case (and a
+/// digit) before, after and between them: the table's score is nucleo's.
+#[test]
+fn the_first_letter_table_scores_as_nucleo_does() {
+    let mut matcher = Matcher::new(config());
+    for (letter, bit) in one_letters() {
+        let query = Query::new(&letter.to_string());
+        let upper = letter.to_ascii_uppercase();
+        for b in 0u8..128 {
+            let c = char::from(b);
+            let hays = [
+                format!("{c}{letter}"),
+                format!("{c}{upper}"),
+                format!("{letter}{c}"),
+                format!("{upper}{c}"),
+                format!("x{c}{letter}"),
+                format!("X{c}{upper}x"),
+                format!("{letter}{letter}{c}{upper}"),
+                format!("1{c}{letter}9"),
+                format!("ab{c}{upper}{letter}{c}z"),
+                format!("{c}{c}"),
+            ];
+            for hay in hays {
+                let bytes = hay.as_bytes();
+                let table = letters::Letters::new(1, |_| Some(Utf32Str::Ascii(bytes)))
+                    .expect("nucleo's values fit the table");
+                let want = query.pattern.score(Utf32Str::Ascii(bytes), &mut matcher);
+                // The index asks only where the letter is present.
+                let present = letters_of(bytes) & bit != 0;
+                let got = present
+                    .then(|| table.score(0, bit, Utf32Str::Ascii(bytes)))
+                    .flatten()
+                    .or_else(|| want.filter(|_| bytes.len() < 2));
+                assert_eq!(got, want, "{letter:?} on {hay:?}");
+            }
+        }
+    }
+}
+
+/// The index's presence mask of a haystack.
+fn letters_of(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0, |m, &b| m | index::letter_bit(b))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Any bookmarks (ASCII fields of every class, some of one character,
+    /// some not ASCII): every one-letter filter, through the table, lists
+    /// what nucleo's pass does.
+    #[test]
+    fn one_letter_filters_by_table_list_what_nucleo_does(
+        fields in proptest::collection::vec(
+            (ascii_text(0..24), ascii_text(1..12), ascii_text(0..3), any::<u8>()),
+            1..24,
+        )
+    ) {
+        let bs: Vec<Bookmark> = fields
+            .into_iter()
+            .map(|(display, name, role, kind)| {
+                let name = if kind % 7 == 0 { format!("{name}é") } else { name };
+                Bookmark::sample(&name, "", &role, &display)
+            })
+            .collect();
+        let mut index = FilterIndex::new(&bs);
+        index.prepare();
+        prop_assert!(index.letters.is_some());
+        for (letter, _) in one_letters() {
+            let filter = letter.to_string();
+            prop_assert_eq!(index.full(&bs, &filter, &[]), reference(&bs, &filter, &[]), "{:?}", filter);
         }
     }
 }

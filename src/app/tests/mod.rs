@@ -60,7 +60,7 @@ pub(crate) fn app_with(bookmarks: Vec<Bookmark>) -> App {
 fn names(app: &App) -> Vec<&str> {
     app.matches
         .iter()
-        .map(|m| app.bookmarks[m.index].name.as_str())
+        .map(|m| app.bookmarks[m.at()].name.as_str())
         .collect()
 }
 

@@ -81,7 +81,7 @@ impl App {
     pub fn selected_bookmark(&self) -> Option<&Bookmark> {
         self.matches
             .get(self.selected)
-            .and_then(|m| self.bookmarks.get(m.index))
+            .and_then(|m| self.bookmarks.get(m.at()))
     }
 
     /// The session under the sessions selection.
@@ -125,6 +125,13 @@ impl App {
     /// spinner, a notice to fade), so the runtime ticks only then.
     pub fn needs_tick(&self, now: SystemTime) -> bool {
         self.tick_interval(now).is_some()
+    }
+
+    /// Work that makes later keystrokes faster, for the runtime to do once a
+    /// frame is on screen, so it never delays one (a no-op when done): the
+    /// filter's first-letter table, built again when the bookmarks change.
+    pub fn prepare(&mut self) {
+        self.filter_index.prepare();
     }
 
     /// How often to send `Msg::Tick`: fast while a spinner turns, every second
@@ -249,7 +256,7 @@ fn refilter_keep(app: &mut App, keep: Option<String>) {
         && let Some(i) = app
             .matches
             .iter()
-            .position(|m| app.bookmarks[m.index].name == name)
+            .position(|m| app.bookmarks[m.at()].name == name)
     {
         app.selected = i;
     }
