@@ -186,3 +186,6 @@ pub(super) fn one_letter(filter: &str) -> Option<u64> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests;
