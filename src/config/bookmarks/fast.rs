@@ -530,16 +530,14 @@ impl<'a> Scan<'a> {
     fn quoted(&mut self, q: u8) -> Option<&'a str> {
         let bytes = self.line.as_bytes();
         let start = self.pos + 1;
-        let mut i = start;
-        loop {
-            let b = *bytes.get(i)?;
-            if b == q {
-                break;
-            }
-            if b == b'\\' || (b < 0x20 && b != b'\t') || b == 0x7f {
-                return None;
-            }
-            i += 1;
+        let i = start + memchr::memchr(q, bytes.get(start..)?)?;
+        // One pass over the whole string without stopping early, which the
+        // compiler turns into vector code: a third of parsing was this loop.
+        let bad = bytes[start..i].iter().fold(false, |bad, &b| {
+            bad | (b == b'\\') | ((b < 0x20) & (b != b'\t')) | (b == 0x7f)
+        });
+        if bad {
+            return None;
         }
         if i == start && bytes.get(i + 1) == Some(&q) {
             return None; // """ or ''': a multi-line string
