@@ -31,6 +31,7 @@ fn takes_the_usual_forms() {
         ),
         format!("[bookmarks.a]\n{OK}mfa_session = false\n\n[bookmarks.b]\n{OK}via = \"a\"\n"),
         format!("[bookmarks.b]\n{OK}[defaults]\ncolor = \"red\"\n"),
+        format!("[bookmarks.b]\n{OK}display = \"Équipe 'ops' \u{2014} here\"\n"),
         format!(
             "[settings.colors]\n\"*prod*\" = \"red\"\n'dev-?' = \"#00ff00\" # dev\n[bookmarks.prod-a]\n{OK}"
         ),
@@ -82,6 +83,8 @@ fn leaves_anything_else_to_the_validator() {
         format!("[bookmarks.a]\n{OK}\r"),
         format!("[bookmarks.a]\n{OK}# a \u{7f} in a comment\n"),
         format!("[bookmarks.a]\n{OK}display = \"bell\u{7}\"\n"),
+        format!("[bookmarks.a]\n{OK}display = \"del\u{7f}\"\n"),
+        format!("[bookmarks.a]\n{OK}display = 'back\\slash'\n"),
         format!("[bookmarks.a]\n{OK}mfa_session = \"false\"\n"),
         format!("[settings]\ncache = 1\n[bookmarks.a]\n{OK}"),
         format!("[bookmarks]\nx = 1\n[bookmarks.a]\n{OK}"),
