@@ -226,7 +226,7 @@ fn utf32<'a>(text: &'a str, buf: &'a mut Vec<char>) -> Utf32Str<'a> {
 }
 
 mod index;
-mod letters;
+mod one_letter;
 mod shapes;
 mod sort;
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The picker's filter index: haystacks built once, scoring spread over the
 //! cores, earlier filters' matches kept, the radix sort of the results.
 
-use super::letters::{Letters, one_letter};
+use super::one_letter::{Letters, one_letter};
 use super::sort::sorted;
 use super::*;
 
