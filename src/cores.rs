@@ -78,9 +78,19 @@ mod tests {
     }
 
     #[test]
-    fn spread_passes_a_job_panic_on() {
+    fn spread_passes_a_helper_threads_panic_on() {
+        let caller = std::thread::current().id();
         let caught = std::panic::catch_unwind(|| {
-            spread(2, 0..64u32, || (), |_, i| assert_ne!(i, 40, "item 40"))
+            spread(
+                2,
+                0..64u32,
+                || (),
+                |_, _| {
+                    // Slow items, so the helper gets some; only it panics.
+                    assert_eq!(std::thread::current().id(), caller, "a helper's job");
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                },
+            )
         });
         assert!(caught.is_err());
     }

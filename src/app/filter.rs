@@ -8,7 +8,7 @@
 //! bookmark list, the matches of the filters typed on the way), so typing on
 //! scores only the previous matches, deleting back is a lookup, scores are
 //! remembered by haystack shape (`Shapes`) and a first letter is read from a
-//! table (`Letters`). Every path gives exactly what one pass of nucleo over
+//! table (`OneLetterTable`). Every path gives exactly what one pass of nucleo over
 //! every bookmark gives (the tests check it).
 
 use crate::config::bookmarks::Bookmark;

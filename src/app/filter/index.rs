@@ -1,7 +1,8 @@
 //! The picker's filter index: haystacks built once, scoring spread over the
-//! cores, earlier filters' matches kept, the radix sort of the results.
+//! cores, earlier filters' matches kept (the results' sort is `sort.rs`,
+//! the one-letter table `one_letter.rs`).
 
-use super::one_letter::{Letters, one_letter};
+use super::one_letter::{OneLetterTable, one_letter};
 use super::sort::sorted;
 use super::*;
 
@@ -15,8 +16,8 @@ use super::*;
 ///   list changes;
 /// - the matches of the shorter filters typed on the way to the current
 ///   one, so deleting back to one of them (Backspace, Ctrl-W) is a lookup;
-/// - once [`FilterIndex::prepare`] ran, the first-letter table
-///   (`Letters`): a first letter is a lookup per bookmark, not a nucleo call.
+/// - once [`FilterIndex::prepare`] ran, the one-letter table
+///   (`OneLetterTable`): a first letter is a lookup per bookmark, not a nucleo call.
 ///
 /// The result never depends on any of this: [`FilterIndex::search`] returns
 /// exactly what [`FilterIndex::full`] (one pass over every bookmark) would.
@@ -49,9 +50,11 @@ pub struct FilterIndex {
     /// Room for every bookmark's sort key, block by block, reused by each
     /// pass: a keystroke writes its keys into memory already mapped (fresh
     /// buffers cost a page fault per 4 KiB, a fifth of a first letter).
-    keys: Vec<u64>,
-    /// The first-letter table, once [`FilterIndex::prepare`] built it.
-    pub(super) letters: Option<Letters>,
+    key_buf: Vec<u64>,
+    /// The one-letter table, once [`FilterIndex::prepare`] built it.
+    pub(super) one_letter: Option<OneLetterTable>,
+    /// Whether [`FilterIndex::prepare`] ran (the table may not fit).
+    prepared: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -108,7 +111,7 @@ impl FilterIndex {
             present.push(if is_wide {
                 u64::MAX
             } else {
-                letters(&ascii[start..end])
+                presence(&ascii[start..end])
             });
             spans.push(Span {
                 start,
@@ -135,18 +138,20 @@ impl FilterIndex {
             earlier: Vec::new(),
             // Written now (not zeros, which the allocator may hand out as
             // untouched pages), so the first keystroke finds it mapped.
-            keys: vec![u64::MAX; bookmarks.len()],
-            letters: None,
+            key_buf: vec![u64::MAX; bookmarks.len()],
+            one_letter: None,
+            prepared: false,
         }
     }
 
-    /// Build what makes a first letter a lookup (`letters`: ~1 ms per
-    /// 20,000 bookmarks, once). The picker's runtime calls it after drawing
+    /// Build what makes a filter of one letter (the first key typed) a
+    /// lookup: the one-letter table, ~1 ms per 40,000 bookmarks, once. The picker's runtime calls it after drawing
     /// the first frame, so start-up does not wait for it; until then a first
     /// letter is scored by nucleo, with the same result.
     pub fn prepare(&mut self) {
-        if self.letters.is_none() {
-            self.letters = Letters::new(self.spans.len(), |i| self.haystack(i));
+        if !self.prepared {
+            self.one_letter = OneLetterTable::new(self.spans.len(), |i| self.haystack(i));
+            self.prepared = true;
         }
     }
 
@@ -320,7 +325,7 @@ impl FilterIndex {
             return self.unfiltered();
         }
         let n = self.spans.len();
-        let mut buffer = std::mem::take(&mut self.keys);
+        let mut buffer = std::mem::take(&mut self.key_buf);
         buffer.resize(n, u64::MAX);
         let scan = Scan {
             index: self,
@@ -330,8 +335,8 @@ impl FilterIndex {
             exact_len: Some(len_u32(filter.trim()))
                 .filter(|&len| self.lengths & length_bit(len) != 0),
             shapes: Shapes::new(filter),
-            needs: letters(filter.as_bytes()),
-            one: one_letter(filter).zip(self.letters.as_ref()),
+            needs: presence(filter.as_bytes()),
+            one_letter: one_letter(filter).zip(self.one_letter.as_ref()),
         };
         // The candidates in file order (then the sort keys come in file
         // order too): every bookmark, or the old matches as a bitset.
@@ -371,7 +376,7 @@ impl FilterIndex {
             .collect();
         // The result does not depend on the split: one sort of all keys.
         let matches = sorted(&runs);
-        self.keys = buffer;
+        self.key_buf = buffer;
         matches
     }
 }
@@ -430,7 +435,7 @@ const LETTER_BITS: [u64; 256] = {
 };
 
 /// The letters and digits in `text`, either case.
-fn letters(text: &[u8]) -> u64 {
+fn presence(text: &[u8]) -> u64 {
     text.iter().fold(0, |m, &b| m | LETTER_BITS[usize::from(b)])
 }
 
@@ -481,7 +486,7 @@ struct Scan<'a> {
     /// The filter's letters and digits: a match has them all.
     needs: u64,
     /// A one-letter filter's bit and the table that scores it.
-    one: Option<(u64, &'a Letters)>,
+    one_letter: Option<(u64, &'a OneLetterTable)>,
 }
 
 impl Scan<'_> {
@@ -500,7 +505,9 @@ impl Scan<'_> {
                     return None;
                 }
                 let hay = self.index.haystack(index)?;
-                let by_table = self.one.and_then(|(bit, t)| t.score(index, bit, hay));
+                let by_table = self
+                    .one_letter
+                    .and_then(|(bit, t)| t.score(index, bit, hay));
                 let mut score = match (&mut *memo, hay) {
                     _ if by_table.is_some() => by_table,
                     (Some(memo), Utf32Str::Ascii(bytes)) if memo.on() => {

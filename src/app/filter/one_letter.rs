@@ -1,4 +1,4 @@
-//! A first letter by lookup: the one-letter filter's score of each bookmark
+//! A first letter by lookup: a one-letter filter's score of each bookmark
 //! read from a table built once, instead of asking nucleo 50,000 times.
 
 use super::index::{BLOCK, PARALLEL_FROM, letter_bit};
@@ -7,7 +7,9 @@ use super::*;
 /// nucleo scores a one-letter filter as the best, over the letter's places
 /// in the haystack, of a value set by two classes: the letter's own (lower,
 /// upper, digit) and the character's before it (or "at the start"). Where
-/// in the haystack plays no part. So a haystack's score for every letter at
+/// in the haystack plays no part (`config` sets `prefer_prefix`, which
+/// nucleo applies on its other paths, not this one; a haystack of one
+/// character is its exact-match path, and left to it). So a haystack's score for every letter at
 /// once is told by which letters occur with which value, and that is what
 /// this keeps: per bookmark, per value above the lowest, a mask of the
 /// letters (either case) that occur with it.
@@ -16,7 +18,7 @@ use super::*;
 /// when the table is built (`values`); the tests compare every one-letter
 /// filter with nucleo's score on generated haystacks.
 #[derive(Clone, Debug)]
-pub(super) struct Letters {
+pub(super) struct OneLetterTable {
     /// The values above the lowest, best first: a *level* is an index here.
     scores: Vec<u32>,
     /// The lowest value: a letter that occurs at no level occurs with this.
@@ -106,19 +108,19 @@ impl Levels {
     }
 }
 
-impl Letters {
+impl OneLetterTable {
     /// The table for `count` haystacks, `haystack(i)` the i-th; None if
     /// nucleo's values do not fit it (then nucleo scores every letter).
     pub(super) fn new<'a>(
         count: usize,
         haystack: impl Fn(usize) -> Option<Utf32Str<'a>> + Sync,
-    ) -> Option<Letters> {
+    ) -> Option<OneLetterTable> {
         let levels = Levels::new()?;
         let stride = levels.scores.len().max(1);
         let mut masks = vec![0u64; count * levels.scores.len()];
         // Blocks of the list spread over the cores (from PARALLEL_FROM).
         let workers = if count >= PARALLEL_FROM {
-            crate::cores::available()
+            crate::cores::available().min(count.div_ceil(BLOCK))
         } else {
             1
         };
@@ -135,7 +137,7 @@ impl Letters {
                 }
             },
         );
-        Some(Letters {
+        Some(OneLetterTable {
             scores: levels.scores,
             floor: levels.floor,
             masks,

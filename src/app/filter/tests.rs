@@ -342,15 +342,13 @@ fn apply(filter: &mut String, recent: &mut Vec<String>, bs: &[Bookmark], edit: &
     }
 }
 
-/// Runs `edits` through one index as the picker does, checking every
-/// step against the reference; returns the index.
-/// Apply `edits` to the filter through two indexes, one with the
-/// first-letter table (`prepare`) and one without: after each, both must
-/// give what the reference gives.
+/// Run `edits` through two indexes as the picker does, one with the
+/// one-letter table (`prepare`) and one without, checking every step of
+/// both against the reference; returns the prepared index.
 fn check_edits(bs: &[Bookmark], edits: &[Edit]) -> FilterIndex {
     let mut prepared = FilterIndex::new(bs);
     prepared.prepare();
-    assert!(prepared.letters.is_some(), "no first-letter table");
+    assert!(prepared.one_letter.is_some(), "no one-letter table");
     let mut indexes = [prepared, FilterIndex::new(bs)];
     let (mut text, mut recent) = (String::new(), Vec::new());
     let mut matches = indexes
@@ -366,7 +364,7 @@ fn check_edits(bs: &[Bookmark], edits: &[Edit]) -> FilterIndex {
                 *matches,
                 want,
                 "step {step} {edit:?}: {old:?} -> {text:?}, recent {recent:?}, table {}",
-                index.letters.is_some()
+                index.one_letter.is_some()
             );
         }
     }

@@ -129,7 +129,7 @@ impl App {
 
     /// Work that makes later keystrokes faster, for the runtime to do once a
     /// frame is on screen, so it never delays one (a no-op when done): the
-    /// filter's first-letter table, built again when the bookmarks change.
+    /// filter's one-letter table, built again when the bookmarks change.
     pub fn prepare(&mut self) {
         self.filter_index.prepare();
     }

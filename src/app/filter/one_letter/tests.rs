@@ -16,7 +16,9 @@ fn the_table_answers_lone_lower_case_letters_and_digits() {
     for filter in ["p", " p", "p ", "  7 "] {
         assert!(one_letter(filter).is_some(), "{filter:?}");
     }
-    for filter in ["", " ", "P", "pr", "p r", "-", "é", "\\", "p\\"] {
+    for filter in [
+        "", " ", "P", "pr", "p r", "p p", "p\t", "p\\ ", "-", "é", "\\", "p\\",
+    ] {
         assert_eq!(one_letter(filter), None, "{filter:?}");
     }
 }
@@ -45,19 +47,37 @@ fn the_first_letter_table_scores_as_nucleo_does() {
             ];
             for hay in hays {
                 let bytes = hay.as_bytes();
-                let table = Letters::new(1, |_| Some(Utf32Str::Ascii(bytes)))
+                let table = OneLetterTable::new(1, |_| Some(Utf32Str::Ascii(bytes)))
                     .expect("nucleo's values fit the table");
                 let want = query.pattern.score(Utf32Str::Ascii(bytes), &mut matcher);
-                // The index asks only where the letter is present.
-                let present = letters_of(bytes) & bit != 0;
-                let got = present
-                    .then(|| table.score(0, bit, Utf32Str::Ascii(bytes)))
-                    .flatten()
-                    .or_else(|| want.filter(|_| bytes.len() < 2));
+                // The index asks the table only where the letter is present.
+                let got = if letters_of(bytes) & bit != 0 {
+                    table.score(0, bit, Utf32Str::Ascii(bytes))
+                } else {
+                    None
+                };
                 assert_eq!(got, want, "{letter:?} on {hay:?}");
             }
         }
     }
+}
+
+/// A haystack of one character is nucleo's exact match, and one not ASCII
+/// its Unicode path: the table leaves both to nucleo.
+#[test]
+fn the_table_leaves_one_character_and_wide_haystacks_to_nucleo() {
+    let bit = one_letter("p").expect("a one-letter filter");
+    let wide: Vec<char> = "pé".chars().collect();
+    let table = OneLetterTable::new(2, |i| {
+        Some(if i == 0 {
+            Utf32Str::Ascii(b"p")
+        } else {
+            Utf32Str::Unicode(&wide)
+        })
+    })
+    .expect("nucleo's values fit the table");
+    assert_eq!(table.score(0, bit, Utf32Str::Ascii(b"p")), None);
+    assert_eq!(table.score(1, bit, Utf32Str::Unicode(&wide)), None);
 }
 
 /// The index's presence mask of a haystack.
@@ -87,7 +107,7 @@ proptest! {
             .collect();
         let mut index = FilterIndex::new(&bs);
         index.prepare();
-        prop_assert!(index.letters.is_some());
+        prop_assert!(index.one_letter.is_some());
         for (letter, _) in one_letters() {
             let filter = letter.to_string();
             prop_assert_eq!(index.full(&bs, &filter, &[]), reference(&bs, &filter, &[]), "{:?}", filter);
