@@ -4,17 +4,18 @@
 //! `cargo bench --bench tui`
 //!
 //! - `first_key`: "p" typed into an empty filter: every bookmark is scored
-//!   (by the first-letter table `App::prepare` builds, as the picker does
-//!   once its first frame is drawn).
+//!   (by the one-letter table), after `App::prepare`, as in the picker,
+//!   which runs it once its first frame is drawn.
 //! - `next_key`: "d" after "pro": only the previous matches are rescored.
 //! - `backspace`: "prod" back to "pro": the matches kept for "pro".
 //! - `render_only`: `view` alone, for the split between filter and render.
 //! - `tui_first_frame`: `App::new` over the loaded bookmarks (the empty
-//!   filter's list, the filter index) plus the first `view`, at 5,000 and
+//!   filter's list and the recency ranks) plus the first `view`, at 5,000 and
 //!   100,000 bookmarks: the picker's own share of the time to its first frame
 //!   (loading the file is `bookmarks_load` in the `bookmarks` bench).
-//! - `tui_prepare`: `App::prepare` (the first-letter table), which the
-//!   picker runs after its first frame, at 5,000 and 100,000 bookmarks.
+//! - `tui_prepare`: `App::prepare` (the filter's haystacks and one-letter
+//!   table), which the picker runs after its first frame, at 5,000 and
+//!   100,000 bookmarks.
 
 mod support;
 

@@ -10,28 +10,24 @@ use super::*;
 /// a keystroke does no more than score:
 ///
 /// - each bookmark's haystack (its searched fields joined, see `fields`),
-///   built once per bookmark list ([`FilterIndex::new`], at start-up and
-///   when the bookmarks change), not once per key;
+///   built once per bookmark list, not once per key: by
+///   [`FilterIndex::prepare`] (the picker runs it after drawing the first
+///   frame, which needs no haystack), else by the first filter;
 /// - each bookmark's recency rank, computed again only when the recent
 ///   list changes;
 /// - the matches of the shorter filters typed on the way to the current
 ///   one, so deleting back to one of them (Backspace, Ctrl-W) is a lookup;
 /// - once [`FilterIndex::prepare`] ran, the one-letter table
-///   (`OneLetterTable`): a first letter is a lookup per bookmark, not a nucleo call.
+///   (`OneLetterTable`): a first letter is a lookup per bookmark, not a
+///   nucleo call.
 ///
 /// The result never depends on any of this: [`FilterIndex::search`] returns
 /// exactly what [`FilterIndex::full`] (one pass over every bookmark) would.
 #[derive(Clone, Default)]
 pub struct FilterIndex {
-    /// The ASCII haystacks, back to back.
-    ascii: Vec<u8>,
-    /// The other haystacks, one `char` per entry (as `utf32` gives them).
-    wide: Vec<char>,
-    /// Per bookmark, where its haystack is.
-    spans: Vec<Span>,
-    /// Per bookmark, the ASCII letters and digits in its haystack (either
-    /// case): a filter with a letter it lacks cannot match it.
-    present: Vec<u64>,
+    /// The haystacks, built on first need (`prepare`, after the first frame,
+    /// or the first filter): the empty filter's list needs none of them.
+    hay: Option<Haystacks>,
     /// Per bookmark, the byte lengths of its name and display name (the
     /// exact-name bonus compares them first).
     lens: Vec<(u32, u32)>,
@@ -50,11 +46,26 @@ pub struct FilterIndex {
     /// Room for every bookmark's sort key, block by block, reused by each
     /// pass: a keystroke writes its keys into memory already mapped (fresh
     /// buffers cost a page fault per 4 KiB, a fifth of a first letter).
+    /// Built with the haystacks.
     key_buf: Vec<u64>,
     /// The one-letter table, once [`FilterIndex::prepare`] built it.
     pub(super) one_letter: Option<OneLetterTable>,
     /// Whether [`FilterIndex::prepare`] ran (the table may not fit).
     prepared: bool,
+}
+
+/// Every bookmark's haystack (its searched fields joined, see `fields`).
+#[derive(Clone, Default)]
+struct Haystacks {
+    /// The ASCII haystacks, back to back.
+    ascii: Vec<u8>,
+    /// The other haystacks, one `char` per entry (as `utf32` gives them).
+    wide: Vec<char>,
+    /// Per bookmark, where its haystack is.
+    spans: Vec<Span>,
+    /// Per bookmark, the ASCII letters and digits in its haystack (either
+    /// case): a filter with a letter it lacks cannot match it.
+    present: Vec<u64>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -64,25 +75,8 @@ struct Span {
     wide: bool,
 }
 
-/// At most this many earlier filters are kept (a filter is rarely longer).
-const EARLIER_MAX: usize = 32;
-
-impl std::fmt::Debug for FilterIndex {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FilterIndex")
-            .field("bookmarks", &self.spans.len())
-            .field("ranked_for", &self.ranked_for)
-            .field(
-                "earlier",
-                &self.earlier.iter().map(|(q, _)| q).collect::<Vec<_>>(),
-            )
-            .finish()
-    }
-}
-
-impl FilterIndex {
-    /// The haystacks of `bookmarks` (no recent list yet: every rank is none).
-    pub fn new(bookmarks: &[Bookmark]) -> FilterIndex {
+impl Haystacks {
+    fn new(bookmarks: &[Bookmark]) -> Haystacks {
         let mut ascii = Vec::with_capacity(bookmarks.len() * 64);
         let mut wide = Vec::new();
         let mut spans = Vec::with_capacity(bookmarks.len());
@@ -119,6 +113,46 @@ impl FilterIndex {
                 wide: is_wide,
             });
         }
+        Haystacks {
+            ascii,
+            wide,
+            spans,
+            present,
+        }
+    }
+
+    /// Bookmark `index`'s haystack.
+    fn haystack(&self, index: usize) -> Option<Utf32Str<'_>> {
+        let s = self.spans.get(index)?;
+        let range = s.start..s.start + s.len as usize;
+        Some(if s.wide {
+            Utf32Str::Unicode(self.wide.get(range)?)
+        } else {
+            Utf32Str::Ascii(self.ascii.get(range)?)
+        })
+    }
+}
+
+/// At most this many earlier filters are kept (a filter is rarely longer).
+const EARLIER_MAX: usize = 32;
+
+impl std::fmt::Debug for FilterIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FilterIndex")
+            .field("bookmarks", &self.lens.len())
+            .field("ranked_for", &self.ranked_for)
+            .field(
+                "earlier",
+                &self.earlier.iter().map(|(q, _)| q).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl FilterIndex {
+    /// The index of `bookmarks`, with no recent list yet (every rank is
+    /// none) and its haystacks not yet built.
+    pub fn new(bookmarks: &[Bookmark]) -> FilterIndex {
         let lens: Vec<(u32, u32)> = bookmarks
             .iter()
             .map(|b| (len_u32(&b.name), len_u32(&b.display)))
@@ -127,30 +161,28 @@ impl FilterIndex {
             lengths: lens.iter().fold(0, |bits, &(name, display)| {
                 bits | length_bit(name) | length_bit(display)
             }),
+            ranks: vec![RANK_NONE as u32; lens.len()],
             lens,
-            ascii,
-            wide,
-            present,
-            ranks: vec![RANK_NONE as u32; spans.len()],
-            spans,
+            hay: None,
             ranked: Vec::new(),
             ranked_for: Vec::new(),
             earlier: Vec::new(),
-            // Written now (not zeros, which the allocator may hand out as
-            // untouched pages), so the first keystroke finds it mapped.
-            key_buf: vec![u64::MAX; bookmarks.len()],
+            key_buf: Vec::new(),
             one_letter: None,
             prepared: false,
         }
     }
 
-    /// Build what makes a filter of one letter (the first key typed) a
-    /// lookup: the one-letter table, ~1 ms per 40,000 bookmarks, once. The picker's runtime calls it after drawing
-    /// the first frame, so start-up does not wait for it; until then a first
-    /// letter is scored by nucleo, with the same result.
-    pub fn prepare(&mut self) {
+    /// Build what the first keystroke needs, so it does not wait for it:
+    /// the haystacks and the one-letter table, which makes a filter of one
+    /// letter (the first key typed) a lookup (~5 ms at 100,000 bookmarks,
+    /// once). The picker's runtime calls it after drawing the first frame;
+    /// without it the first filter builds the haystacks and nucleo scores a
+    /// first letter, with the same result.
+    pub fn prepare(&mut self, bookmarks: &[Bookmark]) {
         if !self.prepared {
-            self.one_letter = OneLetterTable::new(self.spans.len(), |i| self.haystack(i));
+            let hay = built(&mut self.hay, &mut self.key_buf, bookmarks);
+            self.one_letter = OneLetterTable::new(hay.spans.len(), |i| hay.haystack(i));
             self.prepared = true;
         }
     }
@@ -248,11 +280,7 @@ impl FilterIndex {
     /// Rank the bookmarks by `recent`, unless they already are. False when
     /// they were ranked for another list (the earlier filters are dropped).
     fn sync_recent(&mut self, bookmarks: &[Bookmark], recent: &[String]) -> bool {
-        debug_assert_eq!(
-            bookmarks.len(),
-            self.spans.len(),
-            "index of other bookmarks"
-        );
+        debug_assert_eq!(bookmarks.len(), self.lens.len(), "index of other bookmarks");
         if self.ranked_for == recent && self.ranks.len() == bookmarks.len() {
             return true;
         }
@@ -276,17 +304,6 @@ impl FilterIndex {
         }
         self.ranked.sort_unstable();
         false
-    }
-
-    /// Bookmark `index`'s haystack.
-    fn haystack(&self, index: usize) -> Option<Utf32Str<'_>> {
-        let s = self.spans.get(index)?;
-        let range = s.start..s.start + s.len as usize;
-        Some(if s.wide {
-            Utf32Str::Unicode(self.wide.get(range)?)
-        } else {
-            Utf32Str::Ascii(self.ascii.get(range)?)
-        })
     }
 
     /// The empty filter's list: the recent bookmarks by recency, then the
@@ -324,11 +341,14 @@ impl FilterIndex {
         if query.is_empty() {
             return self.unfiltered();
         }
-        let n = self.spans.len();
+        let n = self.lens.len();
+        let hay = built(&mut self.hay, &mut self.key_buf, bookmarks);
         let mut buffer = std::mem::take(&mut self.key_buf);
         buffer.resize(n, u64::MAX);
         let scan = Scan {
-            index: self,
+            hay,
+            lens: &self.lens,
+            ranks: &self.ranks,
             bookmarks,
             query: &query,
             exact: filter.trim(),
@@ -379,6 +399,20 @@ impl FilterIndex {
         self.key_buf = buffer;
         matches
     }
+}
+
+/// The haystacks in `hay`, built if they are not yet (with the key buffer,
+/// written now, not left zeros the allocator may hand out as untouched
+/// pages, so the first keystroke finds it mapped).
+fn built<'a>(
+    hay: &'a mut Option<Haystacks>,
+    key_buf: &mut Vec<u64>,
+    bookmarks: &[Bookmark],
+) -> &'a Haystacks {
+    hay.get_or_insert_with(|| {
+        *key_buf = vec![u64::MAX; bookmarks.len()];
+        Haystacks::new(bookmarks)
+    })
 }
 
 /// Bookmarks per block of work (a multiple of 64, for the bitsets).
@@ -473,7 +507,10 @@ pub(super) const PARALLEL_FROM: usize = 4096;
 
 /// Everything scoring needs, shared read-only between threads.
 struct Scan<'a> {
-    index: &'a FilterIndex,
+    hay: &'a Haystacks,
+    /// `FilterIndex::lens` and `ranks`.
+    lens: &'a [(u32, u32)],
+    ranks: &'a [u32],
     bookmarks: &'a [Bookmark],
     query: &'a Query,
     /// The whole filter, for the exact-name bonus, and its length; None
@@ -500,11 +537,11 @@ impl Scan<'_> {
     ) -> usize {
         SCRATCH.with_borrow_mut(|s| {
             let keys = ids.filter_map(|index| {
-                let present = self.index.present.get(index)?;
+                let present = self.hay.present.get(index)?;
                 if present & self.needs != self.needs {
                     return None;
                 }
-                let hay = self.index.haystack(index)?;
+                let hay = self.hay.haystack(index)?;
                 let by_table = self
                     .one_letter
                     .and_then(|(bit, t)| t.score(index, bit, hay));
@@ -522,11 +559,7 @@ impl Scan<'_> {
                 if self.is_exact(index) {
                     score += EXACT_BONUS;
                 }
-                let rank = self
-                    .index
-                    .ranks
-                    .get(index)
-                    .map_or(RANK_NONE, |&r| r as usize);
+                let rank = self.ranks.get(index).map_or(RANK_NONE, |&r| r as usize);
                 Some(sort_key(score, rank, index))
             });
             out.iter_mut()
@@ -543,7 +576,7 @@ impl Scan<'_> {
         let Some(n) = self.exact_len else {
             return false;
         };
-        let Some(&(name, display)) = self.index.lens.get(index) else {
+        let Some(&(name, display)) = self.lens.get(index) else {
             return false;
         };
         (name == n || display == n)

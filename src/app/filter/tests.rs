@@ -347,7 +347,7 @@ fn apply(filter: &mut String, recent: &mut Vec<String>, bs: &[Bookmark], edit: &
 /// both against the reference; returns the prepared index.
 fn check_edits(bs: &[Bookmark], edits: &[Edit]) -> FilterIndex {
     let mut prepared = FilterIndex::new(bs);
-    prepared.prepare();
+    prepared.prepare(bs);
     assert!(prepared.one_letter.is_some(), "no one-letter table");
     let mut indexes = [prepared, FilterIndex::new(bs)];
     let (mut text, mut recent) = (String::new(), Vec::new());

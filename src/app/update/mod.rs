@@ -127,11 +127,11 @@ impl App {
         self.tick_interval(now).is_some()
     }
 
-    /// Work that makes later keystrokes faster, for the runtime to do once a
-    /// frame is on screen, so it never delays one (a no-op when done): the
-    /// filter's one-letter table, built again when the bookmarks change.
+    /// Work the first keystroke needs, for the runtime to do once a frame is
+    /// on screen, so it never delays one (a no-op when done): the filter's
+    /// haystacks and one-letter table, built again when the bookmarks change.
     pub fn prepare(&mut self) {
-        self.filter_index.prepare();
+        self.filter_index.prepare(&self.bookmarks);
     }
 
     /// How often to send `Msg::Tick`: fast while a spinner turns, every second

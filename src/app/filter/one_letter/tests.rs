@@ -106,7 +106,7 @@ proptest! {
             })
             .collect();
         let mut index = FilterIndex::new(&bs);
-        index.prepare();
+        index.prepare(&bs);
         prop_assert!(index.one_letter.is_some());
         for (letter, _) in one_letters() {
             let filter = letter.to_string();
