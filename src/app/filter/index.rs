@@ -469,7 +469,7 @@ const LETTER_BITS: [u64; 256] = {
 };
 
 /// The letters and digits in `text`, either case.
-fn presence(text: &[u8]) -> u64 {
+pub(super) fn presence(text: &[u8]) -> u64 {
     text.iter().fold(0, |m, &b| m | LETTER_BITS[usize::from(b)])
 }
 

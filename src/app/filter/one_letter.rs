@@ -37,21 +37,6 @@ const NONE: u8 = u8::MAX;
 /// More levels than this and the table would cost more than it saves.
 const MAX_LEVELS: usize = 4;
 
-/// Per byte, its class (a number into `CLASSES`).
-const CLASS_OF: [u8; 256] = {
-    let mut of = [(CLASSES.len() - 1) as u8; 256];
-    let mut class = 0;
-    while class < CLASSES.len() {
-        let mut i = 0;
-        while i < CLASSES[class].len() {
-            of[CLASSES[class][i] as usize] = class as u8;
-            i += 1;
-        }
-        class += 1;
-    }
-    of
-};
-
 /// The levels: per (class before, letter class), the level or `NONE`.
 struct Levels {
     scores: Vec<u32>,

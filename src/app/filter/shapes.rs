@@ -32,7 +32,7 @@ impl Shapes {
             if !b.is_ascii() || kept(b) {
                 continue;
             }
-            let class = CLASSES.iter().position(|c| c.contains(&b)).unwrap_or(5);
+            let class = usize::from(CLASS_OF[usize::from(b)]);
             if let Some(&s) = CLASSES[class].iter().find(|&&s| !kept(s)) {
                 *to = s;
             }
@@ -52,6 +52,21 @@ pub(super) const CLASSES: [&[u8]; 6] = [
     b"/,:;|",
     b"-_.#@!~",
 ];
+
+/// Per byte, its class (a number into `CLASSES`).
+pub(super) const CLASS_OF: [u8; 256] = {
+    let mut of = [(CLASSES.len() - 1) as u8; 256];
+    let mut class = 0;
+    while class < CLASSES.len() {
+        let mut i = 0;
+        while i < CLASSES[class].len() {
+            of[CLASSES[class][i] as usize] = class as u8;
+            i += 1;
+        }
+        class += 1;
+    }
+    of
+};
 
 /// Scores remembered by shape, for one thread's part of one pass. It turns
 /// itself off when shapes do not repeat (then it would only cost).

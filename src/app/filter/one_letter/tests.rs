@@ -1,4 +1,5 @@
 use super::*;
+use crate::app::filter::index::presence;
 use crate::app::filter::tests::{ascii_text, reference};
 use proptest::prelude::*;
 
@@ -51,7 +52,7 @@ fn the_first_letter_table_scores_as_nucleo_does() {
                     .expect("nucleo's values fit the table");
                 let want = query.pattern.score(Utf32Str::Ascii(bytes), &mut matcher);
                 // The index asks the table only where the letter is present.
-                let got = if letters_of(bytes) & bit != 0 {
+                let got = if presence(bytes) & bit != 0 {
                     table.score(0, bit, Utf32Str::Ascii(bytes))
                 } else {
                     None
@@ -78,11 +79,6 @@ fn the_table_leaves_one_character_and_wide_haystacks_to_nucleo() {
     .expect("nucleo's values fit the table");
     assert_eq!(table.score(0, bit, Utf32Str::Ascii(b"p")), None);
     assert_eq!(table.score(1, bit, Utf32Str::Unicode(&wide)), None);
-}
-
-/// The index's presence mask of a haystack.
-fn letters_of(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0, |m, &b| m | letter_bit(b))
 }
 
 proptest! {
