@@ -14,7 +14,7 @@
 //! On the agent's Unix socket, `/agent/...` control calls need no token: the
 //! socket is 0600 in a 0700 directory.
 
-use super::{Route, Server, Status, lock};
+use super::{Route, Server, Status};
 use crate::env::LIVE_PATH_PREFIX as PATH_PREFIX;
 use crate::error::Error;
 use bytes::Bytes;
@@ -198,13 +198,17 @@ async fn mfa(server: &Server, asked: &Arc<Route>, code: &str) -> Resp {
     };
     // The code is for whichever route of this server waits for one (a
     // nested shell's `rolehop mfa` serves the outer session too).
-    let waiting_elsewhere = lock(&asked.state)
-        .wanted
-        .is_none()
-        .then(|| server.waiting_route())
-        .flatten();
+    // Each state lock is taken and dropped in a statement of its own:
+    // `waiting_route` locks every route's state, this one's included, and a
+    // std mutex locked twice on one thread never returns.
+    let asked_waits = asked.waits_for_code();
+    let waiting_elsewhere = if asked_waits {
+        None
+    } else {
+        server.waiting_route()
+    };
     let route: &Route = waiting_elsewhere.as_deref().unwrap_or(asked);
-    let waiting = lock(&route.state).wanted.is_some();
+    let waiting = route.waits_for_code();
     let needed = route
         .engine
         .needs_code_to_renew(&route.bookmark.name, route.engine.now());

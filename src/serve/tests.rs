@@ -88,6 +88,15 @@ fn request(method: &str, port: u16, path: &str, host: &str, headers: &str) -> (u
 /// A server with one route serving `token` for `left`, driven by a runtime
 /// on a thread of its own (the tests make blocking requests).
 fn start(token: &str, left: Duration) -> (tempfile::TempDir, Server, Opened) {
+    let (dir, server, opened, _) = start_rt(token, left);
+    (dir, server, opened)
+}
+
+/// [`start`], and a handle to the server's runtime (to open more routes).
+fn start_rt(
+    token: &str,
+    left: Duration,
+) -> (tempfile::TempDir, Server, Opened, tokio::runtime::Handle) {
     let (dir, engine) = engine();
     let token = token.to_owned();
     let (tx, rx) = std::sync::mpsc::channel();
@@ -102,12 +111,13 @@ fn start(token: &str, left: Duration) -> (tempfile::TempDir, Server, Opened) {
             let opened = server
                 .open(engine.clone(), b, session(&token, left))
                 .unwrap();
-            tx.send((server, opened)).unwrap();
+            tx.send((server, opened, tokio::runtime::Handle::current()))
+                .unwrap();
             std::future::pending::<()>().await
         })
     });
-    let (server, opened) = rx.recv().unwrap();
-    (dir, server, opened)
+    let (server, opened, handle) = rx.recv().unwrap();
+    (dir, server, opened, handle)
 }
 
 #[test]
@@ -255,5 +265,56 @@ fn fifty_concurrent_clients_get_the_same_answer() {
     });
     assert_eq!(answers.len(), 500);
     assert!(answers.iter().all(|(s, b)| *s == 200 && b == &answers[0].1));
+    server.shutdown();
+}
+
+/// A POST with a body on a fresh connection; `None` when no answer came
+/// within 10 s (a handler that hangs).
+fn post(port: u16, path: &str, host: &str, headers: &str, body: &str) -> Option<(u16, String)> {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\n{headers}Connection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).ok()?;
+    let status = text.split_whitespace().nth(1)?.parse().ok()?;
+    Some((status, text.split_once("\r\n\r\n")?.1.to_owned()))
+}
+
+#[test]
+fn a_code_nobody_waits_for_is_answered_and_the_endpoint_lives_on() {
+    // Depth 1: the shell's own route; depth 2: a nested hop's route on the
+    // same server. Each once deadlocked the server (its state locked twice).
+    let (_dir, server, outer, rt) = start_rt("outer-token", Duration::from_secs(43_200));
+    let route = server.route(&outer.id).unwrap();
+    let inner = {
+        let _in_rt = rt.enter();
+        server
+            .open(
+                route.engine.clone(),
+                route.bookmark.clone(),
+                session("inner-token", Duration::from_secs(43_200)),
+            )
+            .unwrap()
+    };
+    for opened in [&outer, &inner, &outer] {
+        let Addr {
+            port,
+            path,
+            host,
+            auth,
+        } = addr(&server, opened);
+        let answer = post(port, &format!("{path}/mfa"), &host, &auth, "123456");
+        let (status, body) = answer.expect("the endpoint answered the code");
+        assert_eq!(status, 200, "{body}");
+        assert!(body.contains("nothing needs a code"), "{body}");
+        // Still serving credentials afterwards.
+        let (status, body) = get(port, &path, &host, &auth);
+        assert_eq!(status, 200, "{body}");
+    }
     server.shutdown();
 }
