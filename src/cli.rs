@@ -65,6 +65,12 @@ pub enum Command {
         /// read only those, or a Docker container.
         #[arg(long = "static")]
         static_: bool,
+        /// Let the command control its live session as an interactive shell
+        /// can: nested `rolehop exec` / `env --live` hops to other bookmarks,
+        /// `rolehop mfa`, `rolehop whoami`. Without it a command's processes
+        /// get only this role's credentials.
+        #[arg(long)]
+        allow_hops: bool,
         #[command(flatten)]
         mfa: MfaArgs,
         /// Command and arguments; default: an interactive $SHELL.

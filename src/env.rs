@@ -30,6 +30,10 @@ pub(crate) const MANAGED: [&str; 10] = [
 pub const LIVE_PATH_PREFIX: &str = "/rolehop/v1/";
 
 pub(crate) const BASE_PREFIX: &str = "ROLEHOP_BASE_";
+
+/// The live route's control token (hops, `rolehop mfa`, `whoami`), in
+/// shells allowed to hop; the SDKs' token only reads credentials.
+pub const CONTROL_TOKEN_VAR: &str = "ROLEHOP_CONTROL_TOKEN";
 /// Of [`MANAGED`], the ones that are secrets: never stashed.
 pub(crate) const SECRET_VARS: [&str; 3] = [
     "AWS_SECRET_ACCESS_KEY",

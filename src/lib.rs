@@ -117,9 +117,15 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Exec {
             name,
             static_,
+            allow_hops,
             mfa,
             command,
-        }) => cmd::exec(&name, &mfa, &command, cli.no_cache, static_),
+        }) => {
+            // An interactive shell is a person's: it may hop. A command only
+            // when asked.
+            let hops = allow_hops || command.is_empty();
+            cmd::exec(&name, &mfa, &command, cli.no_cache, static_, hops)
+        }
         Some(Command::Env {
             name,
             shell,

@@ -29,6 +29,7 @@ pub fn exec_live(
     b: Bookmark,
     switched: Switched,
     command_line: &[String],
+    hops: bool,
 ) -> Result<ExitCode> {
     let (program, rest) = program_of(env, command_line);
     if command_line.is_empty() {
@@ -61,8 +62,10 @@ pub fn exec_live(
             region.as_deref(),
             true,
             hide,
-        );
+        )
+        .hops(hops.then(|| opened.control.expose_secret()));
         let code = crate::child::run(async_command(&program, &rest, &handover), &program).await;
+        crate::serve::tell_left_behind(&opened.uri);
         server.shutdown();
         code
     })?
@@ -99,6 +102,7 @@ pub fn exec_nested(
     args: &MfaArgs,
     command_line: &[String],
     static_: bool,
+    hops: bool,
 ) -> Result<ExitCode> {
     let marks = bookmarks()?;
     let b = marks.get(name)?.clone();
@@ -114,6 +118,8 @@ pub fn exec_nested(
             code,
             r#static: static_,
             base: None,
+            // This process runs the child: the route ends with it.
+            owner: Some(std::process::id()),
         })
     })?;
     let region = answer.str("region").map(str::to_owned);
@@ -132,8 +138,11 @@ pub fn exec_nested(
         let creds = answer
             .credentials()
             .ok_or_else(|| bad_answer("credentials"))?;
+        // The outer route's control token only if this child may hop.
+        let inherited = parent.control.as_ref().filter(|_| hops);
         (
-            Handover::new(env, &b, &creds, region.as_deref(), true),
+            Handover::new(env, &b, &creds, region.as_deref(), true)
+                .hops(inherited.map(|t| t.expose_secret())),
             None,
         )
     } else {
@@ -146,6 +155,13 @@ pub fn exec_nested(
             region.as_deref(),
             true,
             default_profile_has_keys(),
+        )
+        .hops(
+            route
+                .control
+                .as_ref()
+                .filter(|_| hops)
+                .map(|t| t.expose_secret()),
         );
         (h, Some(route))
     };
@@ -154,6 +170,7 @@ pub fn exec_nested(
         &program,
     ))?;
     if let Some(route) = route {
+        crate::serve::tell_left_behind(&route.uri);
         route.release();
     }
     code
@@ -196,6 +213,9 @@ pub fn env_live(
             code,
             r#static: false,
             base: base.clone(),
+            // The shell that evals the exports outlives this process, and
+            // which process it is cannot be told reliably: idle routes end.
+            owner: None,
         };
         match &parent {
             Some(p) => p.assume(&req),
@@ -212,7 +232,9 @@ pub fn env_live(
         region,
         false,
         default_profile_has_keys(),
-    );
+    )
+    // Exports go into a shell a person types in: it may hop.
+    .hops(route.control.as_ref().map(|t| t.expose_secret()));
     print!("{}", export::script(shell, &handover));
     Ok(ExitCode::SUCCESS)
 }

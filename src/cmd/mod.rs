@@ -260,20 +260,25 @@ pub fn exec(
     command: &[String],
     no_cache: bool,
     static_: bool,
+    hops: bool,
 ) -> Result<ExitCode> {
     let env = EnvView::from_process();
     // Inside a live shell the serving rolehop holds the base identity.
     if let Some(parent) = crate::serve::client::Live::from_env(&env) {
-        return crate::cmd::exec::exec_nested(&env, &parent, name, args, command, static_);
+        return crate::cmd::exec::exec_nested(&env, &parent, name, args, command, static_, hops);
     }
     let engine = engine(env.clone(), no_cache)?;
     let live = !static_ && engine.bookmarks.handover(name) == HandoverMode::Live;
     let (b, switched) = switch_with(&engine, name, args, Ask::Terminal)?;
     if live {
-        return crate::cmd::exec::exec_live(&env, engine, b, switched, command);
+        return crate::cmd::exec::exec_live(&env, engine, b, switched, command, hops);
     }
     let assumed = &switched.assumed;
-    let handover = Handover::new(&env, &b, &assumed.creds, assumed.region.as_deref(), true);
+    // Static keys: there is no route to control here, and none inherited
+    // from an outer live shell unless this child may hop.
+    let inherited = env.get(crate::env::CONTROL_TOKEN_VAR).filter(|_| hops);
+    let handover =
+        Handover::new(&env, &b, &assumed.creds, assumed.region.as_deref(), true).hops(inherited);
     let (program, rest) = shell::program_of(&env, command);
     if command.is_empty() {
         let left = assumed.creds.remaining(SystemTime::now());

@@ -4,7 +4,7 @@
 
 use super::Credentials;
 use crate::config::bookmarks::Bookmark;
-use crate::env::{BASE_PREFIX, EnvView, MANAGED, SECRET_VARS, redacted};
+use crate::env::{BASE_PREFIX, CONTROL_TOKEN_VAR, EnvView, MANAGED, SECRET_VARS, redacted};
 
 /// What to change in an environment to hand credentials over. `Debug`
 /// shows secret values as `[REDACTED]`.
@@ -147,6 +147,11 @@ impl Handover {
         }
         if hide_credentials_file {
             set.push(("AWS_SHARED_CREDENTIALS_FILE".into(), "/dev/null".into()));
+            // The JS SDK v2 reads that variable only with AWS_SDK_LOAD_CONFIG
+            // set (without it, [default]'s keys win and every call runs as
+            // the base identity); the Java SDK v1 reads its own variable.
+            set.push(("AWS_SDK_LOAD_CONFIG".into(), "1".into()));
+            set.push(("AWS_CREDENTIAL_PROFILES_FILE".into(), "/dev/null".into()));
         }
         set.push(("ROLEHOP_BOOKMARK".into(), bookmark.name.to_string()));
         set.push(("ROLEHOP_ROLE_ARN".into(), bookmark.role_arn()));
@@ -161,6 +166,21 @@ impl Handover {
                 .filter(|k| k.starts_with(BASE_PREFIX))
                 .cloned(),
         );
+        // Hops only where [`Handover::hops`] says so.
+        unset.push(CONTROL_TOKEN_VAR.into());
         Handover { set, unset }
+    }
+
+    /// Whether the child may control its route (hop to other bookmarks,
+    /// hand in codes): with `Some(token)` it gets the control token, with
+    /// `None` it gets none, not even one inherited from an outer shell.
+    pub fn hops(mut self, control: Option<&str>) -> Handover {
+        self.set.retain(|(k, _)| k != CONTROL_TOKEN_VAR);
+        self.unset.retain(|k| k != CONTROL_TOKEN_VAR);
+        match control {
+            Some(token) => self.set.push((CONTROL_TOKEN_VAR.into(), token.to_owned())),
+            None => self.unset.push(CONTROL_TOKEN_VAR.into()),
+        }
+        self
     }
 }

@@ -78,6 +78,13 @@ pub fn run() -> Result<ExitCode> {
         eprintln!("rolehop: an agent already runs for {}", dir.display());
         return Ok(ExitCode::SUCCESS);
     }
+    // Who holds the lock, for a start that finds it held but nobody answering.
+    {
+        use std::io::Write;
+        let mut f = &lock_file;
+        let _ = lock_file.set_len(0);
+        let _ = write!(f, "{}", std::process::id());
+    }
     let socket = dir.join("agent.sock");
     // We hold the lock, so a socket file there is a dead agent's.
     let _ = std::fs::remove_file(&socket);
@@ -93,18 +100,7 @@ pub fn run() -> Result<ExitCode> {
         let server = Server::bind(log_notifier(log))
             .await
             .map_err(io("cannot listen on 127.0.0.1"))?;
-        let accept = {
-            let server = server.clone();
-            tokio::spawn(async move {
-                while let Ok((stream, _)) = listener.accept().await {
-                    tokio::spawn(http::serve_connection(
-                        stream,
-                        server.clone(),
-                        http::Via::Unix,
-                    ));
-                }
-            })
-        };
+        let accept = tokio::spawn(accept_unix(listener, server.clone()));
         let every = (idle / 4).clamp(Duration::from_millis(200), Duration::from_secs(30));
         loop {
             tokio::select! {
@@ -123,6 +119,34 @@ pub fn run() -> Result<ExitCode> {
     let _ = std::fs::remove_file(&socket);
     drop(lock_file);
     result
+}
+
+/// Accept control connections until aborted: the same loop as the TCP
+/// side's (an accept error waits and goes on; it never ends the loop, which
+/// would leave an agent holding its lock but answering nothing), the same
+/// cap, and only the user's own processes (the socket's peer credentials).
+async fn accept_unix(listener: tokio::net::UnixListener, server: Server) {
+    let slots = http::Slots::new();
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        };
+        let ours = stream
+            .peer_cred()
+            .is_ok_and(|c| super::peer::trusted(c.uid()));
+        if !ours {
+            continue;
+        }
+        let Some(slot) = slots.take() else {
+            continue;
+        };
+        let server = server.clone();
+        tokio::spawn(async move {
+            http::serve_connection(stream, server, http::Via::Unix).await;
+            drop(slot);
+        });
+    }
 }
 
 /// The agent has no terminal: its notices go to `agent.log`.
@@ -177,11 +201,28 @@ pub(super) async fn control(server: &Server, call: &str, req: Request<Incoming>)
                 Ok(e) => Arc::new(e),
                 Err(e) => return http::failure(&e.into()),
             };
-            if let Ok(r) = serde_json::from_str::<AssumeRequest>(&text)
-                && let Some(theirs) = &r.base
-                && let Ok(ours) = engine.base_key_for(&r.bookmark)
-                && &ours != theirs
-            {
+            let req: AssumeRequest = match serde_json::from_str(&text) {
+                Ok(r) => r,
+                Err(e) => return http::bad_request(&format!("not an assume request: {e}")),
+            };
+            // The agent serves routes, never the keys themselves: a process
+            // of the user that is no shell of ours gets no raw credentials.
+            if req.r#static {
+                return http::bad_request(
+                    "the agent serves live routes only, not static credentials",
+                );
+            }
+            // Every request names the identity it expects, and it must be ours.
+            let Some(theirs) = &req.base else {
+                return http::bad_request(
+                    "an assume request to the agent must name its base identity",
+                );
+            };
+            let ours = match engine.base_key_for(&req.bookmark) {
+                Ok(k) => k,
+                Err(e) => return http::failure(&e.into()),
+            };
+            if &ours != theirs {
                 return http::failure(&Error::Live {
                     message: format!(
                         "rolehop's agent serves base identity {ours}, this shell has {theirs}"
@@ -208,15 +249,33 @@ fn request(
     body: &str,
     timeout: Duration,
 ) -> std::io::Result<super::client::Reply> {
+    let deadline = Instant::now() + timeout;
     let mut stream =
         std::os::unix::net::UnixStream::connect(socket_path().map_err(std::io::Error::other)?)?;
-    stream.set_read_timeout(Some(timeout))?;
-    stream.set_write_timeout(Some(timeout))?;
-    super::client::exchange(&mut stream, "rolehop-agent", method, path, None, body)
+    super::client::exchange(
+        &mut stream,
+        deadline,
+        "rolehop-agent",
+        method,
+        path,
+        None,
+        body,
+    )
 }
 
 fn is_up() -> bool {
     request("GET", "/agent/status", "", Duration::from_secs(2)).is_ok()
+}
+
+/// The pid written in `agent.lock` while an agent holds it; `None` when
+/// nobody holds the lock.
+fn lock_holder(dir: &std::path::Path) -> Option<u32> {
+    let path = dir.join("agent.lock");
+    let file = std::fs::File::open(&path).ok()?;
+    if file.try_lock_shared().is_ok() {
+        return None;
+    }
+    std::fs::read_to_string(&path).ok()?.trim().parse().ok()
 }
 
 /// Make sure an agent answers, starting one in the background if needed.
@@ -226,10 +285,11 @@ pub fn ensure_running() -> Result<()> {
     }
     let dir = runtime_dir()?;
     let exe = std::env::current_exe().map_err(io("cannot find the rolehop binary"))?;
+    let log_path = dir.join("agent.log");
     let log = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
-        .open(dir.join("agent.log"))
+        .open(&log_path)
         .map_err(io("cannot open the agent's log"))?;
     let mut cmd = std::process::Command::new(&exe);
     cmd.args(["agent", "run"])
@@ -243,7 +303,8 @@ pub fn ensure_running() -> Result<()> {
         program: exe.display().to_string(),
         source,
     })?;
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut deadline = Instant::now() + Duration::from_secs(10);
+    let mut exited = None;
     while Instant::now() < deadline {
         if is_up() {
             // The agent lives on; reap our direct child if it already left
@@ -251,15 +312,42 @@ pub fn ensure_running() -> Result<()> {
             let _ = child.try_wait();
             return Ok(());
         }
+        if exited.is_none()
+            && let Ok(Some(status)) = child.try_wait()
+        {
+            exited = Some(status);
+            // Another agent that holds the lock may be starting: give it a
+            // moment, not the whole wait.
+            deadline = deadline.min(Instant::now() + Duration::from_secs(3));
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
-    Err(Error::Live {
-        message: format!(
-            "rolehop's agent did not start (log: {})",
-            dir.join("agent.log").display()
-        ),
-        hint: Some("run `rolehop agent run` in a terminal to see why".into()),
-    })
+    let hint = Some(format!(
+        "run `rolehop agent run` in a terminal to see why (log: {})",
+        log_path.display()
+    ));
+    if let Some(pid) = lock_holder(&dir) {
+        return Err(Error::Live {
+            message: format!(
+                "an agent holds the lock in {} but does not answer (pid {pid})",
+                dir.display()
+            ),
+            hint: Some(format!(
+                "end it (`kill {pid}`) and try again; its log is {}",
+                log_path.display()
+            )),
+        });
+    }
+    let message = match exited {
+        Some(status) => format!("rolehop's agent did not start: it exited ({status})"),
+        None => {
+            // Not ours to leave behind half-started.
+            let _ = child.kill();
+            let _ = child.wait();
+            "rolehop's agent did not start within 10 s".to_owned()
+        }
+    };
+    Err(Error::Live { message, hint })
 }
 
 /// Its own session: a closing terminal does not hang it up.

@@ -2,22 +2,32 @@
 //! `rolehop prompt`, a nested `rolehop exec`) or to the agent over its
 //! socket (`rolehop env --live`, `rolehop agent status|stop`).
 //!
-//! One request per connection (`Connection: close`), blocking, with short
-//! timeouts: the server is our own, on this machine. Hand-written on
-//! purpose: it is a few lines, and ureq, the HTTP client rolehop already
-//! has, cannot speak over a Unix socket.
+//! One request per connection (`Connection: close`), blocking, under one
+//! deadline, the answer capped at [`MAX_ANSWER`]. Nothing is sent before
+//! the listener is known to be the user's own: a port freed by an ended
+//! `exec` can be bound by anyone, and processes the shell left behind still
+//! point at it. What the server says is sanitized before any terminal sees
+//! it. Hand-written on purpose: it is a few lines, and ureq, the HTTP client
+//! rolehop already has, cannot speak over a Unix socket.
 
 use crate::env::EnvView;
 use crate::error::Error;
 use secrecy::{ExposeSecret, SecretString};
 use std::io::{Read, Write};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// Answers are a few hundred bytes; a larger one is not ours.
+pub const MAX_ANSWER: usize = 64 * 1024;
+
+use crate::env::CONTROL_TOKEN_VAR as CONTROL_VAR;
 
 /// The endpoint a live shell was given (from its environment).
 #[derive(Clone)]
 pub struct Live {
     pub uri: String,
     pub token: SecretString,
+    /// The route's control token, in shells allowed to hop.
+    pub control: Option<SecretString>,
     /// `127.0.0.1:PORT`
     addr: String,
     /// `/rolehop/v1/<id>`
@@ -29,6 +39,7 @@ impl std::fmt::Debug for Live {
         f.debug_struct("Live")
             .field("uri", &self.uri)
             .field("token", &"[REDACTED]")
+            .field("control", &self.control.as_ref().map(|_| "[REDACTED]"))
             .finish()
     }
 }
@@ -41,18 +52,21 @@ impl Live {
         Some(Live {
             uri: uri.to_owned(),
             token: SecretString::from(token.to_owned()),
+            control: env
+                .get(CONTROL_VAR)
+                .map(|t| SecretString::from(t.to_owned())),
             addr: addr.to_owned(),
             path: path.to_owned(),
         })
     }
 
-    /// From an assume answer's `uri` and `token`.
-    pub fn new(uri: &str, token: SecretString) -> Option<Live> {
+    /// From an assume answer's `uri`, `token` and `control`.
+    pub fn new(uri: &str, token: SecretString, control: Option<SecretString>) -> Option<Live> {
         let env = EnvView::from_pairs([
             ("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri),
             ("AWS_CONTAINER_AUTHORIZATION_TOKEN", token.expose_secret()),
         ]);
-        Live::from_env(&env)
+        Live::from_env(&env).map(|live| Live { control, ..live })
     }
 
     fn call(
@@ -67,23 +81,29 @@ impl Live {
         } else {
             format!("{}/{action}", self.path)
         };
-        let addr = self
+        // Reading is all the SDKs' token may do; the rest needs the control one.
+        let reads = method == "GET" && (action.is_empty() || action == "status");
+        let token = match (&self.control, reads) {
+            (Some(control), false) => control,
+            (None, false) => return Err(no_control_error()),
+            (_, true) => &self.token,
+        };
+        let deadline = Instant::now() + timeout;
+        let addr: std::net::SocketAddr = self
             .addr
             .parse()
             .map_err(|_| unreachable_error(&self.uri))?;
         let mut stream = std::net::TcpStream::connect_timeout(&addr, timeout)
             .map_err(|_| unreachable_error(&self.uri))?;
-        stream
-            .set_read_timeout(Some(timeout))
-            .and_then(|()| stream.set_write_timeout(Some(timeout)))
-            .map_err(|_| unreachable_error(&self.uri))?;
+        check_listener(&stream, &self.addr)?;
         let _ = stream.set_nodelay(true);
         exchange(
             &mut stream,
+            deadline,
             &self.addr,
             method,
             &path,
-            Some(self.token.expose_secret()),
+            Some(token.expose_secret()),
             body,
         )
         .map_err(|_| unreachable_error(&self.uri))
@@ -130,6 +150,35 @@ impl Live {
     }
 }
 
+/// The listener must be the user's own (Linux: the kernel's answer for the
+/// server's end of this connection); where that cannot be told, the token
+/// and the path are the only check, as before.
+fn check_listener(stream: &std::net::TcpStream, addr: &str) -> Result<(), Error> {
+    let (Ok(std::net::SocketAddr::V4(ours)), Ok(std::net::SocketAddr::V4(theirs))) =
+        (stream.local_addr(), stream.peer_addr())
+    else {
+        return Ok(());
+    };
+    match super::peer::socket_uid(theirs, ours) {
+        Some(uid) if uid != super::peer::own_uid() => Err(Error::Live {
+            message: format!(
+                "the program listening on {addr} is not yours (uid {uid}): the rolehop that served this shell has ended and another user took its port; nothing was sent"
+            ),
+            hint: Some("leave this shell (`exit`) and switch again".into()),
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn no_control_error() -> Error {
+    Error::Live {
+        message: "this shell's credentials are served live, but it may not hop, hand in codes or ask who the base identity is".into(),
+        hint: Some(
+            "commands get only their own role's credentials; run `rolehop exec NAME --allow-hops -- CMD` to let one hop, or use an interactive `rolehop exec NAME`".into(),
+        ),
+    }
+}
+
 fn unreachable_error(uri: &str) -> Error {
     Error::Live {
         message: format!(
@@ -162,6 +211,8 @@ impl Assumed {
         Live::new(
             self.str("uri")?,
             SecretString::from(self.str("token")?.to_owned()),
+            self.str("control")
+                .map(|t| SecretString::from(t.to_owned())),
         )
     }
 
@@ -229,9 +280,38 @@ fn error_from(v: &serde_json::Value, status: u16) -> Error {
     }
 }
 
-/// Write one request, read the whole answer.
-pub(crate) fn exchange<S: Read + Write>(
+/// A stream whose reads and writes can be bounded by a deadline.
+pub(crate) trait Timed: Read + Write {
+    fn set_timeouts(&self, left: Duration) -> std::io::Result<()>;
+}
+
+impl Timed for std::net::TcpStream {
+    fn set_timeouts(&self, left: Duration) -> std::io::Result<()> {
+        self.set_read_timeout(Some(left))?;
+        self.set_write_timeout(Some(left))
+    }
+}
+
+impl Timed for std::os::unix::net::UnixStream {
+    fn set_timeouts(&self, left: Duration) -> std::io::Result<()> {
+        self.set_read_timeout(Some(left))?;
+        self.set_write_timeout(Some(left))
+    }
+}
+
+/// Time left before `deadline`, or a timeout error once it has passed.
+fn left(deadline: Instant) -> std::io::Result<Duration> {
+    deadline
+        .checked_duration_since(Instant::now())
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::TimedOut, "no answer in time"))
+}
+
+/// Write one request, read the answer (at most [`MAX_ANSWER`] bytes),
+/// all before `deadline`: a server that dribbles cannot hold us past it.
+pub(crate) fn exchange<S: Timed>(
     stream: &mut S,
+    deadline: Instant,
     host: &str,
     method: &str,
     path: &str,
@@ -245,10 +325,22 @@ pub(crate) fn exchange<S: Read + Write>(
         "{method} {path} HTTP/1.1\r\nHost: {host}\r\n{auth}Connection: close\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     );
+    stream.set_timeouts(left(deadline)?)?;
     stream.write_all(request.as_bytes())?;
     stream.flush()?;
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw)?;
+    let mut chunk = [0u8; 4096];
+    loop {
+        stream.set_timeouts(left(deadline)?)?;
+        let n = stream.read(&mut chunk)?;
+        if n == 0 {
+            break;
+        }
+        raw.extend_from_slice(&chunk[..n]);
+        if raw.len() > MAX_ANSWER {
+            return Err(std::io::Error::other("answer too large"));
+        }
+    }
     let text = String::from_utf8_lossy(&raw);
     let (head, rest) = text
         .split_once("\r\n\r\n")

@@ -14,7 +14,7 @@
 //! On the agent's Unix socket, `/agent/...` control calls need no token: the
 //! socket is 0600 in a 0700 directory.
 
-use super::{Route, Server, Status};
+use super::{Access, Route, Server, Status};
 use crate::env::LIVE_PATH_PREFIX as PATH_PREFIX;
 use crate::error::Error;
 use bytes::Bytes;
@@ -24,6 +24,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Larger bodies are refused: codes and assume requests are tiny.
 const MAX_BODY: usize = 64 * 1024;
@@ -38,32 +39,97 @@ pub(super) enum Via {
     Unix,
 }
 
+/// Connections served at once by one listener. Beyond it a new connection
+/// is closed at once rather than queued: a queue would let a flood delay the
+/// child's own requests.
+pub(super) const MAX_CONNECTIONS: usize = 256;
+
+/// Clients are local and requests tiny: a request head that has not arrived
+/// in this long is a stalled or hostile client, and a kept-alive connection
+/// idle this long is closed (hyper runs one timer for both).
+const HEADER_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// No request is worked on longer than this. The slowest (a code handed to
+/// a renewal, a nested hop) are a code source's wait plus a few STS calls,
+/// each bounded by its own timeout well under it.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Room for one request head and the read buffer: hyper's smallest.
+const MAX_BUF: usize = 8192;
+
+/// At most [`MAX_CONNECTIONS`] at once; the rest are refused.
+#[derive(Clone)]
+pub(super) struct Slots(Arc<tokio::sync::Semaphore>);
+
+impl Slots {
+    pub(super) fn new() -> Slots {
+        Slots(Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS)))
+    }
+
+    pub(super) fn take(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        self.0.clone().try_acquire_owned().ok()
+    }
+}
+
 /// Accept loopback connections until aborted.
 pub(super) async fn accept_tcp(listener: tokio::net::TcpListener, server: Server) {
+    let slots = Slots::new();
+    let local = listener.local_addr().ok();
     loop {
         let Ok((stream, peer)) = listener.accept().await else {
             // Out of file descriptors and the like: wait, do not spin.
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        };
+        let (std::net::SocketAddr::V4(peer), Some(std::net::SocketAddr::V4(local))) = (peer, local)
+        else {
             continue;
         };
         // Bound to 127.0.0.1, so this holds; checked anyway.
         if !peer.ip().is_loopback() {
             continue;
         }
+        // Another user's connection is closed before it holds a slot.
+        if let Some(uid) = super::peer::socket_uid(peer, local)
+            && !super::peer::trusted(uid)
+        {
+            continue;
+        }
+        let Some(slot) = slots.take() else {
+            continue;
+        };
         let _ = stream.set_nodelay(true);
-        tokio::spawn(serve_connection(stream, server.clone(), Via::Tcp));
+        let server = server.clone();
+        tokio::spawn(async move {
+            serve_connection(stream, server, Via::Tcp).await;
+            drop(slot);
+        });
     }
 }
 
+/// Serve one connection until the client closes it, it stalls
+/// ([`HEADER_TIMEOUT`]) or it has been idle that long.
 pub(super) async fn serve_connection<S>(stream: S, server: Server, via: Via)
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
     let service = hyper::service::service_fn(move |req| {
         let server = server.clone();
-        async move { Ok::<_, Infallible>(handle(&server, req, via).await) }
+        async move {
+            let answer = tokio::time::timeout(REQUEST_TIMEOUT, handle(&server, req, via)).await;
+            Ok::<_, Infallible>(answer.unwrap_or_else(|_| {
+                error(
+                    StatusCode::GATEWAY_TIMEOUT,
+                    "Timeout",
+                    "rolehop: the request took too long and was given up",
+                )
+            }))
+        }
     });
     let _ = hyper::server::conn::http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT)
+        .max_buf_size(MAX_BUF)
         .serve_connection(TokioIo::new(stream), service)
         .await;
 }
@@ -90,6 +156,14 @@ fn json_bytes(status: StatusCode, body: Bytes) -> Resp {
     resp
 }
 
+pub(super) fn bad_request(why: &str) -> Resp {
+    error(
+        StatusCode::BAD_REQUEST,
+        "BadRequest",
+        &format!("rolehop: {why}"),
+    )
+}
+
 fn forbidden(why: &str) -> Resp {
     error(
         StatusCode::FORBIDDEN,
@@ -110,10 +184,12 @@ async fn handle(server: &Server, req: Request<Incoming>, via: Via) -> Resp {
         return forbidden("requests from a web page (Origin header) are not served");
     }
     if via == Via::Tcp {
+        // Exactly one Host, ours: a second one could name another site.
         let want = &server.inner.host;
-        let host = req.headers().get(hyper::header::HOST);
-        if host.map(|h| h.as_bytes()) != Some(want.as_bytes()) {
-            return forbidden(&format!("the Host header must be {want}"));
+        let mut hosts = req.headers().get_all(hyper::header::HOST).iter();
+        let host = hosts.next();
+        if host.map(|h| h.as_bytes()) != Some(want.as_bytes()) || hosts.next().is_some() {
+            return forbidden(&format!("the Host header must be {want}, once"));
         }
     }
     let Some(rest) = path.strip_prefix(PATH_PREFIX) else {
@@ -126,10 +202,20 @@ async fn handle(server: &Server, req: Request<Incoming>, via: Via) -> Resp {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     // An unknown route and a wrong token look the same from outside.
-    let Some(route) = server.route(id).filter(|r| r.token_matches(given)) else {
+    let Some((route, access)) = server
+        .route(id)
+        .and_then(|r| r.access(given).map(|a| (r, a)))
+    else {
         return forbidden("missing or wrong authorization token");
     };
     server.touch();
+    let reads = matches!((req.method(), action), (&Method::GET, "" | "status"));
+    if !reads && access != Access::Control {
+        // The SDKs' token: a tool in the child reads its own role, no other.
+        return forbidden(
+            "this token only reads this session's credentials; hops, `rolehop mfa` and `whoami` work in a shell rolehop started (`rolehop exec NAME`), or in a command run with `rolehop exec NAME --allow-hops -- CMD`",
+        );
+    }
     match (req.method(), action) {
         (&Method::GET, "") => credentials(&route),
         (&Method::GET, "status") => {
@@ -264,6 +350,10 @@ pub struct AssumeRequest {
     /// agent refuses to serve a shell with another identity than its own.
     #[serde(default)]
     pub base: Option<String>,
+    /// The process the route serves (a nested hop's rolehop): the route is
+    /// closed when it is gone, even if it was killed before saying so.
+    #[serde(default)]
+    pub owner: Option<u32>,
 }
 
 /// Switch to another bookmark with `engine` (the serving process's base
@@ -335,13 +425,17 @@ pub(super) async fn assume_from(
     match server.open(engine, bookmark, switched) {
         Ok(opened) => {
             use secrecy::ExposeSecret;
+            if let Some(pid) = req.owner {
+                server.close_with(&opened.id, pid);
+            }
             answer["id"] = opened.id.clone().into();
             answer["uri"] = opened.uri.clone().into();
             answer["token"] = opened.token.expose_secret().into();
+            answer["control"] = opened.control.expose_secret().into();
             json(StatusCode::OK, &answer)
         }
         Err(e) => error(
-            StatusCode::INTERNAL_SERVER_ERROR,
+            StatusCode::SERVICE_UNAVAILABLE,
             "Failed",
             &format!("rolehop: cannot open a route: {e}"),
         ),

@@ -26,6 +26,8 @@
 pub mod agent;
 pub mod client;
 pub(crate) mod http;
+mod owner;
+pub mod peer;
 pub use http::AssumeRequest;
 
 use crate::config::bookmarks::Bookmark;
@@ -40,6 +42,10 @@ use tokio::task::AbortHandle;
 
 /// After a failed renewal, try again after this long (until expiry).
 const RETRY: [u64; 4] = [5, 15, 30, 60];
+
+/// Routes one server serves at once: a shell and its nested hops need a
+/// handful; a client opening routes in a loop is stopped here.
+pub const MAX_ROUTES: usize = 64;
 
 /// How a server tells the user something (one line): the terminal for
 /// `exec` and the picker, a log for the agent.
@@ -72,7 +78,13 @@ pub struct Opened {
     pub id: String,
     /// `http://127.0.0.1:PORT/rolehop/v1/<id>`.
     pub uri: String,
+    /// Reads this route's credentials and status, nothing else: what the
+    /// SDKs get (`AWS_CONTAINER_AUTHORIZATION_TOKEN`).
     pub token: SecretString,
+    /// Also controls the server: nested hops, `rolehop mfa`, `whoami`,
+    /// closing the route. Only for shells a person types in
+    /// (`ROLEHOP_CONTROL_TOKEN`), or commands run with `--allow-hops`.
+    pub control: SecretString,
 }
 
 impl std::fmt::Debug for Opened {
@@ -80,14 +92,25 @@ impl std::fmt::Debug for Opened {
         f.debug_struct("Opened")
             .field("uri", &self.uri)
             .field("token", &"[REDACTED]")
+            .field("control", &"[REDACTED]")
             .finish()
     }
+}
+
+/// What a request's token allows on its route.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Access {
+    /// The route's credentials and status.
+    Read,
+    /// Everything: hops, codes, whoami, closing it.
+    Control,
 }
 
 /// One served session.
 pub struct Route {
     id: String,
     token: SecretString,
+    control: SecretString,
     pub bookmark: Bookmark,
     engine: Arc<Engine>,
     state: Mutex<State>,
@@ -97,7 +120,8 @@ pub struct Route {
     /// Wakes the renewal task early (a code came in, another route renewed
     /// the MFA session).
     wake: Notify,
-    task: Mutex<Option<AbortHandle>>,
+    /// Its renewal task, and the watch on its owner: aborted when it closes.
+    tasks: Mutex<Vec<AbortHandle>>,
 }
 
 /// What a route serves now, and why it may not be able to renew.
@@ -193,12 +217,19 @@ impl Server {
         bookmark: Bookmark,
         first: Switched,
     ) -> std::io::Result<Opened> {
+        if self.route_count() >= MAX_ROUTES {
+            return Err(std::io::Error::other(format!(
+                "rolehop serves {MAX_ROUTES} sessions already; leave some of its shells first"
+            )));
+        }
         let id = random_hex(16)?;
-        // 32 random bytes: the child's proof that it may ask.
+        // 32 random bytes each: the child's proof that it may ask.
         let token = SecretString::from(random_hex(32)?);
+        let control = SecretString::from(random_hex(32)?);
         let route = Arc::new(Route {
             id: id.clone(),
             token: token.clone(),
+            control: control.clone(),
             bookmark,
             engine,
             state: Mutex::new(State {
@@ -212,10 +243,10 @@ impl Server {
             }),
             renewing: tokio::sync::Mutex::new(()),
             wake: Notify::new(),
-            task: Mutex::new(None),
+            tasks: Mutex::new(Vec::new()),
         });
         let task = tokio::spawn(keep_fresh(self.clone(), route.clone()));
-        *lock(&route.task) = Some(task.abort_handle());
+        lock(&route.tasks).push(task.abort_handle());
         lock(&self.inner.routes).insert(id.clone(), route);
         self.touch();
         Ok(Opened {
@@ -226,14 +257,31 @@ impl Server {
             ),
             id,
             token,
+            control,
         })
+    }
+
+    /// Close route `id` when process `pid` is gone (a nested hop's rolehop:
+    /// killed, it never says so itself).
+    pub fn close_with(&self, id: &str, pid: u32) {
+        let server = self.clone();
+        let id = id.to_owned();
+        let Some(route) = self.route(&id) else {
+            return;
+        };
+        let task = tokio::spawn(async move {
+            owner::exited(pid).await;
+            server.close(&id);
+        });
+        // Aborted with the renewal task when the route closes otherwise.
+        lock(&route.tasks).push(task.abort_handle());
     }
 
     /// Stop serving and renewing route `id`.
     pub fn close(&self, id: &str) {
         let route = lock(&self.inner.routes).remove(id);
-        let task = route.and_then(|r| lock(&r.task).take());
-        if let Some(task) = task {
+        let tasks = route.map(|r| std::mem::take(&mut *lock(&r.tasks)));
+        for task in tasks.into_iter().flatten() {
             task.abort();
         }
     }
@@ -319,12 +367,21 @@ impl Server {
 }
 
 impl Route {
-    fn token_matches(&self, given: &str) -> bool {
+    /// What `given` (an `Authorization` value) allows here, if anything;
+    /// both tokens compared in constant time.
+    fn access(&self, given: &str) -> Option<Access> {
         use subtle::ConstantTimeEq;
-        given
-            .as_bytes()
-            .ct_eq(self.token.expose_secret().as_bytes())
-            .into()
+        let is = |t: &SecretString| -> bool {
+            given.as_bytes().ct_eq(t.expose_secret().as_bytes()).into()
+        };
+        let (read, control) = (is(&self.token), is(&self.control));
+        if control {
+            Some(Access::Control)
+        } else if read {
+            Some(Access::Read)
+        } else {
+            None
+        }
     }
 
     /// Whether this route's renewal waits for a code (the lock is released
@@ -405,6 +462,7 @@ impl Route {
             .renew(name, code)
             .await
             .map_err(crate::error::Error::from)
+            .and_then(fresh_enough)
         {
             Ok(s) => {
                 {
@@ -520,8 +578,37 @@ fn container_json(c: &crate::creds::Credentials) -> SecretString {
     crate::creds::secret_json(&crate::creds::ContainerJson::of(c))
 }
 
+/// A renewed session must outlast this, or it counts as a failed renewal:
+/// serving it would start the next renewal at once, and the next.
+const MIN_FRESH: Duration = Duration::from_secs(60);
+
+/// However renewals come out, two of one route are at least this far apart.
+const MIN_GAP: Duration = Duration::from_secs(5);
+
+/// `s`, unless it is already over or about to be (a clock ahead of STS's by
+/// more than the session, or an endpoint that is not STS).
+fn fresh_enough(s: Switched) -> Result<Switched, Error> {
+    let c = &s.assumed.creds;
+    if c.remaining(SystemTime::now()) > MIN_FRESH {
+        return Ok(s);
+    }
+    Err(Error::Live {
+        message: format!(
+            "STS answered with credentials that end at {}, {} from now",
+            c.expiration_rfc3339(),
+            if c.remaining(SystemTime::now()).is_zero() {
+                "already past".to_owned()
+            } else {
+                crate::text::remaining(c.remaining(SystemTime::now()))
+            }
+        ),
+        hint: Some("check this machine's clock (it may be ahead) and AWS_ENDPOINT_URL_STS".into()),
+    })
+}
+
 /// A route's renewal task: sleep until the serve window (or a wake), renew.
 async fn keep_fresh(server: Server, route: Arc<Route>) {
+    let mut last: Option<Instant> = None;
     loop {
         let wait = route
             .next_try()
@@ -531,10 +618,26 @@ async fn keep_fresh(server: Server, route: Arc<Route>) {
             _ = tokio::time::sleep(wait) => {}
             _ = route.wake.notified() => {}
         }
+        if let Some(gap) = last.map(|t| MIN_GAP.saturating_sub(t.elapsed())) {
+            tokio::time::sleep(gap).await;
+        }
+        last = Some(Instant::now());
         // Failures are recorded on the route and retried; nothing to do here.
         if route.renew(&server, None).await.is_ok() {
             server.nudge_waiting(&route.id);
         }
+    }
+}
+
+/// Say so when processes of an ended child still point at its endpoint:
+/// they lose their credentials as the port closes.
+pub fn tell_left_behind(uri: &str) {
+    let n = owner::holders(uri);
+    if n > 0 {
+        let what = if n == 1 { "process" } else { "processes" };
+        eprintln!(
+            "rolehop: {n} {what} of this shell still running lose their credentials now (the endpoint closes with the shell)"
+        );
     }
 }
 

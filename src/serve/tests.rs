@@ -176,8 +176,9 @@ fn serves_a_4_kib_token_intact_and_only_with_the_token() {
     let (status, _) = get(port, "/", &host, &auth);
     assert_eq!(status, 404);
 
-    // DELETE closes the route; shutdown closes the port.
-    let (status, body) = request("DELETE", port, &path, &host, &auth);
+    // DELETE (with the control token) closes the route; shutdown closes the port.
+    let control = format!("Authorization: {}\r\n", opened.control.expose_secret());
+    let (status, body) = request("DELETE", port, &path, &host, &control);
     assert_eq!(status, 200, "{body}");
     assert_eq!(get(port, &path, &host, &auth).0, 403);
     assert_eq!(server.route_count(), 0);
@@ -308,7 +309,8 @@ fn a_code_nobody_waits_for_is_answered_and_the_endpoint_lives_on() {
             host,
             auth,
         } = addr(&server, opened);
-        let answer = post(port, &format!("{path}/mfa"), &host, &auth, "123456");
+        let control = format!("Authorization: {}\r\n", opened.control.expose_secret());
+        let answer = post(port, &format!("{path}/mfa"), &host, &control, "123456");
         let (status, body) = answer.expect("the endpoint answered the code");
         assert_eq!(status, 200, "{body}");
         assert!(body.contains("nothing needs a code"), "{body}");
@@ -317,4 +319,220 @@ fn a_code_nobody_waits_for_is_answered_and_the_endpoint_lives_on() {
         assert_eq!(status, 200, "{body}");
     }
     server.shutdown();
+}
+
+#[test]
+fn a_second_host_header_is_refused() {
+    let (_dir, server, opened) = start("tok", Duration::from_secs(43_200));
+    let Addr {
+        port,
+        path,
+        host,
+        auth,
+    } = addr(&server, &opened);
+    let (status, body) = get(port, &path, &host, &format!("{auth}Host: evil.example\r\n"));
+    assert_eq!(status, 403, "{body}");
+    assert!(!body.contains("\"Token\""), "{body}");
+    server.shutdown();
+}
+
+/// Read until the server closes: what it sent, or `None` if it did not close
+/// within `limit` (the test's bound, not a speed check).
+fn read_until_closed(s: &mut std::net::TcpStream, limit: Duration) -> Option<String> {
+    s.set_read_timeout(Some(limit)).unwrap();
+    let mut text = Vec::new();
+    match s.read_to_end(&mut text) {
+        Ok(_) => Some(String::from_utf8_lossy(&text).into_owned()),
+        Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {
+            Some(String::from_utf8_lossy(&text).into_owned())
+        }
+        Err(_) => None,
+    }
+}
+
+#[test]
+fn stalled_and_idle_connections_are_closed() {
+    let (_dir, server, opened) = start("tok", Duration::from_secs(43_200));
+    let Addr {
+        port,
+        path,
+        host,
+        auth,
+    } = addr(&server, &opened);
+    // Says nothing at all.
+    let mut silent = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    // Sends its head one line a second, forever (a slowloris).
+    let mut slow = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    // Asks once, keeps the connection open and says nothing more.
+    let mut idle = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(idle, "GET {path} HTTP/1.1\r\nHost: {host}\r\n{auth}\r\n").unwrap();
+    let dribble = std::thread::spawn(move || {
+        let _ = write!(slow, "GET / HTTP/1.1\r\n");
+        for i in 0..30 {
+            std::thread::sleep(Duration::from_secs(1));
+            if write!(slow, "X-Line-{i}: x\r\n").is_err() {
+                return true;
+            }
+        }
+        false
+    });
+    assert!(read_until_closed(&mut silent, Duration::from_secs(20)).is_some());
+    let idle_saw = read_until_closed(&mut idle, Duration::from_secs(20)).expect("idle closed");
+    assert!(idle_saw.starts_with("HTTP/1.1 200"), "{idle_saw}");
+    assert!(dribble.join().unwrap(), "the slow head was cut off");
+    server.shutdown();
+}
+
+#[test]
+fn connections_beyond_the_cap_are_refused_not_queued() {
+    let (_dir, server, opened) = start("tok", Duration::from_secs(43_200));
+    let Addr {
+        port,
+        path,
+        host,
+        auth,
+    } = addr(&server, &opened);
+    // Every slot held by a connection that started a head.
+    let mut held: Vec<std::net::TcpStream> = (0..http::MAX_CONNECTIONS)
+        .map(|_| {
+            let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+            write!(s, "GET {path} HTTP/1.1\r\n").unwrap();
+            s
+        })
+        .collect();
+    // Wait until the server has taken every one of them.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let mut extra = loop {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\n{auth}Connection: close\r\n\r\n"
+        )
+        .unwrap();
+        let answer = read_until_closed(&mut s, Duration::from_secs(2)).unwrap_or_default();
+        if answer.is_empty() {
+            break s;
+        }
+        assert!(std::time::Instant::now() < deadline, "never refused");
+    };
+    assert_eq!(
+        read_until_closed(&mut extra, Duration::from_secs(2)),
+        Some(String::new())
+    );
+    // A held connection that finishes its request is still served.
+    let first = &mut held[0];
+    write!(first, "Host: {host}\r\n{auth}Connection: close\r\n\r\n").unwrap();
+    let answer = read_until_closed(first, Duration::from_secs(10)).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    drop(held);
+    server.shutdown();
+}
+
+#[test]
+fn the_sdks_token_only_reads_and_the_control_token_does_the_rest() {
+    let (_dir, server, opened) = start("tok", Duration::from_secs(43_200));
+    let Addr {
+        port,
+        path,
+        host,
+        auth,
+    } = addr(&server, &opened);
+    let control = format!("Authorization: {}\r\n", opened.control.expose_secret());
+    assert_ne!(auth, control);
+    // Reading works with either.
+    for a in [&auth, &control] {
+        assert_eq!(get(port, &path, &host, a).0, 200);
+        assert_eq!(get(port, &format!("{path}/status"), &host, a).0, 200);
+    }
+    // Everything else is refused with the SDKs' token, before any work.
+    let refused = [
+        post(port, &format!("{path}/mfa"), &host, &auth, "123456"),
+        post(
+            port,
+            &format!("{path}/assume"),
+            &host,
+            &auth,
+            r#"{"bookmark":"prod","static":true}"#,
+        ),
+        Some(get(port, &format!("{path}/whoami"), &host, &auth)),
+        Some(request("DELETE", port, &path, &host, &auth)),
+    ];
+    for answer in refused {
+        let (status, body) = answer.unwrap();
+        assert_eq!(status, 403, "{body}");
+        assert!(body.contains("--allow-hops"), "{body}");
+        assert!(!body.contains("s3cr3t"), "{body}");
+    }
+    assert_eq!(server.route_count(), 1);
+    // The control token hands in codes and closes the route.
+    let (status, body) = post(port, &format!("{path}/mfa"), &host, &control, "123456").unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(request("DELETE", port, &path, &host, &control).0, 200);
+    assert_eq!(server.route_count(), 0);
+    server.shutdown();
+}
+
+#[test]
+fn routes_are_capped_per_server() {
+    let (_dir, server, first, rt) = start_rt("tok", Duration::from_secs(43_200));
+    let route = server.route(&first.id).unwrap();
+    let _in_rt = rt.enter();
+    let open = || {
+        server.open(
+            route.engine.clone(),
+            route.bookmark.clone(),
+            session("t", Duration::from_secs(43_200)),
+        )
+    };
+    for _ in 1..MAX_ROUTES {
+        open().unwrap();
+    }
+    let refused = open().unwrap_err().to_string();
+    assert!(refused.contains("leave some"), "{refused}");
+    assert_eq!(server.route_count(), MAX_ROUTES);
+    server.close(&first.id);
+    open().unwrap();
+    server.shutdown();
+}
+
+#[test]
+fn a_route_closes_when_the_process_it_serves_is_gone() {
+    let (_dir, server, opened, rt) = start_rt("tok", Duration::from_secs(43_200));
+    let mut child = std::process::Command::new("sleep")
+        .arg("30")
+        .spawn()
+        .unwrap();
+    {
+        let _in_rt = rt.enter();
+        server.close_with(&opened.id, child.id());
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(server.route_count(), 1, "still open while the process runs");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while server.route_count() > 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the route stayed open"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    server.shutdown();
+}
+
+#[test]
+fn an_answer_that_is_already_over_is_not_a_renewal() {
+    for left in [Duration::ZERO, Duration::from_secs(30)] {
+        let mut s = session("t", Duration::from_secs(3600));
+        s.assumed.creds.expiration = SystemTime::now() + left;
+        let e = fresh_enough(s).err().expect("refused");
+        assert!(
+            e.to_string()
+                .contains("STS answered with credentials that end at"),
+            "{e}"
+        );
+        assert!(e.hint().unwrap().contains("clock"));
+    }
+    assert!(fresh_enough(session("t", Duration::from_secs(900))).is_ok());
 }

@@ -93,7 +93,9 @@ impl Runtime {
                 a.region.as_deref(),
                 true,
                 crate::creds::file::default_profile_has_keys(),
-            );
+            )
+            // An interactive shell: it may hop.
+            .hops(Some(secrecy::ExposeSecret::expose_secret(&opened.control)));
             route = Some((server, opened.id));
             h
         } else {
