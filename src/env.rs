@@ -342,6 +342,45 @@ mod tests {
     }
 
     #[test]
+    fn a_live_child_hops_only_when_given_the_control_token() {
+        // An outer shell's control token is never inherited by accident.
+        let env = EnvView::from_pairs([(CONTROL_TOKEN_VAR, "outer-control")]);
+        let live = |hide| {
+            Handover::live(
+                &env,
+                &bookmark(),
+                "http://127.0.0.1:1/rolehop/v1/x",
+                "t",
+                None,
+                true,
+                hide,
+            )
+        };
+        let plain = live(false);
+        assert!(plain.unset.iter().any(|k| k == CONTROL_TOKEN_VAR));
+        assert!(plain.set.iter().all(|(k, _)| k != CONTROL_TOKEN_VAR));
+        let hopping = live(false).hops(Some("inner-control"));
+        assert!(
+            hopping
+                .set
+                .contains(&(CONTROL_TOKEN_VAR.into(), "inner-control".into()))
+        );
+        assert!(hopping.unset.iter().all(|k| k != CONTROL_TOKEN_VAR));
+        assert!(format!("{hopping:?}").contains("[REDACTED]"));
+        assert!(!format!("{hopping:?}").contains("inner-control"));
+        // With [default]'s keys hidden, every SDK's own variable says so.
+        let hidden = live(true);
+        for (k, v) in [
+            ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+            ("AWS_SDK_LOAD_CONFIG", "1"),
+            ("AWS_CREDENTIAL_PROFILES_FILE", "/dev/null"),
+        ] {
+            assert!(hidden.set.contains(&(k.into(), v.into())), "{k}");
+            assert!(plain.set.iter().all(|(s, _)| s != k), "{k}");
+        }
+    }
+
+    #[test]
     fn debug_never_shows_secrets() {
         let env = EnvView::from_pairs([
             ("AWS_ACCESS_KEY_ID", "AKIABASE"),

@@ -633,11 +633,14 @@ async fn keep_fresh(server: Server, route: Arc<Route>) {
 /// they lose their credentials as the port closes.
 pub fn tell_left_behind(uri: &str) {
     let n = owner::holders(uri);
-    if n > 0 {
-        let what = if n == 1 { "process" } else { "processes" };
-        eprintln!(
-            "rolehop: {n} {what} of this shell still running lose their credentials now (the endpoint closes with the shell)"
-        );
+    match n {
+        0 => {}
+        1 => eprintln!(
+            "rolehop: 1 process started in this shell is still running and loses its credentials now"
+        ),
+        _ => eprintln!(
+            "rolehop: {n} processes started in this shell are still running and lose their credentials now"
+        ),
     }
 }
 

@@ -526,7 +526,9 @@ fn an_answer_that_is_already_over_is_not_a_renewal() {
     for left in [Duration::ZERO, Duration::from_secs(30)] {
         let mut s = session("t", Duration::from_secs(3600));
         s.assumed.creds.expiration = SystemTime::now() + left;
-        let e = fresh_enough(s).err().expect("refused");
+        let Err(e) = fresh_enough(s) else {
+            panic!("accepted a session that is over")
+        };
         assert!(
             e.to_string()
                 .contains("STS answered with credentials that end at"),

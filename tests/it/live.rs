@@ -381,6 +381,7 @@ fn a_renewal_that_needs_a_code_is_announced_and_rolehop_mfa_gives_it() {
     cmd.args([
         "exec",
         "prod",
+        "--allow-hops",
         "--mfa-code",
         "111111",
         "--",
@@ -483,7 +484,7 @@ fn nested_hops_go_through_the_serving_rolehop_and_carry_no_base_secret() {
     let who = "import boto3; print(boto3.client(\"sts\", region_name=\"us-east-1\").get_caller_identity()[\"Arn\"])";
     let script = format!(
         "echo outer=$AWS_CONTAINER_CREDENTIALS_FULL_URI; \
-         {rolehop} exec other -- sh -c 'echo inner=$AWS_CONTAINER_CREDENTIALS_FULL_URI depth=$ROLEHOP_DEPTH; env > inner.env; {py} -c \"$0\"' '{who}'; \
+         {rolehop} exec other --allow-hops -- sh -c 'echo inner=$AWS_CONTAINER_CREDENTIALS_FULL_URI depth=$ROLEHOP_DEPTH; env > inner.env; {py} -c \"$0\"' '{who}'; \
          {rolehop} whoami | head -1",
         py = venv_bin("python"),
     );
@@ -491,7 +492,7 @@ fn nested_hops_go_through_the_serving_rolehop_and_carry_no_base_secret() {
     let mut cmd = env.cmd();
     cmd.env("AWS_ACCESS_KEY_ID", TestEnv::BASE_ACCESS_KEY_ID)
         .env("AWS_SECRET_ACCESS_KEY", TestEnv::BASE_SECRET_ACCESS_KEY)
-        .args(["exec", "dev", "--", "sh", "-c", &script]);
+        .args(["exec", "dev", "--allow-hops", "--", "sh", "-c", &script]);
     let out = common::output(cmd).success();
     let get = |key: &str| {
         out.stdout
@@ -697,5 +698,44 @@ print("keys=%d fails=%d" % (len(keys), fails[0]))
     assert!(
         assumed == keys || assumed == keys + 1,
         "{assumed} AssumeRole calls for {keys} sessions seen"
+    );
+}
+
+/// The AWS SDK for JavaScript v2 in a live shell whose `[default]` profile
+/// holds base keys: its chain tries that profile before the container
+/// endpoint, and honours the hidden credentials file only with
+/// AWS_SDK_LOAD_CONFIG set. Every call must run as the role.
+#[test]
+fn the_js_sdk_v2_runs_as_the_role_not_the_base_identity() {
+    let sdk = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/node/node_modules/aws-sdk");
+    let node_ok = std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !sdk.exists() || !node_ok {
+        eprintln!(
+            "skipped: node or the JS SDK v2 is missing (scripts/test-deps installs it where npm exists)"
+        );
+        return;
+    }
+    let env = live_env();
+    let script = format!(
+        r#"const AWS = require({sdk:?});
+const sts = new AWS.STS({{ region: "us-east-1", endpoint: process.env.AWS_ENDPOINT_URL_STS }});
+sts.getCallerIdentity({{}}, (err, data) => {{
+  if (err) {{ console.log("fail " + err.code); process.exit(1); }}
+  console.log("arn=" + data.Arn);
+}});"#,
+        sdk = sdk.display().to_string()
+    );
+    let out = env
+        .run(&["exec", "dev", "--", "node", "-e", &script])
+        .success();
+    assert!(
+        out.stdout
+            .contains("arn=arn:aws:sts::111111111111:assumed-role/LiveDev/"),
+        "{}\n{}",
+        out.stdout,
+        out.stderr
     );
 }

@@ -10,6 +10,7 @@ mod cli;
 mod conformance;
 mod console;
 mod ecosystem;
+mod endpoint;
 mod hardening;
 mod live;
 mod policy;
