@@ -112,7 +112,7 @@ impl Live {
     /// What the endpoint serves now (fast: no STS call behind it).
     pub fn status(&self, timeout: Duration) -> Result<super::Status, Error> {
         let reply = self.call("GET", "status", "", timeout)?;
-        reply.json_ok()
+        reply.json_ok().map(sanitized)
     }
 
     /// The serving rolehop's base identity and where it comes from.
@@ -176,6 +176,27 @@ fn no_control_error() -> Error {
         hint: Some(
             "commands get only their own role's credentials; run `rolehop exec NAME --allow-hops -- CMD` to let one hop, or use an interactive `rolehop exec NAME`".into(),
         ),
+    }
+}
+
+/// A status with every string made safe for a terminal: it is printed in
+/// prompts and by `rolehop mfa`, and a server not ours could put escape
+/// sequences in it.
+fn sanitized(s: super::Status) -> super::Status {
+    use crate::text::sanitize;
+    let clean = |o: Option<String>| o.map(|v| sanitize(&v));
+    super::Status {
+        bookmark: sanitize(&s.bookmark),
+        role_arn: sanitize(&s.role_arn),
+        expiration: sanitize(&s.expiration),
+        failure: clean(s.failure),
+        limit: clean(s.limit),
+        mfa_wanted: s.mfa_wanted.map(|w| super::Wanted {
+            bookmark: sanitize(&w.bookmark),
+            serial: sanitize(&w.serial),
+            ..w
+        }),
+        ..s
     }
 }
 
@@ -354,4 +375,106 @@ pub(crate) fn exchange<S: Timed>(
         status,
         body: rest.to_owned(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::TcpListener;
+
+    /// A server that answers each connection with `answer(stream)`.
+    fn server(answer: fn(std::net::TcpStream)) -> Live {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for s in l.incoming().flatten() {
+                std::thread::spawn(move || answer(s));
+            }
+        });
+        Live::new(
+            &format!("http://127.0.0.1:{port}/rolehop/v1/abc"),
+            SecretString::from("t".to_owned()),
+            Some(SecretString::from("c".to_owned())),
+        )
+        .unwrap()
+    }
+
+    fn read_head(s: &mut std::net::TcpStream) {
+        let mut buf = [0u8; 4096];
+        let _ = s.read(&mut buf);
+    }
+
+    #[test]
+    fn a_server_that_dribbles_is_given_up_at_the_deadline() {
+        let live = server(|mut s| {
+            read_head(&mut s);
+            let answer = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}";
+            for b in answer {
+                if s.write_all(&[*b]).is_err() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        });
+        let start = Instant::now();
+        assert!(live.status(Duration::from_millis(250)).is_err());
+        // Bounded by the deadline, not by the server's 10 s of dribbling.
+        assert!(
+            start.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+
+    #[test]
+    fn an_answer_larger_than_the_cap_is_refused() {
+        let live = server(|mut s| {
+            read_head(&mut s);
+            let body = "x".repeat(MAX_ANSWER + 10);
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            );
+        });
+        assert!(live.status(Duration::from_secs(5)).is_err());
+    }
+
+    #[test]
+    fn a_status_is_sanitized_before_any_terminal_sees_it() {
+        let live = server(|mut s| {
+            read_head(&mut s);
+            let body = r#"{"bookmark":"\u001b]0;pwned\u0007dev","role_arn":"arn\u001b[2J","expiration":"2030-01-01T00:00:00Z","seconds_left":60,"mfa_wanted":{"bookmark":"\u001bc","serial":"s\u0007","for_mfa_session":false,"wait_secs":null},"failure":"\u001b[31mred","limit":null,"pid":1}"#;
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        });
+        let st = live.status(Duration::from_secs(5)).unwrap();
+        let w = st.mfa_wanted.clone().unwrap();
+        for text in [
+            &st.bookmark,
+            &st.role_arn,
+            &w.bookmark,
+            &w.serial,
+            st.failure.as_ref().unwrap(),
+        ] {
+            assert!(!text.chars().any(char::is_control), "{text:?}");
+        }
+        assert!(st.bookmark.ends_with("dev"));
+    }
+
+    #[test]
+    fn control_calls_need_the_control_token_and_say_how_to_get_one() {
+        let live = Live::new(
+            "http://127.0.0.1:9/rolehop/v1/abc",
+            SecretString::from("t".to_owned()),
+            None,
+        )
+        .unwrap();
+        // Refused before anything is sent (nothing listens on port 9).
+        let e = live.mfa("123456").unwrap_err();
+        assert!(e.hint().unwrap().contains("--allow-hops"), "{e}");
+    }
 }

@@ -525,3 +525,58 @@ fn another_users_flood_of_connections_costs_the_child_nothing() {
     let _ = child.wait();
     assert_eq!(failed, 0, "fetches failed during the flood");
 }
+
+#[test]
+fn rolehop_sends_nothing_to_a_listener_of_another_user() {
+    let Some(uid) = other_user() else {
+        eprintln!("skipped: switching to another user needs root");
+        return;
+    };
+    // Another user binds the port an ended `exec` freed, and records what
+    // it is sent.
+    use std::os::unix::process::CommandExt;
+    let mut thief = Command::new("perl")
+        .args([
+            "-MIO::Socket::INET",
+            "-e",
+            "$|=1; my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0, Listen => 5, ReuseAddr => 1) or die; \
+             print $s->sockport, \"\\n\"; while (my $c = $s->accept) { my $got = ''; $c->recv($got, 4096); print \"got \", length($got), \"\\n\"; close $c }",
+        ])
+        .uid(uid)
+        .gid(uid)
+        .current_dir("/")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(thief.stdout.take().unwrap());
+    let mut port = String::new();
+    std::io::BufRead::read_line(&mut out, &mut port).unwrap();
+    let env = env();
+    let mut cmd = env.cmd();
+    cmd.env(
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        format!("http://127.0.0.1:{}/rolehop/v1/abc", port.trim()),
+    )
+    .env(
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+        "route-token-of-the-victim",
+    )
+    .env("ROLEHOP_CONTROL_TOKEN", "control-token-of-the-victim")
+    .args(["mfa", "123456"]);
+    let result = bounded(cmd, Duration::from_secs(30));
+    let _ = thief.kill();
+    let mut rest = String::new();
+    let _ = out.read_to_string(&mut rest);
+    let _ = thief.wait();
+    assert_ne!(result.code, 0);
+    assert!(
+        result.stderr.contains(&format!("is not yours (uid {uid})")),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        !rest.contains("got") || rest.contains("got 0"),
+        "it was sent: {rest}"
+    );
+}
