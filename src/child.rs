@@ -124,13 +124,42 @@ pub fn exit_code(status: std::process::ExitStatus) -> ExitCode {
     ExitCode::from(status.code().unwrap_or(1).clamp(0, 255) as u8)
 }
 
-/// rolehop itself runs without core dumps (it holds keys); `memory`
-/// remembers the soft limit it found, which children get back.
+/// rolehop itself runs without core dumps (it holds keys), and a serving
+/// rolehop with the most descriptors it may have (one per connection);
+/// `memory` remembers the soft limits it found, which children get back.
 pub mod memory {
-    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-    /// The soft core-file limit rolehop started with (`u64::MAX`: unknown).
-    static CORE_SOFT: AtomicU64 = AtomicU64::new(u64::MAX);
+    /// A soft limit as found at start, handed back to children. A flag of
+    /// its own says whether it is known: every value is a real limit
+    /// (RLIM_INFINITY, "unlimited", is `u64::MAX` on Linux).
+    struct Saved {
+        known: AtomicBool,
+        soft: AtomicU64,
+    }
+
+    impl Saved {
+        const fn new() -> Saved {
+            Saved {
+                known: AtomicBool::new(false),
+                soft: AtomicU64::new(0),
+            }
+        }
+
+        fn save(&self, soft: libc::rlim_t) {
+            self.soft.store(soft as u64, Ordering::SeqCst);
+            self.known.store(true, Ordering::SeqCst);
+        }
+
+        fn get(&self) -> Option<libc::rlim_t> {
+            self.known
+                .load(Ordering::SeqCst)
+                .then(|| self.soft.load(Ordering::SeqCst) as libc::rlim_t)
+        }
+    }
+
+    static CORE_SOFT: Saved = Saved::new();
+    static NOFILE_SOFT: Saved = Saved::new();
 
     /// No core file, and on Linux not dumpable: other processes of the user
     /// cannot read this one's memory (`/proc/PID/mem`, ptrace, `environ`)
@@ -142,33 +171,72 @@ pub mod memory {
             libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
         }
         #[cfg(unix)]
+        set_soft(libc::RLIMIT_CORE, &CORE_SOFT, |_| 0);
+    }
+
+    /// A serving rolehop may hold a descriptor per connection: the soft
+    /// limit goes up to the hard one (children get the old one back).
+    pub fn raise_descriptors() {
+        #[cfg(unix)]
+        set_soft(libc::RLIMIT_NOFILE, &NOFILE_SOFT, |hard| hard);
+    }
+
+    #[cfg(unix)]
+    #[cfg(target_os = "linux")]
+    type Resource = libc::__rlimit_resource_t;
+    #[cfg(unix)]
+    #[cfg(not(target_os = "linux"))]
+    type Resource = libc::c_int;
+
+    /// Remember `resource`'s soft limit (once) and set it to `new(hard)`.
+    #[cfg(unix)]
+    fn set_soft(resource: Resource, saved: &Saved, new: fn(libc::rlim_t) -> libc::rlim_t) {
         // SAFETY: getrlimit/setrlimit on a local, initialised struct.
         unsafe {
             let mut lim: libc::rlimit = std::mem::zeroed();
-            if libc::getrlimit(libc::RLIMIT_CORE, &mut lim) == 0 {
-                CORE_SOFT.store(lim.rlim_cur as u64, Ordering::SeqCst);
-                lim.rlim_cur = 0;
-                libc::setrlimit(libc::RLIMIT_CORE, &lim);
+            if libc::getrlimit(resource, &mut lim) == 0 {
+                if saved.get().is_none() {
+                    saved.save(lim.rlim_cur);
+                }
+                lim.rlim_cur = new(lim.rlim_max);
+                libc::setrlimit(resource, &lim);
             }
         }
     }
 
-    /// Give a child (between fork and exec) the core limit the user had.
+    /// Give a child (between fork and exec) the limits the user had.
     /// Only async-signal-safe calls.
     #[cfg(unix)]
     pub fn restore_for_child() -> std::io::Result<()> {
-        let soft = CORE_SOFT.load(Ordering::SeqCst);
-        if soft != u64::MAX {
-            // SAFETY: getrlimit/setrlimit are async-signal-safe.
-            unsafe {
-                let mut lim: libc::rlimit = std::mem::zeroed();
-                if libc::getrlimit(libc::RLIMIT_CORE, &mut lim) == 0 {
-                    lim.rlim_cur = soft as libc::rlim_t;
-                    libc::setrlimit(libc::RLIMIT_CORE, &lim);
+        for (resource, saved) in [
+            (libc::RLIMIT_CORE, &CORE_SOFT),
+            (libc::RLIMIT_NOFILE, &NOFILE_SOFT),
+        ] {
+            if let Some(soft) = saved.get() {
+                // SAFETY: getrlimit/setrlimit are async-signal-safe.
+                unsafe {
+                    let mut lim: libc::rlimit = std::mem::zeroed();
+                    if libc::getrlimit(resource, &mut lim) == 0 {
+                        lim.rlim_cur = soft.min(lim.rlim_max);
+                        libc::setrlimit(resource, &lim);
+                    }
                 }
             }
         }
         Ok(())
+    }
+
+    #[cfg(all(test, target_os = "linux"))]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn unlimited_is_a_limit_not_unknown() {
+            let s = Saved::new();
+            assert_eq!(s.get(), None);
+            s.save(libc::RLIM_INFINITY);
+            assert_eq!(s.get(), Some(libc::RLIM_INFINITY));
+        }
     }
 }
 

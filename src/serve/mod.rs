@@ -182,6 +182,7 @@ pub(crate) fn random_hex(n: usize) -> std::io::Result<String> {
 impl Server {
     /// Listen on an ephemeral port of 127.0.0.1 (never another address).
     pub async fn bind(notify: Notifier) -> std::io::Result<Server> {
+        crate::child::memory::raise_descriptors();
         let listener = tokio::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
         let port = listener.local_addr()?.port();
         let server = Server {

@@ -580,3 +580,38 @@ fn rolehop_sends_nothing_to_a_listener_of_another_user() {
         "it was sent: {rest}"
     );
 }
+
+#[test]
+fn a_child_gets_the_users_limits_back() {
+    let env = env();
+    let rolehop = env!("CARGO_BIN_EXE_rolehop");
+    // rolehop runs with no core file and, serving, with its descriptor limit
+    // raised: the child gets what the user had, `unlimited` included.
+    let script = format!(
+        "ulimit -c unlimited 2>/dev/null || {{ echo skip; exit 0; }}; ulimit -S -n 512; \
+         {rolehop} exec dev -- sh -c 'echo core=$(ulimit -c) files=$(ulimit -S -n)'"
+    );
+    let mut cmd = env.cmd();
+    cmd.args(["--version"]);
+    let mut sh = Command::new("sh");
+    for (k, v) in cmd.get_envs() {
+        if let Some(v) = v {
+            sh.env(k, v);
+        }
+    }
+    sh.env_remove("ROLEHOP_DEPTH")
+        .current_dir(env.home.path())
+        .arg("-c")
+        .arg(&script);
+    let out = bounded(sh, Duration::from_secs(60));
+    if out.stdout.trim() == "skip" {
+        eprintln!("skipped: the hard core-file limit is not unlimited here");
+        return;
+    }
+    assert!(
+        out.stdout.contains("core=unlimited files=512"),
+        "{}\n{}",
+        out.stdout,
+        out.stderr
+    );
+}
