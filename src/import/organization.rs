@@ -407,7 +407,12 @@ async fn collect_under(
     ids: &mut HashSet<String>,
 ) -> Result<()> {
     let mut todo = vec![parent.to_owned()];
+    // An answer that names an OU twice (a cycle) must not walk forever.
+    let mut seen = HashSet::new();
     while let Some(p) = todo.pop() {
+        if !seen.insert(p.clone()) {
+            continue;
+        }
         let mut pages = org
             .list_accounts_for_parent()
             .parent_id(&p)

@@ -1,4 +1,8 @@
 use super::*;
+use aws_sdk_organizations::operation::list_accounts_for_parent::ListAccountsForParentOutput;
+use aws_sdk_organizations::operation::list_organizational_units_for_parent::ListOrganizationalUnitsForParentOutput;
+use aws_sdk_organizations::types::{Account as OrgAccount, OrganizationalUnit};
+use aws_smithy_mocks::{RuleMode, mock, mock_client};
 
 fn acct(id: &str, name: &str, state: &str) -> Account {
     Account {
@@ -227,4 +231,49 @@ fn filters_by_glob_ou_and_a_taken_name() {
         )
         .is_err()
     );
+}
+
+#[test]
+fn an_ou_cycle_in_the_answers_ends() {
+    // ou-a lists ou-b as its child and ou-b lists ou-a: a cycle no real
+    // organization has, but a hostile or broken answer can.
+    let ous = mock!(Client::list_organizational_units_for_parent).then_compute_output(|req| {
+        let child = if req.parent_id() == Some("ou-a") {
+            "ou-b"
+        } else {
+            "ou-a"
+        };
+        ListOrganizationalUnitsForParentOutput::builder()
+            .organizational_units(OrganizationalUnit::builder().id(child).name(child).build())
+            .build()
+    });
+    let accounts = mock!(Client::list_accounts_for_parent).then_compute_output(|req| {
+        let id = if req.parent_id() == Some("ou-a") {
+            "111111111111"
+        } else {
+            "222222222222"
+        };
+        ListAccountsForParentOutput::builder()
+            .accounts(OrgAccount::builder().id(id).build())
+            .build()
+    });
+    let org = mock_client!(aws_sdk_organizations, RuleMode::MatchAny, [&ous, &accounts]);
+    // On a thread of its own: a walk that never ends fails the test instead
+    // of hanging it (the mocked answers never yield to a timer).
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let mut ids = HashSet::new();
+        rt.block_on(collect_under(&org, "me", "ou-a", &mut ids))
+            .unwrap();
+        let _ = tx.send(ids);
+    });
+    let ids = rx
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("the walk ended");
+    assert_eq!(ids.len(), 2);
+    assert!(ous.num_calls() <= 2, "{} calls", ous.num_calls());
 }
