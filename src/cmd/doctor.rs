@@ -13,26 +13,30 @@ use crate::sts::{self, Identity, StsError};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use crate::text::sanitize;
+
 /// The printed report; `failed` decides the exit code.
 struct Report {
     failed: usize,
 }
 
+/// Every line goes through [`sanitize`]: details quote the user's files, the
+/// environment and AWS's answers, and none may drive the terminal.
 impl Report {
     fn ok(&mut self, check: &str, detail: impl AsRef<str>) {
-        println!("ok    {check}: {}", detail.as_ref());
+        println!("ok    {check}: {}", sanitize(detail.as_ref()));
     }
 
     fn fail(&mut self, check: &str, detail: impl AsRef<str>, fix: Option<String>) {
         self.failed += 1;
-        println!("FAIL  {check}: {}", detail.as_ref());
+        println!("FAIL  {check}: {}", sanitize(detail.as_ref()));
         if let Some(fix) = fix {
-            println!("      fix: {fix}");
+            println!("      fix: {}", sanitize(&fix));
         }
     }
 
     fn skip(&mut self, check: &str, why: impl AsRef<str>) {
-        println!("skip  {check}: {}", why.as_ref());
+        println!("skip  {check}: {}", sanitize(why.as_ref()));
     }
 }
 

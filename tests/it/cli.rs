@@ -741,3 +741,25 @@ fn split_role(arn: &str) -> (&str, &str) {
     let (acct, role) = rest.split_once(":role/").unwrap();
     (acct, role)
 }
+
+/// `doctor` quotes the environment and the user's files: none of it may
+/// drive the terminal (ESC c resets it).
+#[test]
+fn doctor_prints_no_control_characters() {
+    let env = TestEnv::new(Moto::shared());
+    std::fs::write(
+        env.bookmarks_path(),
+        "[bookmarks.dev]\naccount = \"111111111111\"\nrole = \"Dev\"\n",
+    )
+    .unwrap();
+    let mut cmd = env.cmd();
+    cmd.env("AWS_PROFILE", "evil\u{1b}c\u{7}").args(["doctor"]);
+    let out = common::output(cmd);
+    assert!(out.stdout.contains("evil"), "{}", out.stdout);
+    for text in [&out.stdout, &out.stderr] {
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
+    }
+}

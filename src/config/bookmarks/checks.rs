@@ -345,6 +345,9 @@ pub(super) fn check_source_profile(s: &str) -> Result<(), String> {
     if s.is_empty() {
         return Err("must not be empty".into());
     }
+    if s.chars().any(char::is_control) {
+        return Err(format!("must not contain control characters, got {s:?}"));
+    }
     if s.chars().any(|c| c.is_whitespace() || c == '[' || c == ']') {
         return Err(format!(
             "must not contain whitespace, '[' or ']', got {s:?}"

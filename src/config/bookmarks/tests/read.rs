@@ -107,6 +107,8 @@ fn every_invalid_field_gives_its_message_at_the_value() {
             (r#"display = """#.into(), r#"3:11: bookmark "prod": display must not be empty"#.into()),
             (format!(r#"display = "{long}""#), r#"3:11: bookmark "prod": display must be at most 64 characters, got 65"#.into()),
             (r#"display = "a\tb""#.into(), r#"3:11: bookmark "prod": display must not contain control characters, got "a\tb""#.into()),
+            // ESC c resets a terminal that prints it (doctor names the profile).
+            (r#"source_profile = "a\u001bc""#.into(), r#"3:18: bookmark "prod": source_profile must not contain control characters, got "a\u{1b}c""#.into()),
             (r#"color = "purple""#.into(), r#"3:9: bookmark "prod": color must be red, orange, yellow, green, blue or #rrggbb, got "purple""#.into()),
             (r#"color = "gren""#.into(), r#"3:9: bookmark "prod": color must be red, orange, yellow, green, blue or #rrggbb, got "gren" (did you mean "green"?)"#.into()),
             (r##"color = "#12345g""##.into(), r##"3:9: bookmark "prod": color must be red, orange, yellow, green, blue or #rrggbb, got "#12345g""##.into()),
