@@ -31,9 +31,12 @@ pub fn timeout() -> Duration {
 fn command(source: &MfaSource, serial: &str) -> Option<(Vec<String>, String)> {
     let ykman = |account: &str| {
         (
-            ["ykman", "oath", "accounts", "code", "--single", account]
-                .map(String::from)
-                .to_vec(),
+            // `--`: an account name that starts with `-` is not an option.
+            [
+                "ykman", "oath", "accounts", "code", "--single", "--", account,
+            ]
+            .map(String::from)
+            .to_vec(),
             format!("ykman (YubiKey OATH account {account:?})"),
         )
     };
@@ -236,8 +239,47 @@ enum RunError {
     OutputHeld,
 }
 
+/// Stderr lines kept for the error message: the last few tell why.
+const KEPT_LINES: usize = 20;
+/// Longer stderr lines are cut: a line is a sentence, not a stream.
+const MAX_LINE: usize = 240;
+/// Lines passed on as they come, at most one per this long (the rest are
+/// still kept for the error), and no more than [`KEPT_LINES`] in all.
+const RELAY_EVERY: Duration = Duration::from_millis(200);
+
+/// `err`'s lines, each cut at [`MAX_LINE`] bytes, to `send` until it
+/// refuses; memory stays bounded however much (and however long a line)
+/// the command writes.
+fn read_lines(err: impl Read, send: impl Fn(String) -> bool) {
+    let mut reader = BufReader::new(err);
+    let mut line = Vec::new();
+    let mut chunk = Vec::new();
+    loop {
+        chunk.clear();
+        // At most one buffer's worth at a time, whatever the line's length.
+        let n = match (&mut reader).take(4096).read_until(b'\n', &mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        let ends = chunk[n - 1] == b'\n';
+        let room = MAX_LINE.saturating_sub(line.len());
+        line.extend_from_slice(&chunk[..n.min(room)]);
+        if ends {
+            let text = String::from_utf8_lossy(&line).trim_end().to_owned();
+            line.clear();
+            if !send(text) {
+                return;
+            }
+        }
+    }
+    if !line.is_empty() {
+        let _ = send(String::from_utf8_lossy(&line).trim_end().to_owned());
+    }
+}
+
 /// Run `argv` to its end or `limit`: stdout kept (at most 4 KiB), stderr
-/// lines passed to `line` as they come and kept for the error.
+/// lines passed to `line` as they come (rate-limited) and the last
+/// [`KEPT_LINES`] kept for the error.
 fn run(argv: &[String], limit: Duration, line: &dyn Fn(&str)) -> Result<Ran, RunError> {
     let mut child = Command::new(&argv[0])
         .args(&argv[1..])
@@ -264,28 +306,41 @@ fn run(argv: &[String], limit: Duration, line: &dyn Fn(&str)) -> Result<Ran, Run
         Line(String),
         Exit(std::io::Result<ExitStatus>),
     }
-    let (tx, rx) = mpsc::channel::<Event>();
+    // Bounded: a command that floods stderr waits for us, not we for it.
+    let (tx, rx) = mpsc::sync_channel::<Event>(64);
     let lines = tx.clone();
-    std::thread::spawn(move || {
-        for l in BufReader::new(err).lines().map_while(Result::ok) {
-            if lines.send(Event::Line(l)).is_err() {
-                break;
-            }
-        }
-    });
+    std::thread::spawn(move || read_lines(err, |l| lines.send(Event::Line(l)).is_ok()));
     let pgid = child.id() as libc::pid_t;
     std::thread::spawn(move || {
         let _ = tx.send(Event::Exit(child.wait()));
     });
     let deadline = Instant::now() + limit;
-    let mut stderr = Vec::new();
+    let mut stderr = std::collections::VecDeque::new();
+    let mut relayed = 0;
+    let mut last_relayed: Option<Instant> = None;
+    let mut keep = |l: String| {
+        let due = last_relayed.is_none_or(|t| t.elapsed() >= RELAY_EVERY);
+        if due && relayed < KEPT_LINES {
+            line(&l);
+            relayed += 1;
+            last_relayed = Some(Instant::now());
+        }
+        if stderr.len() == KEPT_LINES {
+            stderr.pop_front();
+        }
+        stderr.push_back(l);
+    };
     let status = loop {
+        // Checked before every receive: a flood of lines never lets the
+        // receive itself time out.
         let left = deadline.saturating_duration_since(Instant::now());
-        match rx.recv_timeout(left) {
-            Ok(Event::Line(l)) => {
-                line(&l);
-                stderr.push(l);
-            }
+        let event = if left.is_zero() {
+            Err(mpsc::RecvTimeoutError::Timeout)
+        } else {
+            rx.recv_timeout(left)
+        };
+        match event {
+            Ok(Event::Line(l)) => keep(l),
             Ok(Event::Exit(Ok(status))) => break status,
             Ok(Event::Exit(Err(e))) => return Err(RunError::Spawn(e)),
             Err(_) => {
@@ -297,10 +352,13 @@ fn run(argv: &[String], limit: Duration, line: &dyn Fn(&str)) -> Result<Ran, Run
         }
     };
     // Its last lines; a child it left behind may hold the pipe: not for long.
-    while let Ok(Event::Line(l)) = rx.recv_timeout(Duration::from_millis(100)) {
-        line(&l);
-        stderr.push(l);
+    let end = Instant::now() + Duration::from_millis(100);
+    while let Some(left) = end.checked_duration_since(Instant::now())
+        && let Ok(Event::Line(l)) = rx.recv_timeout(left)
+    {
+        keep(l);
     }
+    let stderr: Vec<String> = stderr.into();
     // A process it left running in the background may hold stdout open:
     // what it printed is in the pipe, but the end never comes.
     let stdout = out_rx
@@ -409,5 +467,55 @@ mod tests {
             std::thread::sleep(Duration::from_millis(20));
         }
         assert!(gone, "sleep {pid} survived the timeout");
+    }
+
+    #[test]
+    fn a_command_flooding_stderr_still_meets_its_deadline() {
+        // `yes` writes lines as fast as it can; one endless line is the other way.
+        for flood in ["yes 1234567890 >&2", "tr '\\0' x < /dev/zero >&2"] {
+            let dir = tempfile::tempdir().unwrap();
+            let floods = script(dir.path(), "floods", flood);
+            let relayed = Mutex::new(0usize);
+            let started = Instant::now();
+            let r = run(&[floods], Duration::from_millis(700), &|_| {
+                *relayed.lock().unwrap() += 1
+            });
+            assert!(matches!(r, Err(RunError::TimedOut(_))), "{flood}");
+            // The limit plus the kill, not the flood's whim.
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "{flood}: {:?}",
+                started.elapsed()
+            );
+            let relayed = relayed.into_inner().unwrap();
+            assert!(relayed <= KEPT_LINES, "{flood}: {relayed} lines relayed");
+        }
+    }
+
+    #[test]
+    fn only_the_last_lines_are_kept_and_each_is_cut() {
+        let dir = tempfile::tempdir().unwrap();
+        let chatty = script(
+            dir.path(),
+            "chatty",
+            "i=0; while [ $i -lt 100 ]; do echo line $i >&2; i=$((i+1)); done; \
+             head -c 10000 /dev/zero | tr '\\0' y >&2; echo >&2; exit 3",
+        );
+        let r = run(&[chatty], Duration::from_secs(20), &|_| {}).unwrap_or_else(|_| panic!("ran"));
+        assert_eq!(r.stderr.len(), KEPT_LINES);
+        assert!(r.stderr.iter().all(|l| l.len() <= MAX_LINE));
+        assert_eq!(r.stderr[KEPT_LINES - 2], "line 99");
+        assert!(r.stderr[KEPT_LINES - 1].starts_with("yyy"));
+    }
+
+    #[test]
+    fn a_yubikey_account_is_never_an_option() {
+        let (argv, _) = command(&MfaSource::YubiKey("--password=x".into()), "serial").unwrap();
+        let dashes = argv
+            .iter()
+            .position(|a| a == "--")
+            .expect("a -- in the argv");
+        assert_eq!(argv.last().unwrap(), "--password=x");
+        assert_eq!(dashes, argv.len() - 2);
     }
 }
