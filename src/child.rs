@@ -146,11 +146,14 @@ pub mod memory {
             }
         }
 
+        // rlim_t is u64 here, not on every platform: the casts stay.
+        #[allow(clippy::unnecessary_cast)]
         fn save(&self, soft: libc::rlim_t) {
             self.soft.store(soft as u64, Ordering::SeqCst);
             self.known.store(true, Ordering::SeqCst);
         }
 
+        #[allow(clippy::unnecessary_cast)]
         fn get(&self) -> Option<libc::rlim_t> {
             self.known
                 .load(Ordering::SeqCst)
