@@ -416,18 +416,22 @@ pub fn diff(old: Option<&Value>, new: &Value) -> String {
     out
 }
 
-/// The role's trust policy with rolehop's statement in it: a statement
+/// The role's trust policy with rolehop's statement in it. A statement
 /// allowing the same principal `sts:AssumeRole` is rolehop's (an earlier
-/// apply, or the same grant written by hand) and is replaced by ours; every
+/// apply, or the same grant written by hand) and is replaced by ours only if
+/// it asks for nothing ours does not: its conditions (MFA, a source IP, an
+/// external ID) are all in ours. One with conditions of its own is the
+/// user's: it is kept as it is and the merge is refused (`Err` says why),
+/// since ours beside it would let the principal in without them. Every
 /// other statement (a service, another account, other actions) stays.
-pub fn merge_trust(existing: &Value, ours: &Value) -> Value {
+pub fn merge_trust(existing: &Value, ours: &Value) -> Result<Value, String> {
     let Some(mine) = ours["Statement"].get(0) else {
-        return ours.clone();
+        return Ok(ours.clone());
     };
     let statements: Vec<Value> = match &existing["Statement"] {
         Value::Array(list) => list.clone(),
         single @ Value::Object(_) => vec![single.clone()],
-        _ => return ours.clone(),
+        _ => return Ok(ours.clone()),
     };
     let same_grant = |s: &Value| {
         s["Effect"] == "Allow"
@@ -440,13 +444,19 @@ pub fn merge_trust(existing: &Value, ours: &Value) -> Value {
     let mut merged = Vec::with_capacity(statements.len() + 1);
     let mut placed = false;
     for s in statements {
-        if same_grant(&s) {
-            if !placed {
-                merged.push(mine.clone());
-                placed = true;
-            }
-        } else {
+        if !same_grant(&s) {
             merged.push(s);
+            continue;
+        }
+        if let Some(extra) = conditions_not_in(&s["Condition"], &mine["Condition"]) {
+            return Err(format!(
+                "the role's trust policy already lets {} assume it, with conditions this bookmark does not set ({extra}); it is left as it is",
+                mine["Principal"]
+            ));
+        }
+        if !placed {
+            merged.push(mine.clone());
+            placed = true;
         }
     }
     if !placed {
@@ -457,7 +467,25 @@ pub fn merge_trust(existing: &Value, ours: &Value) -> Value {
         doc["Version"] = ours["Version"].clone();
     }
     doc["Statement"] = Value::Array(merged);
-    doc
+    Ok(doc)
+}
+
+/// The conditions of `theirs` that `ours` lacks (`operator key`), if any.
+fn conditions_not_in(theirs: &Value, ours: &Value) -> Option<String> {
+    let Some(theirs) = theirs.as_object() else {
+        return None;
+    };
+    let missing: Vec<String> = theirs
+        .iter()
+        .flat_map(|(op, keys)| {
+            let keys = keys.as_object().cloned().unwrap_or_default();
+            keys.into_iter()
+                .filter(|(key, value)| &ours[op][key] != value)
+                .map(|(key, _)| format!("{op} {key}"))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    (!missing.is_empty()).then(|| missing.join(", "))
 }
 
 mod apply;

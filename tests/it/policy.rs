@@ -300,3 +300,64 @@ fn apply_both_sides_makes_the_denied_assume_work() {
     );
     run(&["env", "xacct"]).success();
 }
+
+/// A role whose trust policy asks the account for MFA and a source IP keeps
+/// both, even under --yes, when the bookmark sets neither.
+#[test]
+fn apply_trusting_never_drops_the_users_conditions() {
+    let moto = Moto::start();
+    let root = "arn:aws:iam::123456789012:root";
+    moto.python(&format!(
+        r#"
+        iam.create_role(RoleName="Guarded", AssumeRolePolicyDocument=json.dumps({{
+            "Version": "2012-10-17",
+            "Statement": [{{"Effect": "Allow", "Principal": {{"AWS": "{root}"}}, "Action": "sts:AssumeRole",
+                "Condition": {{"Bool": {{"aws:MultiFactorAuthPresent": "true"}},
+                               "IpAddress": {{"aws:SourceIp": "203.0.113.0/24"}}}}}}],
+        }}))
+        print("ok")
+        "#
+    ));
+    let env = TestEnv::new(&moto);
+    let run = |args: &[&str]| {
+        let mut cmd = env.cmd();
+        cmd.env("AWS_ENDPOINT_URL_IAM", moto.url()).args(args);
+        common::detach_from_terminal(&mut cmd);
+        common::output(cmd)
+    };
+    run(&[
+        "add",
+        "guarded",
+        "--account",
+        "123456789012",
+        "--role",
+        "Guarded",
+    ])
+    .success();
+    let out = run(&[
+        "policy",
+        "guarded",
+        "--apply-trusting",
+        "--profile",
+        "default",
+        "--yes",
+        "--principal",
+        "123456789012",
+    ]);
+    assert_eq!(out.code, 8, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("Bool aws:MultiFactorAuthPresent") && out.stderr.contains("--replace"),
+        "{}",
+        out.stderr
+    );
+    let now = moto.python(
+        r#"
+        doc = iam.get_role(RoleName="Guarded")["Role"]["AssumeRolePolicyDocument"]
+        print(json.dumps(doc))
+        "#,
+    );
+    assert!(
+        now.contains("aws:MultiFactorAuthPresent") && now.contains("203.0.113.0/24"),
+        "{now}"
+    );
+}

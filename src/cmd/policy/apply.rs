@@ -104,7 +104,17 @@ pub(super) async fn apply_trusting(
     };
     // Merged unless --replace: other principals keep their access.
     let target = match &existing {
-        Some(old) if !replace && old.is_object() => merge_trust(old, &p.trust),
+        Some(old) if !replace && old.is_object() => match merge_trust(old, &p.trust) {
+            Ok(merged) => merged,
+            Err(why) => {
+                // Never weaken the user's conditions, not even under --yes.
+                eprintln!("rolehop: {why}");
+                eprintln!(
+                    "rolehop: hint: add the conditions to the bookmark (mfa_serial, external_id), or run again with --replace to put rolehop's policy in place of the whole trust policy"
+                );
+                return Ok(ExitCode::from(crate::error::code::REFUSED));
+            }
+        },
         _ => p.trust.clone(),
     };
     eprintln!("{action} (account {}):", p.trusting_account);

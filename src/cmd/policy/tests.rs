@@ -70,18 +70,18 @@ fn merging_keeps_other_principals_and_replaces_our_own_grant() {
     let other = json!({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999999999999:root"}, "Action": "sts:AssumeRole"});
     let old_ours = json!({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": ["sts:AssumeRole"]});
     let existing = json!({"Version": "2012-10-17", "Statement": [service, old_ours, other]});
-    let merged = merge_trust(&existing, &ours);
+    let merged = merge_trust(&existing, &ours).unwrap();
     assert_eq!(
         merged["Statement"],
         json!([service, ours["Statement"][0], other]),
         "ours replaces the earlier grant in place; the others stay"
     );
     // Applying again changes nothing.
-    assert_eq!(merge_trust(&merged, &ours), merged);
+    assert_eq!(merge_trust(&merged, &ours).unwrap(), merged);
     // A role trusting only a service gets ours added.
     let only = json!({"Version": "2012-10-17", "Statement": service});
     assert_eq!(
-        merge_trust(&only, &ours)["Statement"],
+        merge_trust(&only, &ours).unwrap()["Statement"],
         json!([service, ours["Statement"][0]])
     );
 }
@@ -98,5 +98,36 @@ fn diffs_show_changed_lines() {
     assert_eq!(
         parse_document("%7B%22a%22%3A1%7D").unwrap(),
         json!({"a": 1})
+    );
+}
+
+#[test]
+fn merging_never_drops_a_condition_of_the_users() {
+    let root = "arn:aws:iam::123456789012:root";
+    let mfa_ip = json!({"Effect": "Allow", "Principal": {"AWS": root}, "Action": "sts:AssumeRole",
+        "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}, "IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}});
+    let existing = json!({"Version": "2012-10-17", "Statement": [mfa_ip]});
+    // A bookmark without MFA: ours has no conditions; theirs must not go.
+    let plain = trust_policy(root, false, None);
+    let why = merge_trust(&existing, &plain).unwrap_err();
+    assert!(
+        why.contains("Bool aws:MultiFactorAuthPresent") && why.contains("IpAddress aws:SourceIp"),
+        "{why}"
+    );
+    // With MFA, the source IP is still theirs alone.
+    let mfa = trust_policy(root, true, None);
+    let why = merge_trust(&existing, &mfa).unwrap_err();
+    assert!(
+        why.contains("IpAddress aws:SourceIp") && !why.contains("MultiFactor"),
+        "{why}"
+    );
+    // Conditions that are a subset of ours (here: the same MFA one, another
+    // Sid) are ours to replace.
+    let same = json!({"Version": "2012-10-17", "Statement": [{"Sid": "Old", "Effect": "Allow",
+        "Principal": {"AWS": root}, "Action": "sts:AssumeRole",
+        "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]});
+    assert_eq!(
+        merge_trust(&same, &mfa).unwrap()["Statement"],
+        json!([mfa["Statement"][0]])
     );
 }
