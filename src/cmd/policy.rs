@@ -472,9 +472,7 @@ pub fn merge_trust(existing: &Value, ours: &Value) -> Result<Value, String> {
 
 /// The conditions of `theirs` that `ours` lacks (`operator key`), if any.
 fn conditions_not_in(theirs: &Value, ours: &Value) -> Option<String> {
-    let Some(theirs) = theirs.as_object() else {
-        return None;
-    };
+    let theirs = theirs.as_object()?;
     let missing: Vec<String> = theirs
         .iter()
         .flat_map(|(op, keys)| {
