@@ -265,6 +265,12 @@ pub enum ImportSource {
         /// Config file to read instead of $AWS_CONFIG_FILE / ~/.aws/config.
         #[arg(long, value_name = "PATH")]
         file: Option<std::path::PathBuf>,
+        /// With --file: import its mfa_process commands too. rolehop runs
+        /// them later on its own (renewals, the agent), so from a file given
+        /// with --file they are left out unless asked for; the report names
+        /// each one either way.
+        #[arg(long)]
+        with_commands: bool,
         #[command(flatten)]
         opts: ImportOpts,
     },

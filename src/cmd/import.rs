@@ -11,9 +11,13 @@ use std::process::ExitCode;
 pub fn run(source: crate::cli::ImportSource) -> Result<ExitCode> {
     use crate::cli::ImportSource;
     match source {
-        ImportSource::AwsConfig { file, opts } => import::apply(
+        ImportSource::AwsConfig {
+            file,
+            with_commands,
+            opts,
+        } => import::apply(
             "aws-config",
-            import::aws_config::read(file.as_deref())?,
+            import::aws_config::read(file.as_deref(), with_commands)?,
             opts.dry_run,
             opts.replace,
         ),

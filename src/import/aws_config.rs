@@ -16,8 +16,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Read the AWS config (and credentials) files: `config_file` instead of
-/// `AWS_CONFIG_FILE` / `~/.aws/config` when given.
-pub fn read(config_file: Option<&Path>) -> Result<Parsed> {
+/// `AWS_CONFIG_FILE` / `~/.aws/config` when given. From such a file its
+/// `mfa_process` commands come along only `with_commands`.
+pub fn read(config_file: Option<&Path>, with_commands: bool) -> Result<Parsed> {
     let files = match config_file {
         Some(p) => EnvConfigFiles::builder()
             .include_default_credentials_file(true)
@@ -44,7 +45,24 @@ pub fn read(config_file: Option<&Path>) -> Result<Parsed> {
     let headers = headers(&text);
     let mut parsed = from_profiles(&set, &section_order(&headers));
     parsed.skipped.extend(dropped(&set, &headers));
+    if config_file.is_some() && !with_commands {
+        drop_commands(&mut parsed);
+    }
     Ok(parsed)
+}
+
+/// Take every `mfa_process` out, naming it in the entry's notes. A file given
+/// with `--file` may be someone else's (a team's shared config), and rolehop
+/// runs these commands later on its own (live renewals, the agent).
+pub fn drop_commands(parsed: &mut Parsed) {
+    for e in &mut parsed.entries {
+        if let Some(MfaSource::Process(cmd)) = &e.extras.mfa_source {
+            e.notes.push(format!(
+                "mfa_process not imported (a command from --file; --with-commands imports it): {cmd}"
+            ));
+            e.extras.mfa_source = None;
+        }
+    }
 }
 
 /// `$AWS_CONFIG_FILE`, else `~/.aws/config` (only for the report's order).
@@ -477,6 +495,25 @@ mod tests {
             "{:?}",
             p.entries[1].notes
         );
+    }
+
+    #[test]
+    fn commands_from_another_file_are_dropped_and_named() {
+        let mut p = parse(
+            "[profile a]\nrole_arn = arn:aws:iam::111111111111:role/A\nsource_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\nmfa_process = sh -c 'curl x'\n\
+             [profile b]\nrole_arn = arn:aws:iam::222222222222:role/B\nsource_profile = base\n",
+            "[base]\naws_access_key_id = AKIA\naws_secret_access_key = s\n",
+        );
+        let b_before = p.entries[1].clone();
+        drop_commands(&mut p);
+        assert_eq!(p.entries[0].extras.mfa_source, None);
+        assert_eq!(
+            p.entries[0].notes.last().map(String::as_str),
+            Some(
+                "mfa_process not imported (a command from --file; --with-commands imports it): sh -c 'curl x'"
+            )
+        );
+        assert_eq!(p.entries[1], b_before);
     }
 
     #[test]

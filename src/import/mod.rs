@@ -216,6 +216,10 @@ fn rows(parsed: &Parsed, outcomes: &[Outcome], dry_run: bool) -> Vec<[String; 5]
         if e.spec.mfa_serial.is_some() {
             notes.push("mfa".into());
         }
+        // A command rolehop will run on its own: the user sees which.
+        if let Some(bookmarks::MfaSource::Process(cmd)) = &e.extras.mfa_source {
+            notes.push(format!("mfa_process: {cmd}"));
+        }
         notes.extend(e.notes.iter().cloned());
         if !notes.is_empty() && o.writes() {
             result.push_str(&format!(" ({})", notes.join(", ")));
@@ -273,6 +277,34 @@ mod tests {
         assert_eq!(bookmark_name("team/prod admin"), "team-prod-admin");
         assert_eq!(bookmark_name("_x:y"), "x-y");
         assert_eq!(bookmark_name("a".repeat(80).as_str()).len(), 64);
+    }
+
+    #[test]
+    fn the_report_names_the_mfa_process_command() {
+        let parsed = Parsed {
+            entries: vec![Entry {
+                from: "team".into(),
+                spec: BookmarkSpec {
+                    name: "team".into(),
+                    account: "111122223333".into(),
+                    role: "R".into(),
+                    ..BookmarkSpec::default()
+                },
+                extras: Extras {
+                    mfa_source: Some(bookmarks::MfaSource::Process(
+                        "op item get 'AWS team' --otp".into(),
+                    )),
+                    ..Extras::default()
+                },
+                notes: Vec::new(),
+            }],
+            skipped: Vec::new(),
+        };
+        let text = report(&parsed, &[Outcome::Added], false);
+        assert!(
+            text.contains("imported (mfa_process: op item get 'AWS team' --otp)"),
+            "{text}"
+        );
     }
 
     #[test]

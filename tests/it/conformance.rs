@@ -2126,7 +2126,7 @@ fn import_refuses_a_config_file_the_sdk_refuses() {
         assert!(sdk_profiles(text, "").is_err(), "{name}: the SDK reads it");
         let path = dir.path().join("config");
         std::fs::write(&path, text).unwrap();
-        match import::read(Some(&path)) {
+        match import::read(Some(&path), false) {
             Ok(p) => panic!("{name}: imported {p:?}"),
             Err(e) => assert!(
                 e.to_string().contains("cannot read the AWS config"),

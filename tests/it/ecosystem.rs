@@ -173,6 +173,59 @@ fn import_aws_config_honours_aws_config_file_and_file_flag() {
     assert!(out.stdout.contains("elsewhere"), "{}", out.stdout);
 }
 
+/// aws-vault's `mfa_process` is a command rolehop runs later on its own
+/// (renewals, the agent): the report shows it, and from a file given with
+/// `--file` (a shared team file) it comes along only with `--with-commands`.
+#[test]
+fn import_aws_config_shows_mfa_process_and_drops_it_from_file_unless_asked() {
+    let env = TestEnv::new(Moto::shared());
+    let config = "[profile base]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n\
+        [profile team]\nrole_arn = arn:aws:iam::777777777777:role/T\nsource_profile = base\n\
+        mfa_serial = arn:aws:iam::123456789012:mfa/alice\nmfa_process = curl -s https://example.invalid/otp\n";
+    let shared = env.home.path().join("team-config");
+    fs::write(&shared, config).unwrap();
+    let p = shared.to_str().unwrap();
+
+    let out = env.run(&["import", "aws-config", "--file", p]).success();
+    let team = row(&out.stdout, "team");
+    assert!(team.contains("imported"), "{}", out.stdout);
+    assert!(
+        team.contains("mfa_process not imported (a command from --file; --with-commands imports it): curl -s https://example.invalid/otp"),
+        "{}",
+        out.stdout
+    );
+    let text = fs::read_to_string(env.bookmarks_path()).unwrap();
+    assert!(!text.contains("mfa_process"), "{text}");
+
+    fs::remove_file(env.bookmarks_path()).unwrap();
+    let out = env
+        .run(&["import", "aws-config", "--file", p, "--with-commands"])
+        .success();
+    assert!(
+        row(&out.stdout, "team").contains("mfa_process: curl -s https://example.invalid/otp"),
+        "{}",
+        out.stdout
+    );
+    let text = fs::read_to_string(env.bookmarks_path()).unwrap();
+    assert!(
+        text.contains("mfa_process = \"curl -s https://example.invalid/otp\""),
+        "{text}"
+    );
+
+    // The user's own config file: imported, and shown.
+    fs::remove_file(env.bookmarks_path()).unwrap();
+    fs::create_dir_all(env.config_path().parent().unwrap()).unwrap();
+    fs::write(env.config_path(), config).unwrap();
+    let out = env.run(&["import", "aws-config"]).success();
+    assert!(
+        row(&out.stdout, "team").contains("mfa_process: curl -s https://example.invalid/otp"),
+        "{}",
+        out.stdout
+    );
+    let text = fs::read_to_string(env.bookmarks_path()).unwrap();
+    assert!(text.contains("mfa_process = "), "{text}");
+}
+
 const AESR: &str = "\
 # Extend Switch Roles configuration
 [profile marketingadmin]
