@@ -2,9 +2,13 @@
 //! file in the same directory plus `rename` makes the switch atomic, and
 //! symlinks (dotfile managers) are followed so the link itself survives.
 //!
-//! - The locks live in rolehop's runtime directory (`locks/`), named by a
-//!   hash of the file's real path: nothing appears beside `~/.aws/credentials`
-//!   that a dotfiles repository could commit.
+//! - The lock of a file is a sidecar beside the real file
+//!   (`.credentials.rolehop.lock`, empty, 0600, never deleted): the file's
+//!   own directory is the one place every writer agrees on, whatever its
+//!   environment. A desktop shell, cron, `sudo -E` and SSH see different
+//!   runtime and cache directories (`XDG_RUNTIME_DIR`, `ROLEHOP_*`), and two
+//!   writers with two locks lose an update; writing the file needs that
+//!   directory anyway (the temp file and the rename live there).
 //! - A temp file left by a killed run (`.NAME.rolehop-*.tmp`) is swept by
 //!   the next writer, which holds the lock, so none can be in use.
 //! - A dangling symlink is refused, not replaced by a file; the file's mode
@@ -53,22 +57,10 @@ pub fn real_path(path: &Path) -> io::Result<PathBuf> {
     }
 }
 
-/// Where the lock for `path` lives: `<runtime dir>/locks/<hash>.lock`, else
-/// (no runtime directory) a sidecar beside the file.
+/// Where the lock for `path` lives: `.NAME.rolehop.lock` beside it. Not
+/// swept with the temps (another writer may hold it) and never removed: a
+/// new lock file while someone holds the old one would let two writers in.
 fn lock_path(path: &Path) -> io::Result<PathBuf> {
-    if let Some(dir) = crate::paths::runtime_dir() {
-        let locks = dir.join("locks");
-        if private_dir(&locks).is_ok() {
-            let key = short_hash(&[&path.to_string_lossy()]);
-            let name = file_name(path);
-            let safe: String = name
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
-                .take(40)
-                .collect();
-            return Ok(locks.join(format!("{safe}-{key}.lock")));
-        }
-    }
     let dir = parent_dir(path);
     fs::create_dir_all(dir)?;
     Ok(dir.join(format!(".{}.rolehop.lock", file_name(path))))
@@ -83,6 +75,9 @@ fn file_name(path: &Path) -> String {
 /// Take the writers' lock for `path` (blocking until other writers are done).
 /// Give the real path ([`real_path`]), so links to one file share its lock.
 pub fn lock_for(path: &Path) -> io::Result<WriteLock> {
+    // Before the lock file exists: `sudo rolehop write` on the user's file
+    // must not leave a root-owned lock the user can never open again.
+    check_owner(path)?;
     let mut options = File::options();
     options.create(true).truncate(false).write(true);
     #[cfg(unix)]
@@ -333,7 +328,11 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .filter(|n| n.starts_with(".credentials"))
             .collect();
-        assert!(left.is_empty(), "no temp or lock beside the file: {left:?}");
+        assert_eq!(
+            left,
+            [".credentials.rolehop.lock"],
+            "no temp beside the file, only its lock"
+        );
     }
 
     #[cfg(unix)]
@@ -350,6 +349,10 @@ mod tests {
         let e = atomic_write(&p, b"ours", PRIVATE, true).unwrap_err();
         assert!(e.to_string().contains("belongs to uid 12345"), "{e}");
         assert_eq!(fs::read_to_string(&p).unwrap(), "theirs");
+        // Nor is a lock of ours left beside it, which its owner could not open.
+        let e = lock_for(&p).err().unwrap();
+        assert!(e.to_string().contains("belongs to uid 12345"), "{e}");
+        assert!(!dir.path().join(".credentials.rolehop.lock").exists());
     }
 
     #[cfg(unix)]

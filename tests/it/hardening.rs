@@ -310,6 +310,86 @@ fn the_federation_endpoint_must_be_https() {
     );
 }
 
+/// A desktop shell, cron, sudo and SSH see different runtime directories
+/// (`XDG_RUNTIME_DIR`, `ROLEHOP_RUNTIME_DIR`), yet writers of one file must
+/// take one lock. This process holds the lock of the bookmarks file (then of
+/// `~/.aws/credentials`) as a writer in one context would, and starts `add`
+/// (`write`) in another: it must wait, and both updates must survive.
+#[test]
+fn writers_with_different_runtime_dirs_still_serialise() {
+    let env = env_with(Moto::shared(), DEV);
+    env.run(&["env", "dev"]).success();
+    let creds = env.credentials_path();
+    let marks = env.bookmarks_path();
+    let cases: [(&std::path::Path, Vec<&str>, &str); 2] = [
+        (
+            &marks,
+            vec![
+                "add",
+                "theirs",
+                "--account",
+                "111122223333",
+                "--role",
+                "Theirs",
+            ],
+            "[bookmarks.mine]\naccount = \"111122223333\"\nrole = \"Mine\"\n",
+        ),
+        (
+            &creds,
+            vec!["write", "dev", "--profile", "theirs"],
+            "\n[mine]\nregion = eu-west-1\n",
+        ),
+    ];
+    for (i, (path, args, ours)) in cases.into_iter().enumerate() {
+        let real = rolehop::fsutil::real_path(path).unwrap();
+        let lock = rolehop::fsutil::lock_for(&real).unwrap();
+        // Read as the lock holder does before its update.
+        let before = std::fs::read_to_string(path).unwrap();
+        let other = env.home.path().join(format!("login-{i}"));
+        for d in ["xdg", "run"] {
+            std::fs::create_dir_all(other.join(d)).unwrap();
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(other.join(d), std::fs::Permissions::from_mode(0o700))
+                .unwrap();
+        }
+        let mut cmd = env.cmd();
+        cmd.env("XDG_RUNTIME_DIR", other.join("xdg"))
+            .env("ROLEHOP_RUNTIME_DIR", other.join("run"))
+            .args(&args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        // Bounded: 30 looks, 50 ms apart. A writer that does not wait for
+        // the lock is done long before (the runs take a few ms).
+        let mut waited = true;
+        for _ in 0..30 {
+            if child.try_wait().unwrap().is_some() {
+                waited = false;
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        rolehop::fsutil::atomic_write(&real, format!("{before}{ours}").as_bytes(), 0o600, false)
+            .unwrap();
+        drop(lock);
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let after = std::fs::read_to_string(path).unwrap();
+        assert!(
+            waited,
+            "{args:?} did not wait for the lock held by another runtime directory's writer"
+        );
+        assert!(
+            after.contains(ours) && after.contains("theirs"),
+            "{args:?}: an update was lost:\n{after}"
+        );
+    }
+}
+
 /// Kill `write`, `add`, `import` and cache writes with SIGKILL at random
 /// points: every file stays whole (old or new), the next writer is never
 /// blocked, and no temp file outlives the next run. `runs` of them.
@@ -402,10 +482,13 @@ fn killed_writers(runs: usize) {
                 .iter()
                 .any(|f| name.starts_with(&format!(".{f}.rolehop-")));
             assert!(!sweepable, "{name} left in {}", dir.display());
-            assert!(
-                !name.ends_with(".rolehop.lock"),
-                "a lock beside the user's file: {name}"
-            );
+            if name.ends_with(".rolehop.lock") {
+                // The writers' lock: empty and private, never swept.
+                let meta = std::fs::metadata(dir.join(&name)).unwrap();
+                use std::os::unix::fs::PermissionsExt;
+                assert_eq!(meta.len(), 0, "{name}");
+                assert_eq!(meta.permissions().mode() & 0o777, 0o600, "{name}");
+            }
         }
     }
 }
