@@ -170,32 +170,121 @@ fn rename_error(path: &Path, e: io::Error) -> io::Error {
     e
 }
 
-/// Create `dir` (and its parents) if needed and make it 0700, refusing one
-/// that another user owns: what lives there (sockets, locks) is ours alone.
+/// Create `dir` 0700 if needed, or check the one there: a real directory
+/// (a symlink is refused, never followed: another user may have put it in a
+/// shared place), ours, and private. A directory rolehop did not create is
+/// never chmodded: one that is not private is refused with what to do,
+/// since widening or narrowing the user's own directory is not ours to do.
+/// The answer is a handle on the directory checked (see [`entry`]).
 #[cfg(unix)]
-pub fn private_dir(dir: &Path) -> io::Result<()> {
-    use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)?;
-    let meta = fs::metadata(dir)?;
+pub fn private_dir(dir: &Path) -> io::Result<File> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(parent)?;
+    }
+    // One mkdir, not "exists? else create": a link put there meanwhile
+    // makes it fail, and the check below refuses the link.
+    let created = match fs::DirBuilder::new().mode(0o700).create(dir) {
+        Ok(()) => true,
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => false,
+        Err(e) => return Err(e),
+    };
+    let handle = open_dir_nofollow(dir)?;
+    if created {
+        // Ours: exactly 0700 whatever the umask made of it.
+        handle.set_permissions(fs::Permissions::from_mode(0o700))?;
+    }
+    check_private(dir, &handle)?;
+    Ok(handle)
+}
+
+#[cfg(not(unix))]
+pub fn private_dir(dir: &Path) -> io::Result<File> {
+    fs::create_dir_all(dir)?;
+    File::open(dir)
+}
+
+/// Open `dir` itself: `O_NOFOLLOW` refuses a symlink in its last part.
+#[cfg(unix)]
+fn open_dir_nofollow(dir: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let refused = |what: String| {
+        io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!(
+                "{} is {what}; rolehop does not follow it (another user may have put it there): remove it, or point ROLEHOP_RUNTIME_DIR at a directory of your own",
+                dir.display()
+            ),
+        )
+    };
+    if let Ok(m) = fs::symlink_metadata(dir)
+        && m.file_type().is_symlink()
+    {
+        let to = fs::read_link(dir)
+            .map(|t| t.display().to_string())
+            .unwrap_or_default();
+        return Err(refused(format!("a symlink to {to}")));
+    }
+    File::options()
+        .read(true)
+        .custom_flags(libc::O_DIRECTORY | libc::O_NOFOLLOW)
+        .open(dir)
+        .map_err(|e| match e.raw_os_error() {
+            Some(libc::ELOOP) => refused("a symlink".into()),
+            Some(libc::ENOTDIR) => refused("not a directory".into()),
+            _ => e,
+        })
+}
+
+/// The opened directory is ours and no one else may enter it.
+#[cfg(unix)]
+fn check_private(dir: &Path, handle: &File) -> io::Result<()> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let meta = handle.metadata()?;
     // SAFETY: geteuid has no preconditions.
-    if meta.uid() != unsafe { libc::geteuid() } {
+    let me = unsafe { libc::geteuid() };
+    if meta.uid() != me {
         return Err(io::Error::new(
             io::ErrorKind::PermissionDenied,
-            format!("{} belongs to another user", dir.display()),
+            format!(
+                "{} belongs to uid {}, not to you (uid {me}); point ROLEHOP_RUNTIME_DIR at a directory of your own",
+                dir.display(),
+                meta.uid()
+            ),
         ));
     }
-    if meta.permissions().mode() & 0o077 != 0 {
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+    let mode = meta.permissions().mode() & 0o7777;
+    if mode & 0o077 != 0 {
+        return Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!(
+                "{} is mode {mode:04o}, open to other users, and rolehop did not make it: `chmod 700 {}` if it is yours alone, or point ROLEHOP_RUNTIME_DIR at a new path (rolehop creates it 0700)",
+                dir.display(),
+                dir.display()
+            ),
+        ));
     }
     Ok(())
 }
 
-#[cfg(not(unix))]
-pub fn private_dir(dir: &Path) -> io::Result<()> {
-    fs::create_dir_all(dir)
+/// The path of `name` inside the directory `handle` was opened on, not
+/// looked up through `dir` again: on Linux `/proc/self/fd/N/name`, so a
+/// directory renamed or swapped after the check cannot redirect it (it is
+/// short, too: a socket path has ~100 bytes). Elsewhere `dir/name`.
+pub fn entry(handle: &File, dir: &Path, name: &str) -> PathBuf {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let fd = PathBuf::from(format!("/proc/self/fd/{}", handle.as_raw_fd()));
+        if fd.is_dir() {
+            return fd.join(name);
+        }
+    }
+    let _ = handle;
+    dir.join(name)
 }
 
 /// Make `path` (a file or socket) readable and writable by its owner only.
@@ -363,6 +452,75 @@ mod tests {
             io::Error::from_raw_os_error(libc::EBUSY),
         );
         assert!(e.to_string().contains("bind-mounted"), "{e}");
+    }
+
+    #[cfg(unix)]
+    fn mode(p: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        fs::metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    /// Another user's link in a shared place: refused by name, and its
+    /// target (the victim's home) keeps its mode and gets nothing.
+    #[cfg(unix)]
+    #[test]
+    fn a_private_dir_that_is_a_symlink_is_refused_and_its_target_untouched() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().join("home");
+        fs::create_dir(&home).unwrap();
+        fs::set_permissions(&home, fs::Permissions::from_mode(0o755)).unwrap();
+        let link = dir.path().join("shared-run");
+        std::os::unix::fs::symlink(&home, &link).unwrap();
+        let e = private_dir(&link).err().unwrap();
+        let msg = e.to_string();
+        assert!(
+            msg.contains(&link.display().to_string()) && msg.contains("is a symlink to"),
+            "{msg}"
+        );
+        assert!(msg.contains("ROLEHOP_RUNTIME_DIR"), "{msg}");
+        assert_eq!(mode(&home), 0o755);
+        // A link to a directory that is private and ours is refused too.
+        fs::set_permissions(&home, fs::Permissions::from_mode(0o700)).unwrap();
+        assert!(private_dir(&link).is_err());
+        // A file there is not a directory.
+        let file = dir.path().join("file");
+        fs::write(&file, "").unwrap();
+        let e = private_dir(&file).err().unwrap();
+        assert!(e.to_string().contains("not a directory"), "{e}");
+    }
+
+    /// A directory rolehop did not make is never chmodded: a private one
+    /// is used, an open one refused with the command that fixes it; one
+    /// rolehop makes is 0700 whatever the umask.
+    #[cfg(unix)]
+    #[test]
+    fn a_private_dir_rolehop_did_not_make_is_never_chmodded() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mine = dir.path().join("mine");
+        fs::create_dir(&mine).unwrap();
+        fs::set_permissions(&mine, fs::Permissions::from_mode(0o750)).unwrap();
+        let e = private_dir(&mine).err().unwrap();
+        assert!(
+            e.to_string().contains("is mode 0750")
+                && e.to_string()
+                    .contains(&format!("chmod 700 {}", mine.display())),
+            "{e}"
+        );
+        assert_eq!(mode(&mine), 0o750);
+        fs::set_permissions(&mine, fs::Permissions::from_mode(0o700)).unwrap();
+        private_dir(&mine).unwrap();
+        let new = dir.path().join("a/b/run");
+        let handle = private_dir(&new).unwrap();
+        assert_eq!(mode(&new), 0o700);
+        assert_eq!(mode(&dir.path().join("a")), 0o700);
+        // Names inside go through the handle.
+        fs::write(entry(&handle, &new, "x"), "through the handle").unwrap();
+        assert_eq!(
+            fs::read_to_string(new.join("x")).unwrap(),
+            "through the handle"
+        );
     }
 
     #[cfg(unix)]

@@ -33,14 +33,22 @@ fn io(context: &str) -> impl Fn(std::io::Error) -> Error + '_ {
     }
 }
 
-/// The runtime directory, created 0700.
+/// The runtime directory, created 0700, or checked: a symlink, another
+/// user's or a non-private directory is refused, never chmodded.
 pub fn runtime_dir() -> Result<PathBuf> {
+    open_runtime_dir().map(|(dir, _)| dir)
+}
+
+/// The runtime directory and a handle on it, for naming its files through
+/// the handle ([`crate::fsutil::entry`]).
+fn open_runtime_dir() -> Result<(PathBuf, std::fs::File)> {
     let dir = crate::paths::runtime_dir().ok_or_else(|| Error::Usage {
         message: "no runtime directory for rolehop's agent (no XDG_RUNTIME_DIR and no home)".into(),
         hint: Some("set ROLEHOP_RUNTIME_DIR to a private directory".into()),
     })?;
-    crate::fsutil::private_dir(&dir).map_err(io("cannot create the runtime directory"))?;
-    Ok(dir)
+    let handle = crate::fsutil::private_dir(&dir)
+        .map_err(io("rolehop's agent cannot use its runtime directory"))?;
+    Ok((dir, handle))
 }
 
 pub fn socket_path() -> Result<PathBuf> {
@@ -66,12 +74,14 @@ static STARTED: Mutex<Option<Instant>> = Mutex::new(None);
 
 /// `rolehop agent run`: serve in the foreground until idle or stopped.
 pub fn run() -> Result<ExitCode> {
-    let dir = runtime_dir()?;
+    let (dir, handle) = open_runtime_dir()?;
+    // Through the checked directory, not its path again.
+    let at = |name: &str| crate::fsutil::entry(&handle, &dir, name);
     let lock_file = std::fs::File::options()
         .create(true)
         .truncate(false)
         .write(true)
-        .open(dir.join("agent.lock"))
+        .open(at("agent.lock"))
         .map_err(io("cannot open the agent's lock file"))?;
     if lock_file.try_lock().is_err() {
         // Another agent runs (or is starting): it serves; nothing to do.
@@ -85,11 +95,11 @@ pub fn run() -> Result<ExitCode> {
         let _ = lock_file.set_len(0);
         let _ = write!(f, "{}", std::process::id());
     }
-    let socket = dir.join("agent.sock");
+    let socket = at("agent.sock");
     // We hold the lock, so a socket file there is a dead agent's.
     let _ = std::fs::remove_file(&socket);
     *lock(&STARTED) = Some(Instant::now());
-    let log = dir.join("agent.log");
+    let log = at("agent.log");
     let idle = idle_timeout();
     let rt = crate::rt::runtime()?;
     let result = rt.block_on(async {

@@ -578,6 +578,53 @@ fn like_rolehop(env: &TestEnv, program: &str) -> std::process::Command {
     cmd
 }
 
+/// `ROLEHOP_RUNTIME_DIR` in a shared place where another user put a link to
+/// the victim's home: the agent refuses it by name, the home keeps its mode
+/// and gets no socket. A real directory that is not private is refused
+/// too, not chmodded.
+#[test]
+fn the_agent_refuses_a_runtime_dir_that_is_a_link_or_not_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = live_env();
+    let victim = env.home.path().join("victim-home");
+    std::fs::create_dir(&victim).unwrap();
+    std::fs::set_permissions(&victim, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let link = env.home.path().join("shared-run");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    let open = env.home.path().join("open-run");
+    std::fs::create_dir(&open).unwrap();
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    for (dir, says) in [(&link, "is a symlink to"), (&open, "is mode 0755")] {
+        for args in [
+            &["agent", "run"][..],
+            &["env", "dev", "--live", "--shell", "bash"],
+        ] {
+            let mut cmd = env.cmd();
+            // Bounded even where the refusal is missing: the agent leaves at once.
+            cmd.env("ROLEHOP_RUNTIME_DIR", dir)
+                .env("ROLEHOP_AGENT_IDLE", "1s")
+                .args(args);
+            let out = common::output(cmd);
+            assert_ne!(out.code, 0, "{args:?} in {}: {}", dir.display(), out.stderr);
+            assert!(
+                out.stderr.contains(&dir.display().to_string()) && out.stderr.contains(says),
+                "{args:?}: {}",
+                out.stderr
+            );
+        }
+    }
+    assert_eq!(mode(&victim), 0o755);
+    assert_eq!(mode(&open), 0o755);
+    for d in [&victim, &open] {
+        let names: Vec<_> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert!(names.is_empty(), "{}: {names:?}", d.display());
+    }
+}
+
 #[test]
 fn the_agent_starts_on_demand_serves_env_live_and_exits_when_idle() {
     let env = live_env();
@@ -592,7 +639,7 @@ fn the_agent_starts_on_demand_serves_env_live_and_exits_when_idle() {
     };
     assert_eq!(with(&["agent", "status"], "1h").code, 3, "no agent yet");
     // A stale socket from a killed agent is no obstacle.
-    std::fs::create_dir_all(&run_dir).unwrap();
+    // `agent status` made the directory (0700): the socket goes in it.
     drop(std::os::unix::net::UnixListener::bind(run_dir.join("agent.sock")).unwrap());
 
     let first = with(&["env", "dev", "--live", "--shell", "bash"], "1h").success();
