@@ -329,11 +329,41 @@ pub fn sign_in(s: &SignIn<'_>, env: &EnvView) -> Result<String> {
     Ok(login_url(&base, &dest, &token))
 }
 
-/// Open `url` in the default browser: `$BROWSER` (the first of a `:` list;
-/// `%s` is replaced by the URL), else `open` (macOS), `start` (Windows) or
-/// `xdg-open`. Waits for the launcher; stdio is detached from the terminal.
+/// What the launcher is given for the sign-in link `url`: on Unix the
+/// `file://` URL of a private redirect page ([`page`]), since any user can
+/// read a launcher's argv; elsewhere the link itself.
+fn handoff(url: &str) -> Result<String> {
+    if !cfg!(unix) {
+        return Ok(url.to_owned());
+    }
+    let hint = || Some("use --print and open the link yourself".to_owned());
+    let dir = crate::paths::cache_dir()
+        .map(|d| d.join("console"))
+        .ok_or_else(|| {
+            failed(
+                "no directory for the sign-in page (no home directory; set ROLEHOP_CACHE_DIR)"
+                    .into(),
+                hint(),
+            )
+        })?;
+    let path = page::write(&dir, url, SIGNIN_TOKEN_LIFETIME).map_err(|e| {
+        failed(
+            format!("cannot write the sign-in page in {}: {e}", dir.display()),
+            hint(),
+        )
+    })?;
+    Ok(page::file_url(&path))
+}
+
+/// Open the sign-in link `url` in the default browser: `$BROWSER` (the
+/// first of a `:` list; `%s` is replaced by the page's URL), else `open`
+/// (macOS), `start` (Windows) or `xdg-open`. The launcher gets the page
+/// ([`handoff`]), never the link. Waits for the launcher; stdio is detached
+/// from the terminal.
 pub fn open_browser(url: &str, env: &EnvView) -> Result<String> {
     use std::process::{Command, Stdio};
+    let target = handoff(url)?;
+    let url = target.as_str();
     let mut cmd;
     let program: String;
     if let Some(browser) = env
@@ -387,6 +417,8 @@ pub fn open_browser(url: &str, env: &EnvView) -> Result<String> {
     }
     Ok(program)
 }
+
+mod page;
 
 #[cfg(test)]
 mod tests;

@@ -228,35 +228,65 @@ fn console_opens_the_browser_and_reports_endpoint_refusals_without_secrets() {
         "Admin",
     ])
     .success();
-    let opened = env.home.path().join("opened.txt");
+    // The stand-in records its whole argv (what `ps` shows every user), and
+    // reads the page it is given as a browser would.
+    let argv = env.home.path().join("argv.txt");
+    let page = env.home.path().join("page.html");
     let browser = env.home.path().join("browser.sh");
     std::fs::write(
         &browser,
-        format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", opened.display()),
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$0\" \"$@\" > '{}'\nfor a in \"$@\"; do case \"$a\" in file://*) cat \"${{a#file://}}\" > '{}';; esac; done\n",
+            argv.display(),
+            page.display()
+        ),
     )
     .unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
 
     let fed = Federation::start(200, TOKEN);
-    let mut cmd = env.cmd();
-    cmd.env("ROLEHOP_FEDERATION_URL", &fed.url)
-        .env("BROWSER", &browser)
-        .args(["console", "prod"]);
-    let out = common::output(cmd).success();
-    assert!(out.stdout.is_empty(), "{}", out.stdout);
-    assert!(
-        out.stderr
-            .contains("opened the console as arn:aws:iam::210987654321:role/Admin"),
-        "{}",
-        out.stderr
+    let login = format!(
+        "url={}/federation?Action=login&amp;Issuer=rolehop&amp;Destination=https%3A%2F%2Fconsole.aws.amazon.com%2Fconsole%2Fhome",
+        fed.url
     );
-    let url = std::fs::read_to_string(&opened).unwrap();
-    assert!(
-        url.starts_with(&format!("{}/federation?Action=login&Issuer=rolehop&Destination=https%3A%2F%2Fconsole.aws.amazon.com%2Fconsole%2Fhome", fed.url))
-            && url.ends_with("&SigninToken=tok%2Ben%2F1%3D"),
-        "{url}"
-    );
+    // `$BROWSER` as a word list with `%s`, and as a bare program.
+    for browser_var in [
+        format!("{} --new-window %s", browser.display()),
+        browser.display().to_string(),
+    ] {
+        let mut cmd = env.cmd();
+        cmd.env("ROLEHOP_FEDERATION_URL", &fed.url)
+            .env("BROWSER", &browser_var)
+            .args(["console", "prod"]);
+        let out = common::output(cmd).success();
+        assert!(out.stdout.is_empty(), "{}", out.stdout);
+        assert!(
+            out.stderr
+                .contains("opened the console as arn:aws:iam::210987654321:role/Admin"),
+            "{}",
+            out.stderr
+        );
+        let args = std::fs::read_to_string(&argv).unwrap();
+        assert!(
+            !args.contains("SigninToken") && !args.contains("tok%2Ben") && !args.contains("tok+en"),
+            "the sign-in link is in the launcher's argv: {args}"
+        );
+        let file = args
+            .lines()
+            .find_map(|a| a.strip_prefix("file://"))
+            .unwrap_or_else(|| panic!("no file:// URL in {args}"));
+        if browser_var.contains("%s") {
+            assert!(args.contains("--new-window\nfile://"), "{args}");
+        }
+        let mode = std::fs::metadata(file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{file}");
+        let html = std::fs::read_to_string(&page).unwrap();
+        assert!(
+            html.contains(&login) && html.contains("&amp;SigninToken=tok%2Ben%2F1%3D\""),
+            "{html}"
+        );
+    }
 
     let vars = exports(&env, "prod");
     let refusing = Federation::start(400, "Invalid credentials parameter");

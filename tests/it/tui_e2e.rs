@@ -527,10 +527,15 @@ fn console_key_opens_the_browser() {
     });
     let env = env_with_bookmarks();
     let opened = env.home.path().join("opened.txt");
+    let page = env.home.path().join("page.html");
     let browser = env.home.path().join("browser.sh");
     std::fs::write(
         &browser,
-        format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", opened.display()),
+        format!(
+            "#!/bin/sh\nprintf '%s' \"$1\" > '{}'\ncat \"${{1#file://}}\" > '{}'\n",
+            opened.display(),
+            page.display()
+        ),
     )
     .unwrap();
     use std::os::unix::fs::PermissionsExt;
@@ -545,12 +550,18 @@ fn console_key_opens_the_browser() {
     s.wait_until("a countdown", |t| countdown(t).is_some());
     s.send("c");
     s.wait_for("opened the console as sandbox");
-    let url = read(&opened);
+    // The launcher gets the private page, the page the link.
+    let arg = read(&opened);
     assert!(
-        url.starts_with(&format!(
-            "{federation}/federation?Action=login&Issuer=rolehop&"
-        )) && url.ends_with("&SigninToken=picker-token"),
-        "{url}"
+        arg.starts_with("file://") && !arg.contains("picker-token"),
+        "{arg}"
+    );
+    let html = read(&page);
+    assert!(
+        html.contains(&format!(
+            "url={federation}/federation?Action=login&amp;Issuer=rolehop&amp;"
+        )) && html.contains("&amp;SigninToken=picker-token\""),
+        "{html}"
     );
     s.send("\x03");
     assert!(s.wait_exit().success());
