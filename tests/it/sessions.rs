@@ -823,7 +823,7 @@ fn codes_come_from_a_yubikey_or_a_command_without_a_terminal() {
     assert_eq!(
         fs::read_to_string(&log).unwrap(),
         format!(
-            "ykman oath accounts code --single {SERIAL}-yk\nykman oath accounts code --single AWS:alice\ncode-ok --otp AWS prod\n"
+            "ykman oath accounts code --single -- {SERIAL}-yk\nykman oath accounts code --single -- AWS:alice\ncode-ok --otp AWS prod\n"
         )
     );
     // credential-process never asks, but a source needs no one to ask.

@@ -665,7 +665,7 @@ fn a_yubikey_gives_the_code_in_the_picker() {
     );
     assert_eq!(
         read(&log),
-        format!("oath accounts code --single {MFA_SERIAL}\n")
+        format!("oath accounts code --single -- {MFA_SERIAL}\n")
     );
     s.send("\x03");
     assert!(s.wait_exit().success());
