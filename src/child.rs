@@ -184,11 +184,9 @@ pub mod memory {
         set_soft(libc::RLIMIT_NOFILE, &NOFILE_SOFT, |hard| hard);
     }
 
-    #[cfg(unix)]
     #[cfg(target_os = "linux")]
     type Resource = libc::__rlimit_resource_t;
-    #[cfg(unix)]
-    #[cfg(not(target_os = "linux"))]
+    #[cfg(all(unix, not(target_os = "linux")))]
     type Resource = libc::c_int;
 
     /// Remember `resource`'s soft limit (once) and set it to `new(hard)`.

@@ -148,14 +148,7 @@ async fn accept_unix(listener: tokio::net::UnixListener, server: Server) {
         if !ours {
             continue;
         }
-        let Some(slot) = slots.take() else {
-            continue;
-        };
-        let server = server.clone();
-        tokio::spawn(async move {
-            http::serve_connection(stream, server, http::Via::Unix).await;
-            drop(slot);
-        });
+        slots.serve(stream, &server, http::Via::Unix);
     }
 }
 

@@ -66,8 +66,20 @@ impl Slots {
         Slots(Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS)))
     }
 
-    pub(super) fn take(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
-        self.0.clone().try_acquire_owned().ok()
+    /// Serve `stream` on a task of its own if a slot is free; else drop it
+    /// (the client sees the connection closed at once).
+    pub(super) fn serve<S>(&self, stream: S, server: &Server, via: Via)
+    where
+        S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    {
+        let Ok(slot) = self.0.clone().try_acquire_owned() else {
+            return;
+        };
+        let server = server.clone();
+        tokio::spawn(async move {
+            serve_connection(stream, server, via).await;
+            drop(slot);
+        });
     }
 }
 
@@ -95,21 +107,14 @@ pub(super) async fn accept_tcp(listener: tokio::net::TcpListener, server: Server
         {
             continue;
         }
-        let Some(slot) = slots.take() else {
-            continue;
-        };
         let _ = stream.set_nodelay(true);
-        let server = server.clone();
-        tokio::spawn(async move {
-            serve_connection(stream, server, Via::Tcp).await;
-            drop(slot);
-        });
+        slots.serve(stream, &server, Via::Tcp);
     }
 }
 
 /// Serve one connection until the client closes it, it stalls
 /// ([`HEADER_TIMEOUT`]) or it has been idle that long.
-pub(super) async fn serve_connection<S>(stream: S, server: Server, via: Via)
+async fn serve_connection<S>(stream: S, server: Server, via: Via)
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {

@@ -4,9 +4,10 @@
 //! sequence of control calls. Every wait is bounded; traffic stays on loopback.
 
 use crate::common::{self, Moto, TestEnv};
+use crate::live::{StopAgent, port_and_path};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -173,18 +174,6 @@ fn agent_call(socket: &Path, method: &str, path: &str, body: &str) -> (u16, Stri
     s.read_to_string(&mut text).unwrap();
     let status = text.split_whitespace().nth(1).unwrap().parse().unwrap();
     (status, text.split_once("\r\n\r\n").unwrap().1.to_owned())
-}
-
-/// Stops the test's agent however the test ends (it is detached).
-struct StopAgent<'a>(&'a TestEnv, PathBuf);
-
-impl Drop for StopAgent<'_> {
-    fn drop(&mut self) {
-        let mut cmd = self.0.cmd();
-        cmd.env("ROLEHOP_RUNTIME_DIR", &self.1)
-            .args(["agent", "stop"]);
-        let _ = cmd.output();
-    }
 }
 
 #[test]
@@ -386,14 +375,8 @@ fn serving(env: &TestEnv, secs: u32) -> (std::process::Child, String, String, St
     (child, uri, token, control)
 }
 
-fn port_and_path(uri: &str) -> (u16, String) {
-    let rest = uri.strip_prefix("http://127.0.0.1:").unwrap();
-    let (port, path) = rest.split_at(rest.find('/').unwrap());
-    (port.parse().unwrap(), path.to_owned())
-}
-
-/// One request; `None` when no whole answer came within 20 s.
-fn call(port: u16, method: &str, path: &str, token: &str, body: &str) -> Option<u16> {
+/// One request; (status, body), or `None` when no whole answer came within 20 s.
+fn exchange(port: u16, method: &str, path: &str, token: &str, body: &str) -> Option<(u16, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
     write!(
@@ -404,7 +387,16 @@ fn call(port: u16, method: &str, path: &str, token: &str, body: &str) -> Option<
     .ok()?;
     let mut text = String::new();
     s.read_to_string(&mut text).ok()?;
-    text.split_whitespace().nth(1)?.parse().ok()
+    let (head, body) = text.split_once("\r\n\r\n")?;
+    Some((
+        head.split_whitespace().nth(1)?.parse().ok()?,
+        body.to_owned(),
+    ))
+}
+
+/// [`exchange`]'s status alone.
+fn call(port: u16, method: &str, path: &str, token: &str, body: &str) -> Option<u16> {
+    exchange(port, method, path, token, body).map(|(status, _)| status)
 }
 
 #[test]
@@ -434,23 +426,13 @@ fn a_random_sequence_of_control_calls_never_hangs_the_endpoint() {
             1 => {
                 // A nested hop: its answer is a new route to call later.
                 let body = format!(r#"{{"bookmark":"{bookmark}","static":{}}}"#, r & 2 == 0);
-                let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-                s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-                write!(
-                    s,
-                    "POST {p}/assume HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: {c}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
-                    body.len()
-                )
-                .unwrap();
-                let mut text = String::new();
-                s.read_to_string(&mut text).ok().and_then(|_| {
-                    let (head, json) = text.split_once("\r\n\r\n")?;
-                    if let Ok(v) = serde_json::from_str::<serde_json::Value>(json)
+                exchange(port, "POST", &format!("{p}/assume"), &c, &body).map(|(status, json)| {
+                    if let Ok(v) = serde_json::from_str::<serde_json::Value>(&json)
                         && let (Some(u), Some(t)) = (v["uri"].as_str(), v["control"].as_str())
                     {
                         routes.push((port_and_path(u).1, t.to_owned()));
                     }
-                    head.split_whitespace().nth(1)?.parse().ok()
+                    status
                 })
             }
             2 if p != path => {

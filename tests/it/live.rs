@@ -162,7 +162,7 @@ fn raw(port: u16, request: &str) -> (u16, String) {
     (status, body)
 }
 
-fn port_and_path(uri: &str) -> (u16, String) {
+pub(crate) fn port_and_path(uri: &str) -> (u16, String) {
     let rest = uri.strip_prefix("http://127.0.0.1:").unwrap();
     let (port, path) = rest.split_at(rest.find('/').unwrap());
     (port.parse().unwrap(), path.to_owned())
@@ -554,7 +554,7 @@ fn prompt_shows_what_the_endpoint_serves() {
 }
 
 /// Stops the test's agent however the test ends (it is detached).
-struct StopAgent<'a>(&'a TestEnv, PathBuf);
+pub(crate) struct StopAgent<'a>(pub(crate) &'a TestEnv, pub(crate) PathBuf);
 
 impl Drop for StopAgent<'_> {
     fn drop(&mut self) {
