@@ -14,6 +14,10 @@
 //! the default client does (same builder, same crypto, same proxy settings
 //! from the environment). Connectors are cached per timeout settings and kept
 //! for the process, so the picker reuses connections as the SDK's client would.
+//!
+//! Every answer that is not a success is read here, up to [`MAX_ERROR_BODY`],
+//! before the SDK sees it: the SDK reads an error body whole into memory, and
+//! a broken proxy or a hostile endpoint can send 100 MB of "message".
 
 use aws_smithy_http_client::proxy::ProxyConfig;
 use aws_smithy_http_client::tls::{self, TlsContext, TrustStore, rustls_provider::CryptoMode};
@@ -24,7 +28,11 @@ use aws_smithy_runtime_api::client::http::{
     SharedHttpConnector,
 };
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::body::SdkBody;
+use bytes::{Bytes, BytesMut};
+use http_body_util::BodyExt;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -122,8 +130,43 @@ impl HttpConnector for SchemeConnector {
         } else {
             self.tls.get_or_init(|| self.build(None))
         };
-        connector.call(request)
+        let answer = connector.call(request);
+        HttpConnectorFuture::new(async move { Ok(capped(answer.await?).await) })
     }
+}
+
+/// The most of an error answer rolehop reads (STS, Organizations and the
+/// portal say what went wrong in well under 1 KiB).
+pub const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// How long an error answer's body may take to arrive, once its status has.
+const ERROR_BODY_TIME: Duration = Duration::from_secs(10);
+
+/// `response` with an error body cut at [`MAX_ERROR_BODY`]; the rest is never
+/// read (dropping the body closes the connection). Successes pass untouched.
+async fn capped(mut response: HttpResponse) -> HttpResponse {
+    if response.status().is_success() {
+        return response;
+    }
+    let mut body = response.take_body();
+    let mut kept = BytesMut::new();
+    let read = async {
+        while kept.len() < MAX_ERROR_BODY {
+            match body.frame().await {
+                Some(Ok(frame)) => {
+                    if let Ok(data) = frame.into_data() {
+                        kept.extend_from_slice(&data);
+                    }
+                }
+                // A body that breaks off says what it said so far.
+                Some(Err(_)) | None => break,
+            }
+        }
+    };
+    let _ = tokio::time::timeout(ERROR_BODY_TIME, read).await;
+    kept.truncate(MAX_ERROR_BODY);
+    *response.body_mut() = SdkBody::from(Bytes::from(kept));
+    response
 }
 
 fn is_plain_http(uri: &str) -> bool {

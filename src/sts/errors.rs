@@ -224,6 +224,13 @@ pub(super) fn credentials_error(
 pub fn code_and_message<E: ProvideErrorMetadata + StdError + 'static>(
     err: &SdkError<E>,
 ) -> (Option<String>, Option<String>) {
+    let (code, message) = raw_code_and_message(err);
+    (code.as_deref().map(clip), message.as_deref().map(clip))
+}
+
+fn raw_code_and_message<E: ProvideErrorMetadata + StdError + 'static>(
+    err: &SdkError<E>,
+) -> (Option<String>, Option<String>) {
     if let Some(c) = err.code() {
         return (Some(c.to_owned()), err.message().map(str::to_owned));
     }
@@ -246,11 +253,28 @@ pub fn code_and_message<E: ProvideErrorMetadata + StdError + 'static>(
     )
 }
 
+/// The most of an error's code or message rolehop repeats (real ones are a
+/// sentence; the connector already stopped reading the body at 64 KiB).
+const MAX_SAID: usize = 300;
+
+/// One line of at most [`MAX_SAID`] characters, control characters escaped.
+fn clip(said: &str) -> String {
+    let line = said.split_whitespace().collect::<Vec<_>>().join(" ");
+    let line = crate::text::sanitize(&line);
+    match line.char_indices().nth(MAX_SAID) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line,
+    }
+}
+
+/// The text of `<tag>` in `body`; a tag left open (a body cut short) runs to
+/// the end.
 fn xml_tag(body: &str, tag: &str) -> Option<String> {
     let open = format!("<{tag}>");
     let start = body.find(&open)? + open.len();
-    let end = start + body[start..].find(&format!("</{tag}>"))?;
-    Some(body[start..end].trim().to_owned())
+    let rest = &body[start..];
+    let end = rest.find(&format!("</{tag}>")).unwrap_or(rest.len());
+    Some(rest[..end].trim().to_owned())
 }
 
 fn find_source<'a, T: StdError + 'static>(err: &'a (dyn StdError + 'static)) -> Option<&'a T> {
@@ -295,6 +319,24 @@ fn innermost(err: &(dyn StdError + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn said_text_is_one_short_line() {
+        assert_eq!(clip("Not\n  authorized\x1b[2J"), "Not authorized\\e[2J");
+        let long = "é".repeat(1000);
+        let cut = clip(&long);
+        assert_eq!(cut.chars().count(), MAX_SAID + 1);
+        assert!(cut.ends_with('…'));
+        assert_eq!(clip("short"), "short");
+    }
+
+    #[test]
+    fn a_message_cut_short_is_still_read() {
+        let body = "<Error><Code>AccessDenied</Code><Message>no access for";
+        assert_eq!(xml_tag(body, "Code").as_deref(), Some("AccessDenied"));
+        assert_eq!(xml_tag(body, "Message").as_deref(), Some("no access for"));
+        assert_eq!(xml_tag(body, "RequestId"), None);
+    }
 
     #[test]
     fn identity_is_read_from_aws_message() {

@@ -235,6 +235,75 @@ fn hostile_networks_get_one_clear_line_and_change_nothing() {
     }
 }
 
+/// An STS (or proxy) that answers an error with 100 MB of message: rolehop
+/// reads at most 64 KiB of it and says a few hundred characters.
+#[test]
+fn a_huge_error_body_is_cut_short() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    const HUGE: usize = 100 << 20;
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", l.local_addr().unwrap());
+    let sent = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&sent);
+    std::thread::spawn(move || {
+        for stream in l.incoming().take(10) {
+            let Ok(mut s) = stream else { continue };
+            let counter = Arc::clone(&counter);
+            std::thread::spawn(move || {
+                let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+                let _ = s.set_write_timeout(Some(Duration::from_secs(5)));
+                let mut buf = [0u8; 65536];
+                let _ = s.read(&mut buf);
+                let head =
+                    "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>";
+                let _ = write!(
+                    s,
+                    "HTTP/1.1 403 Forbidden\r\nContent-Type: text/xml\r\nContent-Length: {HUGE}\r\nConnection: close\r\n\r\n{head}"
+                );
+                let chunk = vec![b'A'; 64 * 1024];
+                let mut left = HUGE - head.len();
+                while left > 0 {
+                    let n = left.min(chunk.len());
+                    match s.write(&chunk[..n]) {
+                        Ok(0) | Err(_) => break,
+                        Ok(w) => {
+                            counter.fetch_add(w, Ordering::Relaxed);
+                            left -= w;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    let env = env_with(Moto::shared(), DEV);
+    let mut cmd = env.cmd();
+    cmd.env("AWS_ENDPOINT_URL_STS", &url)
+        .env("ROLEHOP_STS_TIMEOUT", "20")
+        .args(["env", "dev"]);
+    let out = common::output(cmd);
+    assert_ne!(out.code, 0);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("AAAA") && out.stderr.contains('…'),
+        "the message's start, clipped: {}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.len() < 1000,
+        "a few hundred characters, not {} bytes",
+        out.stderr.len()
+    );
+    // Let the writer notice the closed connection.
+    std::thread::sleep(Duration::from_millis(500));
+    let sent = sent.load(Ordering::Relaxed);
+    // 64 KiB read; the rest is what the kernel's socket buffers took.
+    assert!(
+        sent < HUGE / 10,
+        "the server got {sent} bytes out of {HUGE}"
+    );
+}
+
 /// A static shell whose base identity was environment keys carries no
 /// secret of it; a nested hop there says why it cannot call STS.
 #[test]
