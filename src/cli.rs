@@ -315,9 +315,15 @@ pub enum ImportSource {
         /// Skip accounts whose name or ID matches this glob; repeatable.
         #[arg(long, value_name = "GLOB")]
         exclude: Vec<String>,
-        /// Remove bookmarks for ROLE whose account the organization no longer lists.
+        /// Remove the bookmarks this import made (marked org = "o-...", for
+        /// ROLE and this --profile) whose account the organization no longer
+        /// lists; hand-written and other organizations' bookmarks are kept.
+        /// More than 3 removals are asked about first.
         #[arg(long)]
         prune: bool,
+        /// Remove without asking, however many --prune finds.
+        #[arg(long, requires = "prune")]
+        yes: bool,
         #[command(flatten)]
         opts: ImportOpts,
     },

@@ -7,6 +7,9 @@ use crate::import;
 use crate::paths;
 use std::process::ExitCode;
 
+/// `--prune` asks before removing more bookmarks than this.
+const MAX_UNASKED_REMOVALS: usize = 3;
+
 /// `rolehop import SOURCE`.
 pub fn run(source: crate::cli::ImportSource) -> Result<ExitCode> {
     use crate::cli::ImportSource;
@@ -34,6 +37,7 @@ pub fn run(source: crate::cli::ImportSource) -> Result<ExitCode> {
             include,
             exclude,
             prune,
+            yes,
             opts,
         } => {
             if let Err(e) = bookmarks::validate_field(bookmarks::Field::Role, &role) {
@@ -54,7 +58,21 @@ pub fn run(source: crate::cli::ImportSource) -> Result<ExitCode> {
                 profile,
                 prune,
             };
-            let plan = import::organization::plan(&listing, &existing.items, &options)?;
+            let plan = import::organization::plan(&listing, &existing, &options)?;
+            let removing = plan.changes.remove.len();
+            if removing > MAX_UNASKED_REMOVALS
+                && !opts.dry_run
+                && !crate::cmd::ask::confirm(
+                    &format!(
+                        "--prune would remove {removing} bookmarks ({}); remove them?",
+                        some_names(&plan.changes.remove)
+                    ),
+                    yes,
+                )?
+            {
+                eprintln!("rolehop: nothing changed");
+                return Ok(ExitCode::SUCCESS);
+            }
             import::apply_with(
                 "organization",
                 plan.parsed,
@@ -65,4 +83,14 @@ pub fn run(source: crate::cli::ImportSource) -> Result<ExitCode> {
             )
         }
     }
+}
+
+/// The first few names, and how many more.
+fn some_names(names: &[String]) -> String {
+    const SHOWN: usize = 8;
+    let mut out = names[..names.len().min(SHOWN)].join(", ");
+    if names.len() > SHOWN {
+        out.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    out
 }

@@ -1,6 +1,7 @@
 //! One function per CLI subcommand: load what it needs, call the engine,
 //! print the result. Errors go up to `lib::run` which reports them.
 
+mod ask;
 pub mod console;
 pub mod doctor;
 pub mod exec;
@@ -225,6 +226,7 @@ pub fn add(a: AddArgs) -> Result<ExitCode> {
         via_at: None,
         handover: None,
         mfa_source: None,
+        org: None,
     };
     bookmarks::add_with(&path, &spec, &extras)?;
     let saved = Bookmarks::load(&path)?;

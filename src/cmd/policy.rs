@@ -11,7 +11,6 @@ use crate::error::{Error, Result};
 use crate::paths;
 use crate::sts;
 use serde_json::{Value, json};
-use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
 /// Who the role trusts, and where the identity policy goes.

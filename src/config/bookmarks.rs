@@ -56,12 +56,13 @@ const DEFAULT_KEYS: [&str; 7] = [
     "session_name",
 ];
 /// Per-bookmark keys that are not form fields (yet): how the role is reached.
-const EXTRA_KEYS: [&str; 5] = [
+const EXTRA_KEYS: [&str; 6] = [
     "mfa_session",
     "via",
     "handover",
     "mfa_process",
     "mfa_yubikey",
+    "org",
 ];
 /// Keys of the top-level `[settings]` table.
 const SETTINGS_KEYS: [&str; 9] = [

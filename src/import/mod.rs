@@ -175,6 +175,13 @@ pub fn apply_with(
             });
         }
     }
+    let not_ours = existing
+        .iter()
+        .filter(|r| r[3].starts_with("not listed"))
+        .count();
+    if not_ours > 0 {
+        summary.push_str(&format!("; {not_ours} not listed but not imported (kept)"));
+    }
     if dry_run {
         summary.push_str("; dry run: nothing written");
     }

@@ -12,14 +12,17 @@
 //! account ID and role (not by name, so the user may rename it), its display
 //! follows the account's name in the organization, and a bookmark whose
 //! account the organization no longer lists is reported `gone` (removed only
-//! with `--prune`).
+//! with `--prune`). Every bookmark it writes carries `org = "o-..."`, and
+//! `--prune` removes only those: marked with this organization, for this
+//! role and this `--profile`. Hand-written bookmarks, other organizations'
+//! and those imported before the marker existed are never removed.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use aws_sdk_organizations::Client;
 
 use super::{Entry, Parsed, Skipped};
-use crate::config::bookmarks::{Bookmark, BookmarkSpec, Changes, Extras};
+use crate::config::bookmarks::{Bookmark, BookmarkSpec, Bookmarks, Changes, Extras};
 use crate::env::{BaseSource, EnvView};
 use crate::error::{Error, Result};
 use crate::sts;
@@ -46,6 +49,8 @@ pub struct Listing {
     pub accounts: Vec<Account>,
     /// With `--ou`: the IDs of the accounts under those OUs.
     pub under_ou: Option<HashSet<String>>,
+    /// The organization's ID (`o-...`), read from the accounts' ARNs.
+    pub org: Option<String>,
 }
 
 /// The user's choices.
@@ -138,7 +143,14 @@ fn display_for(account: &Account) -> String {
 /// Decide what every account becomes. Accounts are taken in ID order, so a
 /// name collision resolves the same way on every run: the first keeps the
 /// name, the others get `-ACCOUNTID`.
-pub fn plan(listing: &Listing, existing: &[Bookmark], opts: &Options) -> Result<Plan> {
+pub fn plan(listing: &Listing, file: &Bookmarks, opts: &Options) -> Result<Plan> {
+    if opts.prune && listing.accounts.is_empty() {
+        return Err(Error::Usage {
+            message: "the organization listed no accounts, so --prune would remove every bookmark it made; nothing changed".into(),
+            hint: Some("check the identity that lists it (--profile), or run without --prune".into()),
+        });
+    }
+    let existing: &[Bookmark] = &file.items;
     let include = globs(&opts.include, "--include")?;
     let exclude = globs(&opts.exclude, "--exclude")?;
     let mut accounts = listing.accounts.clone();
@@ -239,23 +251,40 @@ pub fn plan(listing: &Listing, existing: &[Bookmark], opts: &Options) -> Result<
                 source_profile: opts.profile.clone(),
                 ..BookmarkSpec::default()
             },
-            extras: Extras::default(),
+            extras: Extras {
+                org: listing.org.clone(),
+                ..Extras::default()
+            },
             notes,
         });
     }
 
-    // Bookmarks for the role in accounts the organization no longer lists.
+    // Bookmarks for the role in accounts the organization no longer lists:
+    // only those this import marked are its to remove.
     let listed: BTreeSet<&str> = listing.accounts.iter().map(|a| a.id.as_str()).collect();
-    for b in existing.iter().filter(|b| ours(b)) {
+    let same_profile = |b: &Bookmark| b.source_profile.as_deref() == opts.profile.as_deref();
+    for b in existing.iter().filter(|b| ours(b) && same_profile(b)) {
         if listed.contains(b.account.as_str()) || b.account == listing.caller_account {
             continue;
         }
-        let result = if opts.prune {
-            out.changes.remove.push(b.name.to_string());
-            "gone: removed (--prune)".to_owned()
-        } else {
-            "gone: the organization no longer lists this account (kept; --prune removes it)"
-                .to_owned()
+        let mark = file.extras(&b.name).org.as_deref();
+        let result = match (mark, listing.org.as_deref()) {
+            (Some(m), Some(this)) if m == this => {
+                if opts.prune {
+                    out.changes.remove.push(b.name.to_string());
+                    "gone: removed (--prune)".to_owned()
+                } else {
+                    "gone: the organization no longer lists this account (kept; --prune removes it)"
+                        .to_owned()
+                }
+            }
+            // Another organization's: not this listing's business.
+            (Some(_), _) => continue,
+            (None, _) => format!(
+                "not listed: kept (no org = {:?} mark, so this import did not make it; rolehop remove {} if it is stale)",
+                listing.org.as_deref().unwrap_or("o-..."),
+                b.name
+            ),
         };
         out.existing.push([
             b.display.to_string(),
@@ -294,15 +323,24 @@ pub async fn fetch(source: &BaseSource, env: &EnvView, ous: &[String]) -> Result
         }
         Some(ids)
     };
+    let org = accounts.iter().find_map(|a| a.org.clone());
     Ok(Listing {
         caller_account: caller.account,
-        accounts,
+        accounts: accounts.into_iter().map(|a| a.account).collect(),
         under_ou,
+        org,
     })
 }
 
+/// An account as listed, with the organization ID from its ARN.
+#[derive(Debug)]
+struct Listed {
+    account: Account,
+    org: Option<String>,
+}
+
 /// Every account of the organization, every page.
-async fn list_accounts(org: &Client, who: &str) -> Result<Vec<Account>> {
+async fn list_accounts(org: &Client, who: &str) -> Result<Vec<Listed>> {
     let mut accounts = Vec::new();
     let mut pages = org.list_accounts().into_paginator().send();
     while let Some(page) = pages.next().await {
@@ -312,17 +350,29 @@ async fn list_accounts(org: &Client, who: &str) -> Result<Vec<Account>> {
     Ok(accounts)
 }
 
-fn account(a: &aws_sdk_organizations::types::Account) -> Account {
+fn account(a: &aws_sdk_organizations::types::Account) -> Listed {
     let state = a
         .state()
         .map(|s| s.as_str().to_owned())
         .or_else(|| a.status().map(|s| s.as_str().to_owned()))
         .unwrap_or_else(|| "UNKNOWN".into());
-    Account {
-        id: a.id().unwrap_or_default().to_owned(),
-        name: a.name().unwrap_or_default().to_owned(),
-        state,
+    Listed {
+        account: Account {
+            id: a.id().unwrap_or_default().to_owned(),
+            name: a.name().unwrap_or_default().to_owned(),
+            state,
+        },
+        org: a.arn().and_then(org_of_arn),
     }
+}
+
+/// `o-...` from `arn:aws:organizations::MANAGEMENT:account/o-.../ACCOUNT`.
+fn org_of_arn(arn: &str) -> Option<String> {
+    let (_, path) = arn.split_once(":account/")?;
+    let org = path.split('/').next()?;
+    crate::config::bookmarks::check_org(org)
+        .is_ok()
+        .then(|| org.to_owned())
 }
 
 /// `ou-...` / `r-...` as given; otherwise a path of OU names from the root

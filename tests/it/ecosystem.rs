@@ -676,24 +676,65 @@ fn import_an_organization_of_250_accounts() {
     assert_eq!(color("team-010-prod"), Some(serde_json::json!("red")));
     assert_eq!(color("team-011-dev"), Some(serde_json::Value::Null));
 
-    // A re-run updates the display, reports the one gone, adds nothing.
+    // A re-run updates the display, adds nothing, and keeps the hand-written
+    // bookmark for an account it does not list (no org mark: not its own).
     let out = env.run(&["import", "organization"]).success();
     let last = out.stdout.lines().last().unwrap_or("");
     assert!(
         last.contains("imported 0;")
-            && last.contains("updated the display of 1; 248 unchanged; 1 gone"),
+            && last.contains(
+                "updated the display of 1; 248 unchanged; 1 not listed but not imported (kept)"
+            ),
         "{last}"
     );
     let row = out.stdout.lines().find(|l| l.contains("left")).unwrap();
-    assert!(row.contains("gone:") && row.contains("--prune"), "{row}");
+    assert!(row.contains("not listed: kept"), "{row}");
     let text = fs::read_to_string(env.bookmarks_path()).unwrap();
     assert!(text.contains("display = \"Team 000 prod\""));
     assert!(text.starts_with("[settings.colors]\n\"*prod*\" = \"red\"\n"));
     assert!(text.contains("[bookmarks.left]"));
-    env.run(&["import", "organization", "--prune"]).success();
+
+    // Every imported bookmark carries the organization's mark.
+    let org = text
+        .lines()
+        .find_map(|l| l.strip_prefix("org = \""))
+        .and_then(|l| l.strip_suffix('"'))
+        .expect("an org mark")
+        .to_owned();
+    assert!(org.starts_with("o-"), "{org}");
+    assert_eq!(text.matches(&format!("org = \"{org}\"")).count(), 249);
+
+    // Four of this organization's bookmarks whose accounts have left it, and
+    // one from another organization: --prune is for the four only, and asks
+    // first (more than 3); with no terminal to ask on, it changes nothing.
+    let mut edited = text.clone();
+    for i in 0..4 {
+        edited.push_str(&format!(
+            "\n[bookmarks.gone{i}]\naccount = \"99999999999{i}\"\nrole = \"OrganizationAccountAccessRole\"\norg = \"{org}\"\n"
+        ));
+    }
+    edited.push_str("\n[bookmarks.theirs]\naccount = \"888888888888\"\nrole = \"OrganizationAccountAccessRole\"\norg = \"o-zz99yy88xx\"\n");
+    fs::write(env.bookmarks_path(), &edited).unwrap();
+    let out = env.run(&["import", "organization"]).success();
+    assert!(
+        out.stdout.lines().last().unwrap_or("").contains("; 4 gone"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("theirs"), "{}", out.stdout);
+    let mut asked = env.cmd();
+    asked.args(["import", "organization", "--prune"]);
+    common::detach_from_terminal(&mut asked);
+    let out = common::output(asked);
+    assert_ne!(out.code, 0, "{}", out.stdout);
+    assert!(out.stderr.contains("--yes"), "{}", out.stderr);
+    assert_eq!(fs::read_to_string(env.bookmarks_path()).unwrap(), edited);
+    env.run(&["import", "organization", "--prune", "--yes"])
+        .success();
     let text = fs::read_to_string(env.bookmarks_path()).unwrap();
-    assert!(!text.contains("[bookmarks.left]"));
-    assert_eq!(text.matches("[bookmarks.").count(), 249);
+    assert!(!text.contains("[bookmarks.gone"), "pruned");
+    assert!(text.contains("[bookmarks.left]") && text.contains("[bookmarks.theirs]"));
+    assert_eq!(text.matches("[bookmarks.").count(), 251);
 
     // --ou by path: the accounts under Workloads and its nested Prod OU.
     let fresh = TestEnv::new(&moto);

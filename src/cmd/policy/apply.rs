@@ -2,6 +2,7 @@
 //! the change and asking.
 
 use super::*;
+use crate::cmd::ask::confirm;
 
 pub(super) fn iam_error(what: &str, e: impl std::fmt::Display, code: Option<&str>) -> Error {
     let hint = match code {
@@ -30,31 +31,6 @@ pub(super) fn refused(what: &str, (code, msg): (Option<String>, Option<String>))
         (None, None) => "unknown error".into(),
     };
     iam_error(what, text, code.as_deref())
-}
-
-/// Ask y/N on the terminal; `yes` skips the question.
-pub(super) fn confirm(question: &str, yes: bool) -> Result<bool> {
-    if yes {
-        return Ok(true);
-    }
-    let no_tty = |_| {
-        usage(
-            "cannot ask for confirmation: no terminal".into(),
-            Some("pass --yes to apply without asking".into()),
-        )
-    };
-    let tty_in = std::fs::File::open("/dev/tty").map_err(no_tty)?;
-    let mut tty_out = std::fs::OpenOptions::new()
-        .write(true)
-        .open("/dev/tty")
-        .map_err(no_tty)?;
-    write!(tty_out, "{question} [y/N] ").map_err(no_tty)?;
-    tty_out.flush().map_err(no_tty)?;
-    let mut line = String::new();
-    std::io::BufReader::new(tty_in)
-        .read_line(&mut line)
-        .map_err(no_tty)?;
-    Ok(matches!(line.trim(), "y" | "Y" | "yes" | "Yes"))
 }
 
 pub(super) fn apply(

@@ -368,3 +368,20 @@ pub(super) fn check_session_name(s: &str) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// `org`: an AWS Organizations ID, as `import organization` writes it.
+pub(crate) fn check_org(s: &str) -> Result<(), String> {
+    let ok = s.strip_prefix("o-").is_some_and(|rest| {
+        (10..=32).contains(&rest.len())
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "must be an organization ID (o- and 10 to 32 lower-case letters or digits, e.g. \"o-a1b2c3d4e5\"), got {s:?}"
+        ))
+    }
+}

@@ -382,6 +382,9 @@ pub(super) fn append_all<'a>(
             }
             None => {}
         }
+        if let Some(org) = extras.org.as_deref() {
+            table.insert("org", Item::Value(Value::from(org)));
+        }
         // A hand-written inline `bookmarks = { ... }` can only take another entry.
         if let Some(Item::Value(Value::InlineTable(list))) = doc.as_table_mut().get_mut("bookmarks")
         {

@@ -27,7 +27,7 @@ use super::{
     BOOKMARK_KEYS, Color, ColorRule, DEFAULT_KEYS, EXTRA_KEYS, Loaded, MFA_SESSION_DURATION,
     MfaSource, REFRESH_WINDOW, ROLE_DURATION, Raw, SETTINGS_KEYS, Settings, YubiKeyRaw,
     check_account, check_display, check_external_id, check_mfa_process, check_mfa_serial,
-    check_name, check_region, check_role, check_session_name, check_source_profile,
+    check_name, check_org, check_region, check_role, check_session_name, check_source_profile,
     check_yubikey_name, effective, extras_of, parse_duration_within,
 };
 use std::collections::{BTreeMap, HashSet};
@@ -379,6 +379,7 @@ fn apply<'a>(raw: &mut Raw<'a>, key: &str, val: Val<'a>, at: usize) -> Option<()
         },
         "mfa_process" => raw.mfa_process = checked(check_mfa_process)?,
         "mfa_yubikey" => raw.mfa_yubikey = Some(yubikey(val)?),
+        "org" => raw.org = checked(check_org)?,
         "via" => {
             raw.via = checked(check_name)?;
             raw.via_at = Some(at);

@@ -184,6 +184,10 @@ pub struct Extras {
     /// `mfa_process` / `mfa_yubikey`: where this role's codes come from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mfa_source: Option<MfaSource>,
+    /// `org = "o-..."`: written by `import organization`, whose `--prune`
+    /// removes only the bookmarks it marked for that organization.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub org: Option<String>,
 }
 
 /// Where MFA codes come from without typing (`mfa_process`, `mfa_yubikey`,
@@ -364,6 +368,7 @@ impl Bookmarks {
             via_at: None,
             handover: None,
             mfa_source: None,
+            org: None,
         };
         self.extras.get(name).unwrap_or(&NONE)
     }

@@ -126,6 +126,7 @@ pub(super) struct Raw<'d> {
     pub(super) handover: Option<HandoverMode>,
     pub(super) mfa_process: Option<&'d str>,
     pub(super) mfa_yubikey: Option<YubiKeyRaw<'d>>,
+    pub(super) org: Option<&'d str>,
     /// Byte offset of the `via` value, for errors found later.
     pub(super) via_at: Option<usize>,
 }
@@ -187,6 +188,7 @@ pub(super) fn read_table<'d>(
             "handover" => raw.handover = Some(HandoverMode::parse(text()?).map_err(&bad)?),
             "mfa_process" => raw.mfa_process = checked(check_mfa_process)?,
             "mfa_yubikey" => raw.mfa_yubikey = Some(yubikey_item(item).map_err(&bad)?),
+            "org" => raw.org = checked(check_org)?,
             "via" => {
                 raw.via = checked(check_name)?;
                 raw.via_at = item.span().map(|s| s.start);
@@ -531,6 +533,7 @@ pub(super) fn extras_of(text: &str, raw: &Raw<'_>) -> Option<Extras> {
     (raw.mfa_session.is_some()
         || raw.via.is_some()
         || raw.handover.is_some()
+        || raw.org.is_some()
         || mfa_source.is_some())
     .then(|| Extras {
         mfa_session: raw.mfa_session,
@@ -538,6 +541,7 @@ pub(super) fn extras_of(text: &str, raw: &Raw<'_>) -> Option<Extras> {
         via_at: raw.via_at.map(|at| line_col(text, at)),
         handover: raw.handover,
         mfa_source,
+        org: raw.org.map(str::to_owned),
     })
 }
 

@@ -16,6 +16,27 @@ fn bookmark(name: &str, account: &str, role: &str, display: &str) -> Bookmark {
     Bookmark::sample(name, account, role, display)
 }
 
+const ORG: &str = "o-aa11bb22cc";
+
+/// A bookmarks file holding `items`, `marks` naming the ones with `org = ...`.
+fn file(items: &[Bookmark], marks: &[(&str, &str)]) -> Bookmarks {
+    Bookmarks {
+        path: "bookmarks.toml".into(),
+        items: std::sync::Arc::new(items.to_vec()),
+        extras: marks
+            .iter()
+            .map(|(name, org)| {
+                let e = Extras {
+                    org: Some((*org).to_owned()),
+                    ..Extras::default()
+                };
+                ((*name).to_owned(), e)
+            })
+            .collect(),
+        settings: crate::config::bookmarks::Settings::default(),
+    }
+}
+
 fn opts() -> Options {
     Options {
         role: DEFAULT_ROLE.into(),
@@ -87,8 +108,9 @@ fn active_accounts_become_bookmarks_and_the_rest_say_why() {
             acct("500000000000", "prod", "ACTIVE"),
         ],
         under_ou: None,
+        org: Some(ORG.into()),
     };
-    let p = plan(&listing, &[], &opts()).unwrap();
+    let p = plan(&listing, &file(&[], &[]), &opts()).unwrap();
     let names: Vec<(&str, &str)> = p
         .parsed
         .entries
@@ -134,6 +156,7 @@ fn a_rerun_updates_displays_and_reports_gone_accounts() {
             acct("700000000000", "Shut", "SUSPENDED"),
         ],
         under_ou: None,
+        org: Some(ORG.into()),
     };
     let existing = [
         bookmark("prod", "300000000000", DEFAULT_ROLE, "Prod"),
@@ -142,7 +165,24 @@ fn a_rerun_updates_displays_and_reports_gone_accounts() {
         bookmark("left", "800000000000", DEFAULT_ROLE, "Left"),
         // Another role in a vanished account is not this import's.
         bookmark("mine", "800000000000", "Admin", "Mine"),
+        // Written by hand (or before imports marked their bookmarks).
+        bookmark("hand", "810000000000", DEFAULT_ROLE, "Hand"),
+        // Another organization's import, and this one's for another profile.
+        bookmark("theirs", "820000000000", DEFAULT_ROLE, "Theirs"),
+        Bookmark {
+            source_profile: Some("other".into()),
+            ..bookmark("profiled", "830000000000", DEFAULT_ROLE, "Profiled")
+        },
     ];
+    let existing = file(
+        &existing,
+        &[
+            ("prod", ORG),
+            ("left", ORG),
+            ("theirs", "o-zz99yy88xx"),
+            ("profiled", ORG),
+        ],
+    );
     let p = plan(&listing, &existing, &opts()).unwrap();
     assert!(p.parsed.entries.is_empty());
     assert_eq!(
@@ -168,6 +208,10 @@ fn a_rerun_updates_displays_and_reports_gone_accounts() {
                 "left",
                 "gone: the organization no longer lists this account (kept; --prune removes it)"
             ),
+            (
+                "hand",
+                "not listed: kept (no org = \"o-aa11bb22cc\" mark, so this import did not make it; rolehop remove hand if it is stale)"
+            ),
         ]
     );
     let pruned = plan(
@@ -180,6 +224,52 @@ fn a_rerun_updates_displays_and_reports_gone_accounts() {
     )
     .unwrap();
     assert_eq!(pruned.changes.remove, ["left"]);
+}
+
+#[test]
+fn new_bookmarks_are_marked_and_an_empty_listing_prunes_nothing() {
+    let listing = Listing {
+        caller_account: "100000000000".into(),
+        accounts: vec![acct("300000000000", "Prod", "ACTIVE")],
+        under_ou: None,
+        org: Some(ORG.into()),
+    };
+    let p = plan(&listing, &file(&[], &[]), &opts()).unwrap();
+    assert_eq!(p.parsed.entries[0].extras.org.as_deref(), Some(ORG));
+
+    let empty = Listing {
+        accounts: Vec::new(),
+        ..listing
+    };
+    let marked = file(
+        &[bookmark("prod", "300000000000", DEFAULT_ROLE, "Prod")],
+        &[("prod", ORG)],
+    );
+    let prune = Options {
+        prune: true,
+        ..opts()
+    };
+    let e = plan(&empty, &marked, &prune).unwrap_err();
+    assert!(e.to_string().contains("listed no accounts"), "{e}");
+    // Without --prune an empty answer only reports.
+    assert!(
+        plan(&empty, &marked, &opts())
+            .unwrap()
+            .changes
+            .remove
+            .is_empty()
+    );
+}
+
+#[test]
+fn the_organization_comes_from_an_account_arn() {
+    assert_eq!(
+        org_of_arn("arn:aws:organizations::111111111111:account/o-exampleorgid/222222222222")
+            .as_deref(),
+        Some("o-exampleorgid")
+    );
+    assert_eq!(org_of_arn("arn:aws:organizations::1:account/nope/2"), None);
+    assert_eq!(org_of_arn("garbage"), None);
 }
 
 #[test]
@@ -197,8 +287,9 @@ fn filters_by_glob_ou_and_a_taken_name() {
                 .map(String::from)
                 .into(),
         ),
+        org: Some(ORG.into()),
     };
-    let existing = [bookmark("prod-eu", "999999999999", "Admin", "x")];
+    let existing = file(&[bookmark("prod-eu", "999999999999", "Admin", "x")], &[]);
     let p = plan(
         &listing,
         &existing,
@@ -223,7 +314,7 @@ fn filters_by_glob_ou_and_a_taken_name() {
     assert!(
         plan(
             &listing,
-            &[],
+            &file(&[], &[]),
             &Options {
                 include: vec!["[".into()],
                 ..opts()

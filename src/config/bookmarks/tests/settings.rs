@@ -243,6 +243,7 @@ fn add_with_via_checks_the_target_and_writes_the_keys() {
         via_at: None,
         handover: None,
         mfa_source: None,
+        org: None,
     };
     let e = add_with(&path, &spec("x", "111111111111", "R"), &extras("prd")).unwrap_err();
     assert_eq!(
