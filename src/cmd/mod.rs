@@ -227,6 +227,7 @@ pub fn add(a: AddArgs) -> Result<ExitCode> {
         handover: None,
         mfa_source: None,
         org: None,
+        sso: None,
     };
     bookmarks::add_with(&path, &spec, &extras)?;
     let saved = Bookmarks::load(&path)?;

@@ -20,6 +20,7 @@ mod model;
 #[cfg(test)]
 mod props;
 mod read;
+mod sso;
 #[cfg(test)]
 mod tests;
 
@@ -29,6 +30,7 @@ pub use error::*;
 pub use model::*;
 pub use read::fuzz_load;
 use read::*;
+pub use sso::{SsoConfig, check_start_url};
 
 pub use batch::{Changes, Outcome, add_many, add_many_with, plan_for_file, plan_many};
 
@@ -56,13 +58,14 @@ const DEFAULT_KEYS: [&str; 7] = [
     "session_name",
 ];
 /// Per-bookmark keys that are not form fields (yet): how the role is reached.
-const EXTRA_KEYS: [&str; 6] = [
+const EXTRA_KEYS: [&str; 7] = [
     "mfa_session",
     "via",
     "handover",
     "mfa_process",
     "mfa_yubikey",
     "org",
+    "sso",
 ];
 /// Keys of the top-level `[settings]` table.
 const SETTINGS_KEYS: [&str; 9] = [
@@ -76,7 +79,7 @@ const SETTINGS_KEYS: [&str; 9] = [
     "mfa_process",
     "mfa_yubikey",
 ];
-const TOP_KEYS: [&str; 3] = ["defaults", "bookmarks", "settings"];
+const TOP_KEYS: [&str; 4] = ["defaults", "bookmarks", "settings", "sso"];
 
 const MIN_DURATION: u32 = 900;
 const MAX_DURATION: u32 = 43_200;

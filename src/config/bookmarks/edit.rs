@@ -385,6 +385,9 @@ pub(super) fn append_all<'a>(
         if let Some(org) = extras.org.as_deref() {
             table.insert("org", Item::Value(Value::from(org)));
         }
+        if let Some(sso) = extras.sso.as_deref() {
+            table.insert("sso", Item::Value(Value::from(sso)));
+        }
         // A hand-written inline `bookmarks = { ... }` can only take another entry.
         if let Some(Item::Value(Value::InlineTable(list))) = doc.as_table_mut().get_mut("bookmarks")
         {

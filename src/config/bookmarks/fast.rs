@@ -51,6 +51,8 @@ enum Current {
     /// `[settings.colors]`: quoted globs to color names.
     Colors,
     Bookmark,
+    /// `[sso.NAME]`: an IAM Identity Center instance.
+    Sso,
 }
 
 /// From this size (~7,000 bookmarks) a file is read in parts, one per core.
@@ -71,9 +73,19 @@ fn load_with(text: &str, parts_from: usize, parts: impl FnOnce() -> usize) -> Op
         && parts > 1
         && let Some(loaded) = in_parts(text, parts)
     {
-        return Some(loaded);
+        return sso_named(loaded);
     }
-    whole(text)
+    sso_named(whole(text)?)
+}
+
+/// Every `sso = "NAME"` names a `[sso.NAME]` (else the validator says which not).
+fn sso_named(loaded: Loaded) -> Option<Loaded> {
+    let known = &loaded.settings.sso;
+    let dangling = loaded
+        .extras
+        .values()
+        .any(|e| e.sso.as_ref().is_some_and(|s| !known.contains_key(s)));
+    (!dangling).then_some(loaded)
 }
 
 /// The file in one pass.
@@ -131,6 +143,8 @@ fn pass<'a>(
     let mut extras = BTreeMap::new();
     let mut names: HashSet<&str, NameHash> = HashSet::with_capacity_and_hasher(estimate, NameHash);
     let mut open: Option<Open<'a>> = None;
+    // The `[sso.NAME]` being read, and the keys it has.
+    let mut open_sso: Option<(&'a str, super::SsoConfig, u32)> = None;
     let mut scratch = Raw::default();
     let mut current = Current::Root;
 
@@ -167,8 +181,11 @@ fn pass<'a>(
                 if let Some(done) = open.take() {
                     finish(text, done, &defaults, &mut items, &mut extras)?;
                 }
+                if let Some(done) = open_sso.take() {
+                    finish_sso(done, &mut settings)?;
+                }
                 current = match header {
-                    Header::One(_) | Header::Two("settings", _) if tail => return None,
+                    Header::One(_) | Header::Two("settings" | "sso", _) if tail => return None,
                     Header::One(key) => {
                         let i = ["defaults", "settings", "bookmarks"]
                             .iter()
@@ -188,6 +205,14 @@ fn pass<'a>(
                         }
                         open = Some((name, Raw::default(), 0));
                         Current::Bookmark
+                    }
+                    Header::Two("sso", name) => {
+                        check_name(name).ok()?;
+                        if settings.sso.contains_key(name) {
+                            return None;
+                        }
+                        open_sso = Some((name, super::SsoConfig::default(), 0));
+                        Current::Sso
                     }
                     Header::Two("settings", "colors") => {
                         if std::mem::replace(&mut seen_tables[3], true) {
@@ -240,12 +265,21 @@ fn pass<'a>(
                         mark_bookmark(seen, key)?;
                         apply(raw, key, val, at)?;
                     }
+                    Current::Sso => {
+                        let (_, cfg, seen) = open_sso.as_mut()?;
+                        mark(seen, &super::sso::SSO_KEYS, key)?;
+                        let Val::Str(v) = val else { return None };
+                        super::sso::apply_sso_key(cfg, key, v)?;
+                    }
                 }
             }
         }
     }
     if let Some(done) = open.take() {
         finish(text, done, &defaults, &mut items, &mut extras)?;
+    }
+    if let Some(done) = open_sso.take() {
+        finish_sso(done, &mut settings)?;
     }
     if late {
         return Some(Pass::LateDefaults(defaults));
@@ -280,10 +314,31 @@ fn finish(
     {
         return None;
     }
+    // The validator's `sso_bookmark_check` says which key does not apply.
+    if raw.sso.is_some()
+        && (raw.mfa_serial.is_some()
+            || raw.external_id.is_some()
+            || raw.source_profile.is_some()
+            || raw.via.is_some())
+    {
+        return None;
+    }
     if let Some(e) = extras_of(text, &raw) {
         extras.insert(name.to_owned(), e);
     }
     items.push(effective(name, account, role, &raw, defaults));
+    Some(())
+}
+
+/// An `[sso.NAME]` read to its end: both required keys set.
+fn finish_sso(
+    (name, cfg, _): (&str, super::SsoConfig, u32),
+    settings: &mut Settings,
+) -> Option<()> {
+    if cfg.start_url.is_empty() || cfg.region.is_empty() {
+        return None;
+    }
+    settings.sso.insert(name.to_owned(), cfg);
     Some(())
 }
 
@@ -380,6 +435,7 @@ fn apply<'a>(raw: &mut Raw<'a>, key: &str, val: Val<'a>, at: usize) -> Option<()
         "mfa_process" => raw.mfa_process = checked(check_mfa_process)?,
         "mfa_yubikey" => raw.mfa_yubikey = Some(yubikey(val)?),
         "org" => raw.org = checked(check_org)?,
+        "sso" => raw.sso = checked(check_name)?,
         "via" => {
             raw.via = checked(check_name)?;
             raw.via_at = Some(at);

@@ -188,6 +188,10 @@ pub struct Extras {
     /// removes only the bookmarks it marked for that organization.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub org: Option<String>,
+    /// `sso = "NAME"`: the role is a permission set of `[sso.NAME]`, its
+    /// credentials come from the portal (GetRoleCredentials), not STS.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sso: Option<String>,
 }
 
 /// Where MFA codes come from without typing (`mfa_process`, `mfa_yubikey`,
@@ -269,6 +273,8 @@ pub struct Settings {
     pub colors: Vec<ColorRule>,
     /// `mfa_process` / `mfa_yubikey` for every bookmark without its own.
     pub mfa_source: Option<MfaSource>,
+    /// The `[sso.NAME]` tables: IAM Identity Center instances, by name.
+    pub sso: std::collections::BTreeMap<String, super::SsoConfig>,
 }
 
 /// One `"GLOB" = "COLOR"` of `[settings.colors]`.
@@ -326,6 +332,7 @@ impl Default for Settings {
             handover: HandoverMode::Live,
             colors: Vec::new(),
             mfa_source: None,
+            sso: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -369,6 +376,7 @@ impl Bookmarks {
             handover: None,
             mfa_source: None,
             org: None,
+            sso: None,
         };
         self.extras.get(name).unwrap_or(&NONE)
     }

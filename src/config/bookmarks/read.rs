@@ -127,6 +127,7 @@ pub(super) struct Raw<'d> {
     pub(super) mfa_process: Option<&'d str>,
     pub(super) mfa_yubikey: Option<YubiKeyRaw<'d>>,
     pub(super) org: Option<&'d str>,
+    pub(super) sso: Option<&'d str>,
     /// Byte offset of the `via` value, for errors found later.
     pub(super) via_at: Option<usize>,
 }
@@ -189,6 +190,7 @@ pub(super) fn read_table<'d>(
             "mfa_process" => raw.mfa_process = checked(check_mfa_process)?,
             "mfa_yubikey" => raw.mfa_yubikey = Some(yubikey_item(item).map_err(&bad)?),
             "org" => raw.org = checked(check_org)?,
+            "sso" => raw.sso = checked(check_name)?,
             "via" => {
                 raw.via = checked(check_name)?;
                 raw.via_at = item.span().map(|s| s.start);
@@ -467,10 +469,13 @@ pub(super) fn collect_all(src: &Src<'_>, doc: &Document<&str>) -> Result<Loaded,
         Some(t) => read_table(src, Ctx::Defaults, t, &DEFAULT_KEYS)?,
         None => Raw::default(),
     };
-    let settings = match root.get("settings").and_then(Item::as_table_like) {
+    let mut settings = match root.get("settings").and_then(Item::as_table_like) {
         Some(t) => read_settings(src, t)?,
         None => Settings::default(),
     };
+    if let Some(t) = root.get("sso").and_then(Item::as_table_like) {
+        settings.sso = super::sso::read_sso(src, t)?;
+    }
     let Some(list) = root.get("bookmarks").and_then(Item::as_table_like) else {
         return Ok(Loaded {
             settings,
@@ -514,6 +519,9 @@ pub(super) fn collect_all(src: &Src<'_>, doc: &Document<&str>) -> Result<Loaded,
                 format!("{ctx}: set via or source_profile, not both (with via, the credentials of the via bookmark are the source)"),
             ));
         }
+        if let Some(sso) = raw.sso {
+            sso_bookmark_check(src, ctx, table, sso, &settings)?;
+        }
         if let Some(e) = extras_of(src.text, &raw) {
             extras.insert(name.to_owned(), e);
         }
@@ -527,6 +535,39 @@ pub(super) fn collect_all(src: &Src<'_>, doc: &Document<&str>) -> Result<Loaded,
     })
 }
 
+/// Keys an `sso` bookmark cannot use: the portal, not STS, makes its session.
+pub(super) const NOT_FOR_SSO: [&str; 4] = ["mfa_serial", "external_id", "source_profile", "via"];
+
+/// An `sso = "NAME"` bookmark names a `[sso.NAME]` and sets none of [`NOT_FOR_SSO`].
+fn sso_bookmark_check(
+    src: &Src<'_>,
+    ctx: Ctx<'_>,
+    table: &dyn TableLike,
+    sso: &str,
+    settings: &Settings,
+) -> Result<(), ConfigError> {
+    if !settings.sso.contains_key(sso) {
+        let known = settings.sso.keys().map(String::as_str);
+        let hint = match closest(sso, known) {
+            Some(s) => did_you_mean(Some(s)),
+            None => format!(" (add it: rolehop sso add {sso} --start-url URL --region REGION)"),
+        };
+        return Err(src.error(
+            table.get("sso").and_then(Item::span),
+            format!("{ctx}: sso names no [sso.{sso}] table{hint}"),
+        ));
+    }
+    if let Some(key) = NOT_FOR_SSO.iter().find(|k| table.contains_key(k)) {
+        return Err(src.error(
+            table.key(key).and_then(Key::span),
+            format!(
+                "{ctx}: {key} does not apply to an IAM Identity Center role (sso = {sso:?}): its credentials come from the access portal; remove {key}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// A bookmark's `mfa_session` / `via`, if it sets either.
 pub(super) fn extras_of(text: &str, raw: &Raw<'_>) -> Option<Extras> {
     let mfa_source = MfaSource::from_raw(raw.mfa_process, raw.mfa_yubikey);
@@ -534,6 +575,7 @@ pub(super) fn extras_of(text: &str, raw: &Raw<'_>) -> Option<Extras> {
         || raw.via.is_some()
         || raw.handover.is_some()
         || raw.org.is_some()
+        || raw.sso.is_some()
         || mfa_source.is_some())
     .then(|| Extras {
         mfa_session: raw.mfa_session,
@@ -542,6 +584,7 @@ pub(super) fn extras_of(text: &str, raw: &Raw<'_>) -> Option<Extras> {
         handover: raw.handover,
         mfa_source,
         org: raw.org.map(str::to_owned),
+        sso: raw.sso.map(str::to_owned),
     })
 }
 

@@ -75,3 +75,4 @@ fn bookmark_with(line: &str) -> String {
 mod edit;
 mod read;
 mod settings;
+mod sso;

@@ -133,9 +133,9 @@ fn every_invalid_field_gives_its_message_at_the_value() {
             (r#"session_name = "a""#.into(), r#"3:16: bookmark "prod": session_name must be 2 to 64 characters, got 1"#.into()),
             (r#"session_name = "a b""#.into(), r#"3:16: bookmark "prod": session_name may only contain letters, digits and +=,.@_-, got "a b""#.into()),
             (r#"org = "o-X""#.into(), r#"3:7: bookmark "prod": org must be an organization ID (o- and 10 to 32 lower-case letters or digits, e.g. "o-a1b2c3d4e5"), got "o-X""#.into()),
-            (r#"acount = "1""#.into(), r#"3:1: bookmark "prod": unknown key "acount"; did you mean "account"? (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via, handover, mfa_process, mfa_yubikey, org)"#.into()),
-            (r#"name = "prod""#.into(), r#"3:1: bookmark "prod": unknown key "name" (the name is the table key, as in [bookmarks.NAME]) (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via, handover, mfa_process, mfa_yubikey, org)"#.into()),
-            (r#"zzz = "1""#.into(), r#"3:1: bookmark "prod": unknown key "zzz" (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via, handover, mfa_process, mfa_yubikey, org)"#.into()),
+            (r#"acount = "1""#.into(), r#"3:1: bookmark "prod": unknown key "acount"; did you mean "account"? (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via, handover, mfa_process, mfa_yubikey, org, sso)"#.into()),
+            (r#"name = "prod""#.into(), r#"3:1: bookmark "prod": unknown key "name" (the name is the table key, as in [bookmarks.NAME]) (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via, handover, mfa_process, mfa_yubikey, org, sso)"#.into()),
+            (r#"zzz = "1""#.into(), r#"3:1: bookmark "prod": unknown key "zzz" (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via, handover, mfa_process, mfa_yubikey, org, sso)"#.into()),
         ];
     for (line, expected) in cases {
         assert_eq!(
@@ -195,15 +195,15 @@ fn bad_names_and_structure() {
         ),
         (
             "[bookmarks.my.prod]",
-            r#"b.toml:1:15: bookmark "my": unknown key "prod" (to use '.' in a name, quote it: [bookmarks."my.prod"]) (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via, handover, mfa_process, mfa_yubikey, org)"#,
+            r#"b.toml:1:15: bookmark "my": unknown key "prod" (to use '.' in a name, quote it: [bookmarks."my.prod"]) (allowed: account, role, display, color, mfa_serial, external_id, region, duration, source_profile, session_name, mfa_session, via, handover, mfa_process, mfa_yubikey, org, sso)"#,
         ),
         (
             "[bookmark.prod]",
-            r#"b.toml:1:2: unknown top-level key "bookmark"; did you mean "bookmarks"? (allowed: defaults, bookmarks, settings)"#,
+            r#"b.toml:1:2: unknown top-level key "bookmark"; did you mean "bookmarks"? (allowed: defaults, bookmarks, settings, sso)"#,
         ),
         (
             "[prod]",
-            r#"b.toml:1:2: unknown top-level key "prod" (bookmarks go under [bookmarks.prod]) (allowed: defaults, bookmarks, settings)"#,
+            r#"b.toml:1:2: unknown top-level key "prod" (bookmarks go under [bookmarks.prod]) (allowed: defaults, bookmarks, settings, sso)"#,
         ),
         (
             "[[bookmarks]]",
@@ -220,7 +220,7 @@ fn bad_names_and_structure() {
     );
     assert_eq!(
         err("region = \"us-east-1\"\n"),
-        r#"b.toml:1:1: unknown top-level key "region" (put it under [defaults]) (allowed: defaults, bookmarks, settings)"#
+        r#"b.toml:1:1: unknown top-level key "region" (put it under [defaults]) (allowed: defaults, bookmarks, settings, sso)"#
     );
     assert_eq!(
         err("[bookmarks]\nprod = \"x\"\n"),

@@ -32,6 +32,7 @@ fn settings_parse_with_defaults_and_located_errors() {
             handover: HandoverMode::Static,
             colors: Vec::new(),
             mfa_source: None,
+            sso: Default::default(),
         }
     );
     assert_eq!(
@@ -244,6 +245,7 @@ fn add_with_via_checks_the_target_and_writes_the_keys() {
         handover: None,
         mfa_source: None,
         org: None,
+        sso: None,
     };
     let e = add_with(&path, &spec("x", "111111111111", "R"), &extras("prd")).unwrap_err();
     assert_eq!(
