@@ -188,6 +188,14 @@ pub enum Command {
     /// Turn existing role configurations into bookmarks.
     #[command(subcommand)]
     Import(ImportSource),
+    /// IAM Identity Center: sign in once, and every account and permission
+    /// set it gives you as bookmarks.
+    ///
+    /// `rolehop sso add corp --start-url URL --region REGION`, then
+    /// `rolehop sso login corp` and `rolehop sso sync corp`. The login is the
+    /// AWS CLI's: `aws sso login --sso-session corp` satisfies rolehop too.
+    #[command(subcommand)]
+    Sso(SsoCommand),
     /// Export NAME's credentials into this shell (needs `rolehop init`).
     ///
     /// Provided by the shell function of `rolehop init`: `rolehop use NAME`
@@ -252,6 +260,72 @@ pub enum AgentCommand {
     Stop,
     /// Run the agent in the foreground (what `--live` starts on demand).
     Run,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SsoCommand {
+    /// Add (or update) `[sso.NAME]` in the bookmarks file.
+    ///
+    /// With only NAME, copies `[sso-session NAME]` (sso_start_url,
+    /// sso_region) from ~/.aws/config.
+    Add {
+        /// The instance's name (the AWS CLI's sso-session name).
+        name: String,
+        /// Your AWS access portal URL, e.g. https://d-1234567890.awsapps.com/start.
+        #[arg(long, value_name = "URL", requires = "region")]
+        start_url: Option<String>,
+        /// The region of your IAM Identity Center instance.
+        #[arg(long, value_name = "REGION", requires = "start_url")]
+        region: Option<String>,
+        /// The region handed to its roles (default: --region).
+        #[arg(long, value_name = "REGION")]
+        default_region: Option<String>,
+    },
+    /// Sign in in a browser; the token is written where the AWS CLI keeps it.
+    ///
+    /// Default: the authorization-code grant with PKCE, answered on
+    /// 127.0.0.1. Live shells waiting for this instance's login renew again.
+    Login {
+        /// The instance (default: the only one).
+        name: Option<String>,
+        /// Sign in with a code shown here (from a browser on another device).
+        #[arg(long)]
+        use_device_code: bool,
+        /// Print the URL; open no browser.
+        #[arg(long)]
+        no_browser: bool,
+    },
+    /// Every account × permission set the portal gives you, as bookmarks.
+    ///
+    /// Named ACCOUNT-PERMISSIONSET, displayed "Account · PermissionSet",
+    /// sso = NAME. Re-runs update displays and keep your own keys (color,
+    /// region, via...); roles the portal no longer lists are reported gone.
+    Sync {
+        /// The instance (default: the only one).
+        name: Option<String>,
+        /// Show what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Remove this instance's bookmarks whose role the portal no longer
+        /// lists (more than 3 are asked about first).
+        #[arg(long)]
+        prune: bool,
+        /// Remove without asking.
+        #[arg(long, requires = "prune")]
+        yes: bool,
+    },
+    /// Login state, token and registration expiry, and the last sync.
+    Status {
+        /// The instance (default: all).
+        name: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sign out at the portal and remove the token.
+    Logout {
+        /// The instance (default: the only one).
+        name: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -361,9 +361,14 @@ fn handoff(url: &str) -> Result<String> {
 /// ([`handoff`]), never the link. Waits for the launcher; stdio is detached
 /// from the terminal.
 pub fn open_browser(url: &str, env: &EnvView) -> Result<String> {
-    use std::process::{Command, Stdio};
     let target = handoff(url)?;
-    let url = target.as_str();
+    launch_browser(target.as_str(), env)
+}
+
+/// Open `url` itself in the browser (`$BROWSER` first, as [`open_browser`]),
+/// for pages that carry no secret (the IAM Identity Center sign-in).
+pub fn launch_browser(url: &str, env: &EnvView) -> Result<String> {
+    use std::process::{Command, Stdio};
     let mut cmd;
     let program: String;
     if let Some(browser) = env

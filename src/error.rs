@@ -44,6 +44,9 @@ pub enum Error {
     CredFile(#[from] CredFileError),
     #[error(transparent)]
     Cache(#[from] CacheError),
+    /// IAM Identity Center: login, portal and token-file failures.
+    #[error(transparent)]
+    Sso(#[from] crate::sso::SsoError),
     /// A switch needs a one-time code first (the picker and CLI prompt on this).
     #[error("{}", code_needed_message(.0))]
     CodeNeeded(CodeNeeded),
@@ -111,6 +114,7 @@ impl From<crate::engine::Error> for Error {
             E::Sts(e) => Error::Sts(e),
             E::Cache(e) => Error::Cache(e),
             E::CredFile(e) => Error::CredFile(e),
+            E::Sso(e) => Error::Sso(e),
             E::CodeNeeded(n) => Error::CodeNeeded(n),
             E::Mfa { message, hint } => Error::Mfa { message, hint },
             E::Usage { message, hint } => Error::Usage { message, hint },
@@ -137,6 +141,16 @@ impl Error {
             ) => code::REFUSED,
             Error::CredFile(_) => code::FAILURE,
             Error::Cache(_) => code::CACHE,
+            Error::Sso(e) => {
+                use crate::sso::SsoError as S;
+                match e {
+                    S::LoginRequired { .. } => code::CREDENTIALS,
+                    S::NoAccess { .. } | S::Refused { .. } => code::DENIED,
+                    S::Throttled { .. } | S::Network { .. } => code::NETWORK,
+                    S::Config { .. } => code::CONFIG,
+                    S::Login { .. } | S::Cache { .. } => code::FAILURE,
+                }
+            }
             Error::CodeNeeded(_) => code::MFA,
             Error::Mfa { .. } => code::MFA,
             Error::Usage { .. } => code::USAGE,
@@ -156,6 +170,7 @@ impl Error {
         match self {
             Error::Sts(e) => e.hint(),
             Error::Cache(e) => e.hint(),
+            Error::Sso(e) => e.hint(),
             Error::CodeNeeded(n) => Some(match n.wait {
                 Some(w) => format!(
                     "pass --mfa-code CODE, or run in a terminal to be asked; your device's current code was already used, the next one comes in {} s",

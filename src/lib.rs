@@ -63,6 +63,7 @@ pub mod paths;
 pub mod rt;
 pub mod serve;
 pub mod shell;
+pub mod sso;
 pub mod sts;
 pub mod text;
 pub mod tui;
@@ -163,6 +164,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Doctor { name, mfa }) => doctor::run(name.as_deref(), &mfa, cli.no_cache),
         Some(Command::Whoami { profile, json }) => cmd::whoami(profile.as_deref(), json),
         Some(Command::Import(source)) => cmd::import::run(source),
+        Some(Command::Sso(c)) => cmd::sso::run(c),
         Some(Command::Use { name, .. }) => shell_init::use_without_init(name.as_deref()),
         Some(Command::Init { shell }) => shell_init::init(shell),
         Some(Command::Completions { shell }) => shell_init::completions(shell),

@@ -22,6 +22,8 @@ pub enum Mode {
     DirectMfa,
     /// AssumeRole with the credentials of the `via` bookmark's session.
     Via,
+    /// GetRoleCredentials from an IAM Identity Center portal (`sso = NAME`).
+    Sso,
 }
 
 impl Mode {

@@ -11,6 +11,7 @@ pub mod policy;
 pub mod prompt;
 mod sessions;
 pub mod shell_init;
+pub mod sso;
 
 pub use sessions::{logout, sessions};
 

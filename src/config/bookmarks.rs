@@ -30,7 +30,7 @@ pub use error::*;
 pub use model::*;
 pub use read::fuzz_load;
 use read::*;
-pub use sso::{SsoConfig, check_start_url};
+pub use sso::{SsoConfig, check_start_url, set_sso};
 
 pub use batch::{Changes, Outcome, add_many, add_many_with, plan_for_file, plan_many};
 

@@ -67,6 +67,8 @@ pub enum Error {
     Cache(#[from] crate::cache::CacheError),
     #[error(transparent)]
     CredFile(#[from] crate::creds::file::CredFileError),
+    #[error(transparent)]
+    Sso(#[from] crate::sso::SsoError),
     /// A code is needed first: the caller asks for one, or says it cannot.
     #[error("bookmark {:?} needs an MFA code from {}", .0.bookmark, .0.serial)]
     CodeNeeded(CodeNeeded),
@@ -238,11 +240,21 @@ impl Engine {
         Ok(self.base(chain[chain.len() - 1]).1)
     }
 
-    /// Where the chain's root gets its base credentials, and that identity's key.
+    /// Where the chain's root gets its base credentials, and that identity's
+    /// key (for an IAM Identity Center role: the instance, whose token it is).
     fn base(&self, root: &Bookmark) -> (BaseSource, String) {
         let source = self.env.base_source(root.source_profile.as_deref());
-        let key = base_key(&source, &self.env);
+        let key = match self.sso_instance_of(root) {
+            Some(cfg) => format!("sso:{}@{}", cfg.start_url, cfg.region),
+            None => base_key(&source, &self.env),
+        };
         (source, key)
+    }
+
+    /// `b`'s `[sso.NAME]`, when its role comes from IAM Identity Center.
+    fn sso_instance_of(&self, b: &Bookmark) -> Option<&crate::config::bookmarks::SsoConfig> {
+        let name = self.bookmarks.extras(&b.name).sso.as_deref()?;
+        self.bookmarks.settings.sso.get(name)
     }
 
     /// MFA sessions need the cache (there is nothing to reuse them from
@@ -268,6 +280,8 @@ impl Engine {
             .map(|(i, b)| {
                 let mode = if i < last {
                     Mode::Via
+                } else if self.sso_instance_of(b).is_some() {
+                    Mode::Sso
                 } else if b.mfa_serial.is_none() {
                     Mode::Plain
                 } else if self.uses_mfa_session(b, base) {
@@ -280,6 +294,8 @@ impl Engine {
                         Some(b.duration.unwrap_or(CHAINING_LIMIT).min(CHAINING_LIMIT))
                     }
                     Mode::Plain | Mode::DirectMfa => b.duration,
+                    // The permission set decides; the portal takes no duration.
+                    Mode::Sso => None,
                 };
                 Hop {
                     b,
@@ -380,7 +396,7 @@ impl Engine {
                 Mode::MfaSession => self.cached_mfa(&base, serial, now).is_none(),
                 // A via hop passes its own device's code, if it has one.
                 Mode::Via | Mode::DirectMfa => true,
-                Mode::Plain => false,
+                Mode::Plain | Mode::Sso => false,
             };
             if needed {
                 return Ok(Some(CodeNeeded {

@@ -89,6 +89,7 @@ impl Engine {
             let call_region = region.as_deref().unwrap_or(sts::FALLBACK_REGION);
             let got = match current.take() {
                 Some(prev) => self.assume_via(hop, &prev, call_region, &mut code).await?,
+                None if hop.mode == Mode::Sso => self.assume_sso(hop).await?,
                 None => {
                     self.assume_root(hop, &source, &base, call_region, &mut code)
                         .await?
@@ -132,7 +133,38 @@ impl Engine {
     }
 
     async fn region(&self, b: &Bookmark, source: &BaseSource) -> Option<String> {
+        if let Some(cfg) = self.sso_instance_of(b) {
+            return Some(b.region.as_deref().unwrap_or(cfg.role_region()).to_owned());
+        }
         sts::resolve_region(b.region.as_deref(), &self.env, source).await
+    }
+
+    /// An IAM Identity Center role: GetRoleCredentials with the instance's
+    /// token (refreshed first when it is near its end). No STS, no code.
+    async fn assume_sso(&self, hop: &Hop<'_>) -> Result<Got, Error> {
+        let name = self
+            .bookmarks
+            .extras(&hop.b.name)
+            .sso
+            .clone()
+            .unwrap_or_default();
+        let inst = crate::sso::instance(&self.bookmarks.settings, &name)?;
+        let token = crate::sso::access_token(&inst, self.now()).await?;
+        let client = crate::sso::portal::client(&inst, true).await;
+        let creds = crate::sso::portal::role_credentials(
+            &client,
+            &inst,
+            &token,
+            &hop.b.account,
+            &hop.b.role,
+        )
+        .await?;
+        Ok(Got {
+            creds,
+            mode: Mode::Sso,
+            duration: None,
+            limit: None,
+        })
     }
 
     /// Take the code for `b`'s device, or say one is needed; refuse a code

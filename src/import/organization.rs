@@ -102,8 +102,20 @@ fn matches(g: &glob::Pattern, a: &Account) -> bool {
 /// A bookmark name from an account name: lower case, runs of anything but
 /// letters, digits, '.' and '_' become one '-', at most 64 characters.
 pub fn name_for(account: &Account) -> String {
+    let s = slug(&account.name, 64);
+    if s.is_empty() {
+        format!("account-{}", account.id)
+    } else {
+        s
+    }
+}
+
+/// `text` as (part of) a bookmark name: lower case, runs of anything but
+/// letters, digits, '.' and '_' become one '-', trimmed, at most `max`
+/// characters; empty when nothing is left.
+pub fn slug(text: &str, max: usize) -> String {
     let mut out = String::new();
-    for c in account.name.chars() {
+    for c in text.chars() {
         let c = c.to_ascii_lowercase();
         if c.is_ascii_alphanumeric() || c == '.' || c == '_' {
             out.push(c);
@@ -114,14 +126,9 @@ pub fn name_for(account: &Account) -> String {
     let trimmed: String = out
         .trim_matches(|c: char| !c.is_ascii_alphanumeric())
         .chars()
-        .take(64)
+        .take(max)
         .collect();
-    let trimmed = trimmed.trim_end_matches('-');
-    if trimmed.is_empty() {
-        format!("account-{}", account.id)
-    } else {
-        trimmed.to_owned()
-    }
+    trimmed.trim_end_matches('-').to_owned()
 }
 
 /// The account name as a display: control characters (never in a valid

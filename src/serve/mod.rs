@@ -137,6 +137,25 @@ struct State {
     failure: Option<String>,
     failures: usize,
     last_asked: Instant,
+    /// The IAM Identity Center session behind this role has ended: renewals
+    /// wait for a new login (the token file changes), told once.
+    login: Option<LoginWanted>,
+}
+
+/// A renewal that waits for `rolehop sso login INSTANCE` (or `aws sso login`).
+struct LoginWanted {
+    instance: String,
+    /// The token file's modification time when the session was found over.
+    seen: Option<SystemTime>,
+}
+
+/// How often a route waiting for a login looks at the token file.
+const LOGIN_POLL: Duration = Duration::from_secs(2);
+
+/// The modification time of `instance`'s token file, if it has one.
+fn token_mtime(instance: &str) -> Option<SystemTime> {
+    let path = crate::sso::token::path_for(instance).ok()?;
+    std::fs::metadata(path).ok()?.modified().ok()
 }
 
 /// A route's state for `rolehop prompt` / `rolehop mfa` (nothing secret).
@@ -241,6 +260,7 @@ impl Server {
                 failure: None,
                 failures: 0,
                 last_asked: Instant::now(),
+                login: None,
             }),
             renewing: tokio::sync::Mutex::new(()),
             wake: Notify::new(),
@@ -422,6 +442,15 @@ impl Route {
             ));
         }
         let name = &self.bookmark.name;
+        if let Some(l) = &st.login {
+            return Err((
+                "SsoLoginRequired",
+                format!(
+                    "rolehop: {name}: {}'s IAM Identity Center session has ended: run rolehop sso login {}",
+                    l.instance, l.instance
+                ),
+            ));
+        }
         Err(match (&st.wanted, &st.failure) {
             (Some(n), _) => (
                 "MfaRequired",
@@ -474,6 +503,7 @@ impl Route {
                     st.told = false;
                     st.failure = None;
                     st.failures = 0;
+                    st.login = None;
                 }
                 let hook = lock(&server.inner.on_renewed).clone();
                 if let Some(hook) = hook {
@@ -484,6 +514,30 @@ impl Route {
             Err(Error::CodeNeeded(need)) => {
                 self.want(server, need.clone());
                 Err(Error::CodeNeeded(need))
+            }
+            Err(crate::error::Error::Sso(crate::sso::SsoError::LoginRequired {
+                instance,
+                why,
+            })) => {
+                let first = {
+                    let mut st = lock(&self.state);
+                    let first = st.login.is_none();
+                    st.login = Some(LoginWanted {
+                        seen: token_mtime(&instance),
+                        instance: instance.clone(),
+                    });
+                    first
+                };
+                // Routes of one instance share one notice per terminal line
+                // each; only a person can sign in again, never a request.
+                if first {
+                    server.say(&format!(
+                        "rolehop: {instance}'s IAM Identity Center session has ended: run rolehop sso login {instance}"
+                    ));
+                }
+                Err(crate::error::Error::Sso(
+                    crate::sso::SsoError::LoginRequired { instance, why },
+                ))
             }
             Err(e) => {
                 let first = {
@@ -551,10 +605,22 @@ impl Route {
         }
     }
 
+    /// A renewal waits for a login that has not happened yet (the token
+    /// file has not changed since the session was found over).
+    fn waits_for_login(&self) -> bool {
+        let st = lock(&self.state);
+        st.login
+            .as_ref()
+            .is_some_and(|l| token_mtime(&l.instance) == l.seen)
+    }
+
     /// When the renewal task should next try.
     fn next_try(&self) -> SystemTime {
         let st = lock(&self.state);
         let c = &st.current.assumed.creds;
+        if st.login.is_some() {
+            return SystemTime::now() + LOGIN_POLL;
+        }
         if st.wanted.is_some() {
             // Nothing to do until a code comes (a wake) or the session ends
             // (then check again: the MFA session may have been renewed elsewhere).
@@ -618,6 +684,9 @@ async fn keep_fresh(server: Server, route: Arc<Route>) {
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
             _ = route.wake.notified() => {}
+        }
+        if route.waits_for_login() {
+            continue;
         }
         if let Some(gap) = last.map(|t| MIN_GAP.saturating_sub(t.elapsed())) {
             tokio::time::sleep(gap).await;

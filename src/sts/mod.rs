@@ -297,7 +297,7 @@ pub fn operation_timeout() -> Duration {
 }
 
 /// The config loader every client starts from: explicit region, bounded timeouts.
-fn loader(region: &str) -> aws_config::ConfigLoader {
+pub(crate) fn loader(region: &str) -> aws_config::ConfigLoader {
     let total = operation_timeout();
     // Leave room for the SDK's retries inside the whole operation's time.
     let attempt = (total / 2).max(Duration::from_secs(1));

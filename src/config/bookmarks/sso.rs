@@ -190,3 +190,65 @@ fn string_list(item: &Item) -> Result<Vec<String>, String> {
         )),
     }
 }
+
+/// Write `[sso.NAME]` (`rolehop sso add`): a new table at the end of the
+/// file, or the keys of an existing one changed in place (comments and
+/// other keys kept). Returns whether the table is new.
+pub fn set_sso(path: &std::path::Path, name: &str, cfg: &SsoConfig) -> Result<bool, ConfigError> {
+    use toml_edit::Table;
+    check_name(name).map_err(|e| ConfigError::File {
+        path: path.to_path_buf(),
+        message: format!("sso {name:?}: name {e}"),
+    })?;
+    for (key, v, check) in [
+        (
+            "start_url",
+            cfg.start_url.as_str(),
+            check_start_url as fn(&str) -> Result<(), String>,
+        ),
+        ("region", cfg.region.as_str(), check_region),
+    ] {
+        check(v).map_err(|e| ConfigError::File {
+            path: path.to_path_buf(),
+            message: format!("sso {name:?}: {key} {e}"),
+        })?;
+    }
+    let mut created = false;
+    super::edit::edit(path, |doc, _| {
+        let position = super::edit::max_position(doc.as_table()) + 1;
+        let root = doc.as_table_mut();
+        if !root.contains_key("sso") {
+            let mut list = Table::new();
+            list.set_implicit(true);
+            root.insert("sso", Item::Table(list));
+        }
+        let Some(list) = root.get_mut("sso").and_then(Item::as_table_like_mut) else {
+            return Err(super::edit::internal(path, "[sso] is not a table"));
+        };
+        if !list.contains_key(name) {
+            let mut t = Table::new();
+            t.set_position(Some(position));
+            list.insert(name, Item::Table(t));
+            created = true;
+        }
+        let Some(t) = list.get_mut(name).and_then(Item::as_table_like_mut) else {
+            return Err(super::edit::internal(path, "[sso.NAME] is not a table"));
+        };
+        // A value left as it was keeps its comment.
+        let mut set = |key: &str, v: &str| {
+            if t.get(key).and_then(Item::as_str) != Some(v) {
+                t.insert(key, Item::Value(Value::from(v)));
+            }
+        };
+        set("start_url", &cfg.start_url);
+        set("region", &cfg.region);
+        match &cfg.default_region {
+            Some(r) => set("default_region", r),
+            None => {
+                t.remove("default_region");
+            }
+        }
+        Ok(())
+    })?;
+    Ok(created)
+}
