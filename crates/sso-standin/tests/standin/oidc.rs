@@ -279,6 +279,7 @@ fn authorize_checks_the_request_and_can_deny() {
     let verifier = "z".repeat(64);
     for bad in [
         "http://localhost:4000/oauth/callback",
+        "http://127.0.0.1:/oauth/callback",
         "http://127.0.0.1:40x/oauth/callback",
         "http://127.0.0.1:4000/other",
     ] {
