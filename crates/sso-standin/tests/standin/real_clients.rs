@@ -289,3 +289,85 @@ fn the_binary_prints_its_url_and_stops_when_stdin_closes() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown argument --bogus"));
 }
+
+/// botocore's own SSO chain: an `[sso-session]` profile whose cached token has
+/// expired makes SSOTokenProvider refresh it here (AWS_ENDPOINT_URL_SSO_OIDC)
+/// and the SSO credential provider fetch role credentials (AWS_ENDPOINT_URL_SSO).
+const BOTOCORE_REFRESH: &str = r#"
+import datetime, hashlib, json, os, sys
+import boto3
+url, client_id, client_secret, refresh = sys.argv[1:5]
+home = os.environ["HOME"]
+os.makedirs(home + "/.aws/sso/cache")
+with open(home + "/.aws/config", "w") as f:
+    f.write(f"""[profile standin]
+sso_session = corp
+sso_account_id = 000000001000
+sso_role_name = ReadOnlyAccess
+[sso-session corp]
+sso_start_url = {url}/start
+sso_region = us-east-1
+sso_registration_scopes = sso:account:access
+""")
+past = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+later = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+cache = home + "/.aws/sso/cache/" + hashlib.sha1(b"corp").hexdigest() + ".json"
+with open(cache, "w") as f:
+    json.dump({"startUrl": url + "/start", "region": "us-east-1", "accessToken": "expired", "expiresAt": past,
+               "clientId": client_id, "clientSecret": client_secret, "registrationExpiresAt": later,
+               "refreshToken": refresh}, f)
+creds = boto3.Session(profile_name="standin").get_credentials().get_frozen_credentials()
+print("creds", creds.access_key[:4])
+written = json.load(open(cache))
+print("cache", written["accessToken"] != "expired", written["refreshToken"] != refresh)
+"#;
+
+#[test]
+fn botocore_refreshes_an_expired_cached_token_and_fetches_role_credentials() {
+    let s = Standin::start(Config {
+        tps: 0.0,
+        ..Config::default()
+    })
+    .expect("start");
+    let (client, tokens) = login(&s);
+    let refresh = tokens["refreshToken"].as_str().expect("refresh token");
+    let home = std::env::temp_dir().join(format!("sso-standin-botocore-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    std::fs::create_dir_all(&home).expect("temp HOME");
+    let Some(python) = venv("python") else { return };
+    let out = Command::new(python)
+        .args([
+            "-c",
+            BOTOCORE_REFRESH,
+            s.url(),
+            &client.id,
+            &client.secret,
+            refresh,
+        ])
+        .env_clear()
+        .env("HOME", &home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("AWS_ENDPOINT_URL_SSO", s.url())
+        .env("AWS_ENDPOINT_URL_SSO_OIDC", s.url())
+        .output()
+        .expect("run python");
+    let _ = std::fs::remove_dir_all(&home);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        stdout.lines().collect::<Vec<_>>(),
+        ["creds ASIA", "cache True True"]
+    );
+    let counters = s.counters();
+    assert_eq!(
+        (
+            counters.refresh_grants,
+            counters.calls.get("GetRoleCredentials")
+        ),
+        (1, Some(&1))
+    );
+}
