@@ -646,8 +646,9 @@ fn container_json(c: &crate::creds::Credentials) -> SecretString {
 }
 
 /// A renewed session must outlast this, or it counts as a failed renewal:
-/// serving it would start the next renewal at once, and the next.
-const MIN_FRESH: Duration = Duration::from_secs(60);
+/// serving it would start the next renewal at once, and the next. (Below
+/// any real session, STS's 15 min or a permission set's 1 h; tests use 30 s.)
+const MIN_FRESH: Duration = Duration::from_secs(20);
 
 /// However renewals come out, two of one route are at least this far apart.
 const MIN_GAP: Duration = Duration::from_secs(5);

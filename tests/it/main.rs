@@ -15,4 +15,5 @@ mod hardening;
 mod live;
 mod policy;
 mod sessions;
+mod sso;
 mod tui_e2e;
