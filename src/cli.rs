@@ -73,12 +73,12 @@ pub enum Command {
         allow_hops: bool,
         #[command(flatten)]
         mfa: MfaArgs,
-        /// Command and arguments; default: an interactive $SHELL.
-        #[arg(
-            trailing_var_arg = true,
-            allow_hyphen_values = true,
-            value_name = "CMD"
-        )]
+        /// Command and arguments (after `--`, or from the first word without a
+        /// leading `-`); default: an interactive $SHELL.
+        // No allow_hyphen_values: a flag before the command is rolehop's, so
+        // a mistyped one is a usage error, not a command run after the code
+        // was used up.
+        #[arg(trailing_var_arg = true, value_name = "CMD")]
         command: Vec<String>,
     },
     /// Print shell code that exports the role's credentials (use with eval).

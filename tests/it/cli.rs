@@ -763,3 +763,52 @@ fn doctor_prints_no_control_characters() {
         );
     }
 }
+
+/// Flags between NAME and the command are rolehop's: a mistyped one is
+/// clap's usage error (exit 2) before any prompt or STS call, instead of
+/// being run as the command after the code was used up.
+#[test]
+fn exec_rejects_unknown_flags_before_the_command() {
+    let env = TestEnv::new(Moto::shared());
+    env.run(&[
+        "add",
+        "secure",
+        "--account",
+        "210987654321",
+        "--role",
+        "Admin",
+        "--mfa-serial",
+        "arn:aws:iam::123456789012:mfa/alice",
+    ])
+    .success();
+    // STS on a closed port and no terminal: a call would exit 6, a prompt 7.
+    let mut cmd = env.cmd();
+    cmd.env("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9").args([
+        "exec", "secure", "--mfa", "333333", "--", "sh", "-c", "echo ran",
+    ]);
+    common::detach_from_terminal(&mut cmd);
+    let out = common::output(cmd);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("unexpected argument '--mfa' found")
+            && out
+                .stderr
+                .contains("a similar argument exists: '--mfa-code'"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stdout.contains("ran"), "{}", out.stdout);
+
+    // The first word without a dash starts the command; its flags are its own,
+    // after it as after `--`.
+    env.run(PROD).success();
+    let script = "printf '%s|' \"$@\"";
+    let out = env
+        .run(&["exec", "prod", "sh", "-c", script, "sh", "--version", "-x"])
+        .success();
+    assert_eq!(out.stdout, "--version|-x|");
+    let out = env
+        .run(&["exec", "prod", "--", "sh", "-c", script, "sh", "--mfa", "1"])
+        .success();
+    assert_eq!(out.stdout, "--mfa|1|");
+}
