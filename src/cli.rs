@@ -6,11 +6,19 @@ use clap::{Args, Parser, Subcommand};
 use clap_complete::engine::ArgValueCandidates;
 use clap_complete::engine::CompletionCandidate;
 
-/// The AWS Console's Switch Role, for the terminal.
+/// The AWS Console's Switch Role, for the terminal: `rolehop` alone opens
+/// the picker of your role bookmarks.
 ///
-/// Run with no command to pick a bookmark interactively.
+/// It assumes the bookmarked IAM roles through STS (asking for an MFA code
+/// when a role needs one). The commands below do the same from a shell or a
+/// script: a shell or a command with live credentials (exec), exports (env),
+/// a profile in ~/.aws/credentials (write), the console (console). The
+/// bookmarks file is $ROLEHOP_CONFIG, else bookmarks.toml in rolehop's config
+/// directory.
+// `-h` prints the first paragraph, `--help` both; both say what `rolehop`
+// alone does, the first thing a newcomer looks for.
 #[derive(Debug, Parser)]
-#[command(name = "rolehop", version, about, long_about = None)]
+#[command(name = "rolehop", version)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -812,3 +812,23 @@ fn exec_rejects_unknown_flags_before_the_command() {
         .success();
     assert_eq!(out.stdout, "--mfa|1|");
 }
+
+/// A newcomer's `rolehop --help` (and `-h`) says at once what rolehop is and
+/// that plain `rolehop` opens the picker.
+#[test]
+fn help_says_what_rolehop_is_and_that_alone_it_opens_the_picker() {
+    for flag in ["--help", "-h"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_rolehop"))
+            .arg(flag)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let first = stdout.lines().next().unwrap();
+        assert!(
+            first.starts_with("The AWS Console's Switch Role, for the terminal")
+                && first.contains("`rolehop` alone opens the picker"),
+            "{flag}: {stdout}"
+        );
+    }
+}
