@@ -832,3 +832,52 @@ fn help_says_what_rolehop_is_and_that_alone_it_opens_the_picker() {
         );
     }
 }
+
+/// A `via` loop or a `via` to no bookmark is the same error, at the same
+/// place, whichever command reads the file.
+#[test]
+fn broken_via_chains_are_reported_by_every_command() {
+    let env = TestEnv::new(Moto::shared());
+    let table = |name: &str, via: &str| {
+        format!("[bookmarks.{name}]\naccount = \"111111111111\"\nrole = \"R\"\nvia = \"{via}\"\n\n")
+    };
+    let looped = format!("{}{}{}", table("a", "b"), table("b", "c"), table("c", "a"));
+    let unknown = format!(
+        "{}[bookmarks.tooling]\naccount = \"444444444444\"\nrole = \"T\"\n",
+        table("c", "tolling")
+    );
+    for (text, expected) in [
+        (
+            looped,
+            "bookmarks.toml:14:7: bookmark \"c\": via makes a loop: a -> b -> c -> a",
+        ),
+        (
+            unknown,
+            "bookmarks.toml:4:7: bookmark \"c\": via names no bookmark \"tolling\"; did you mean \"tooling\"?",
+        ),
+    ] {
+        fs::write(env.bookmarks_path(), &text).unwrap();
+        for args in [&["list"][..], &["env", "tooling"], &["env", "c"]] {
+            if text.contains("[bookmarks.a]") && args == ["env", "tooling"] {
+                continue;
+            }
+            let out = env.run(args);
+            assert_eq!(out.code, 3, "{args:?}: {}", out.stderr);
+            let first = out.stderr.lines().next().unwrap();
+            assert!(
+                first.starts_with("rolehop: error: ") && first.ends_with(expected),
+                "{args:?}: {first}"
+            );
+        }
+        let out = env.run(&["doctor"]);
+        assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+        assert!(
+            out.stdout
+                .lines()
+                .any(|l| l.contains("bookmarks") && l.ends_with(expected)),
+            "{}",
+            out.stdout
+        );
+        assert_eq!(fs::read_to_string(env.bookmarks_path()).unwrap(), text);
+    }
+}
