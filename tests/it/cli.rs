@@ -881,3 +881,59 @@ fn broken_via_chains_are_reported_by_every_command() {
         assert_eq!(fs::read_to_string(env.bookmarks_path()).unwrap(), text);
     }
 }
+
+/// A line of `~/.aws/config` or `~/.aws/credentials` the AWS SDK cannot
+/// parse is named by file and line, whichever command meets it.
+#[test]
+fn malformed_aws_files_are_named_by_file_and_line() {
+    let env = env_with_prod();
+    let config = env.config_path().display().to_string();
+    fs::write(
+        env.config_path(),
+        "[default]\nregion = us-east-1\n\n[profile x\nregion = eu-west-1\n",
+    )
+    .unwrap();
+    let expected =
+        format!("{config}:4: Profile definition must end with ']'; fix or remove that line");
+    for args in [
+        &["whoami"][..],
+        &["env", "prod"],
+        &["exec", "prod", "--", "true"],
+    ] {
+        let out = env.run(args);
+        assert_eq!(out.code, 4, "{args:?}: {}", out.stderr);
+        assert_eq!(
+            out.stderr.lines().next().unwrap(),
+            format!("rolehop: error: {expected}"),
+            "{args:?}"
+        );
+    }
+    let out = env.run(&["doctor"]);
+    assert!(
+        out.stdout
+            .contains(&format!("FAIL  base credentials: {expected}")),
+        "{}",
+        out.stdout
+    );
+    let out = env.run(&["import", "aws-config", "--dry-run"]);
+    assert!(out.stderr.contains(&expected), "{}", out.stderr);
+
+    fs::write(env.config_path(), "[default]\n").unwrap();
+    fs::write(
+        env.credentials_path(),
+        format!(
+            "aws_access_key_id = AKIAEXAMPLE\n[default]\naws_secret_access_key = {BASE_SECRET}\n"
+        ),
+    )
+    .unwrap();
+    let out = env.run(&["env", "prod"]);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert_eq!(
+        out.stderr.lines().next().unwrap(),
+        format!(
+            "rolehop: error: {}:1: Expected a profile definition; fix or remove that line",
+            env.credentials_path().display()
+        )
+    );
+    assert!(!out.stderr.contains(BASE_SECRET) && !out.stderr.contains("AKIAEXAMPLE"));
+}
