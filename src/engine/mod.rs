@@ -152,7 +152,7 @@ impl Engine {
     }
 
     #[cfg(test)]
-    fn with_client(mut self, client: aws_sdk_sts::Client) -> Engine {
+    pub(crate) fn with_client(mut self, client: aws_sdk_sts::Client) -> Engine {
         self.client = Some(client);
         self
     }
