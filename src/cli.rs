@@ -239,8 +239,11 @@ pub enum Command {
     },
     /// Print a short prompt segment (`prod 42m`) in a rolehop environment.
     ///
-    /// Prints nothing outside one. Reads only the environment (no network,
-    /// no files): fit for PS1 or starship's custom module.
+    /// Prints nothing outside one. With static credentials it reads only the
+    /// environment; in a live shell it asks the serving rolehop on loopback
+    /// what it serves now (`prod 42m mfa` while a renewal waits for a code,
+    /// `prod ?` if it does not answer within 0.25 s). No STS call, no files:
+    /// fit for PS1 or starship's custom module.
     Prompt {
         /// Placeholders: {name} {left} {expiry} {account} {role}.
         #[arg(long, value_name = "TEXT", default_value = DEFAULT_PROMPT_FORMAT)]

@@ -937,3 +937,21 @@ fn malformed_aws_files_are_named_by_file_and_line() {
     );
     assert!(!out.stderr.contains(BASE_SECRET) && !out.stderr.contains("AKIAEXAMPLE"));
 }
+
+/// `prompt --help` says what the command really reads: the environment, and
+/// in a live shell the serving rolehop on loopback.
+#[test]
+fn prompt_help_says_it_asks_the_serving_rolehop_in_a_live_shell() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rolehop"))
+        .args(["prompt", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(out.stdout).unwrap().replace('\n', " ");
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        help.contains("in a live shell it asks the serving rolehop on loopback")
+            && help.contains("No STS call, no files")
+            && !help.contains("no network"),
+        "{help}"
+    );
+}
