@@ -228,7 +228,8 @@ fn list_table(bookmarks: &Bookmarks) -> String {
                 });
             }
             if b.external_id.is_some() {
-                flags.push("ext-id".to_owned());
+                // The picker's word for it too.
+                flags.push("ext".to_owned());
             }
             if let Some(via) = &extras.via {
                 flags.push(format!("via:{via}"));

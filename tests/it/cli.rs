@@ -955,3 +955,69 @@ fn prompt_help_says_it_asks_the_serving_rolehop_in_a_live_shell() {
         "{help}"
     );
 }
+
+/// `list` marks a role with an external ID as the picker does: `ext`.
+#[test]
+fn list_marks_an_external_id_with_the_pickers_word() {
+    let env = TestEnv::new(Moto::shared());
+    env.run(&[
+        "add",
+        "vendor",
+        "--account",
+        "210987654321",
+        "--role",
+        "Audit",
+        "--external-id",
+        "ext-123",
+    ])
+    .success();
+    let out = env.run(&["list"]).success();
+    let row = out.stdout.lines().nth(1).unwrap();
+    assert!(
+        row.split_whitespace().last() == Some("ext"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// README's Commands block names every subcommand, and its sample config
+/// has as many sections as it says.
+#[test]
+fn readme_lists_every_command_and_counts_the_sample_right() {
+    use clap::CommandFactory;
+    let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let block = readme
+        .split("## Commands\n\n```\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .unwrap();
+    let cli = rolehop::cli::Cli::command();
+    for sub in cli.get_subcommands() {
+        let nested: Vec<_> = sub.get_subcommands().map(|s| s.get_name()).collect();
+        if nested.is_empty() || sub.get_name() == "agent" {
+            let line = format!("rolehop {}", sub.get_name());
+            assert!(block.contains(&line), "README's Commands lack {line:?}");
+        } else {
+            for n in nested {
+                let line = format!("rolehop {} {n}", sub.get_name());
+                assert!(block.contains(&line), "README's Commands lack {line:?}");
+            }
+        }
+    }
+
+    let sample = fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/aws-config.example"
+    ))
+    .unwrap();
+    let sections = sample
+        .lines()
+        .filter(|l| l.trim_start().starts_with('['))
+        .count();
+    assert!(
+        readme.contains(&format!(
+            "`assets/aws-config.example` is a {sections}-section sample"
+        )),
+        "README miscounts the {sections} sections"
+    );
+}
