@@ -8,6 +8,9 @@ use std::path::Path;
 
 use super::{Bookmark, ConfigError, Extras, closest, did_you_mean};
 
+/// Where a value is written: 1-based line and column.
+type At = Option<(usize, usize)>;
+
 /// The first broken `via` in file order: one that names no bookmark, else
 /// one that closes a loop. Files without `via` cost one pass over `extras`.
 pub(super) fn check(
@@ -16,7 +19,7 @@ pub(super) fn check(
     extras: &BTreeMap<String, Extras>,
 ) -> Result<(), ConfigError> {
     // Bookmark -> (what it goes via, where that is written).
-    let graph: HashMap<&str, (&str, Option<(usize, usize)>)> = extras
+    let graph: HashMap<&str, (&str, At)> = extras
         .iter()
         .filter_map(|(name, e)| Some((name.as_str(), (e.via.as_deref()?, e.via_at))))
         .collect();
@@ -79,7 +82,7 @@ pub(super) fn check(
 }
 
 /// An error at a `via` value (`file:line:col`), or about the file without one.
-pub(super) fn error_at(path: &Path, at: Option<(usize, usize)>, message: String) -> ConfigError {
+pub(super) fn error_at(path: &Path, at: At, message: String) -> ConfigError {
     match at {
         Some((line, col)) => ConfigError::Invalid {
             path: path.to_path_buf(),
