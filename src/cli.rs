@@ -6,11 +6,19 @@ use clap::{Args, Parser, Subcommand};
 use clap_complete::engine::ArgValueCandidates;
 use clap_complete::engine::CompletionCandidate;
 
-/// The AWS Console's Switch Role, for the terminal.
+/// The AWS Console's Switch Role, for the terminal: `rolehop` alone opens
+/// the picker of your role bookmarks.
 ///
-/// Run with no command to pick a bookmark interactively.
+/// It assumes the bookmarked IAM roles through STS (asking for an MFA code
+/// when a role needs one). The commands below do the same from a shell or a
+/// script: a shell or a command with live credentials (exec), exports (env),
+/// a profile in ~/.aws/credentials (write), the console (console). The
+/// bookmarks file is $ROLEHOP_CONFIG, else bookmarks.toml in rolehop's config
+/// directory.
+// `-h` prints the first paragraph, `--help` both; both say what `rolehop`
+// alone does, the first thing a newcomer looks for.
 #[derive(Debug, Parser)]
-#[command(name = "rolehop", version, about, long_about = None)]
+#[command(name = "rolehop", version)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -73,12 +81,12 @@ pub enum Command {
         allow_hops: bool,
         #[command(flatten)]
         mfa: MfaArgs,
-        /// Command and arguments; default: an interactive $SHELL.
-        #[arg(
-            trailing_var_arg = true,
-            allow_hyphen_values = true,
-            value_name = "CMD"
-        )]
+        /// Command and arguments (after `--`, or from the first word without a
+        /// leading `-`); default: an interactive $SHELL.
+        // No allow_hyphen_values: a flag before the command is rolehop's, so
+        // a mistyped one is a usage error, not a command run after the code
+        // was used up.
+        #[arg(trailing_var_arg = true, value_name = "CMD")]
         command: Vec<String>,
     },
     /// Print shell code that exports the role's credentials (use with eval).
@@ -239,8 +247,11 @@ pub enum Command {
     },
     /// Print a short prompt segment (`prod 42m`) in a rolehop environment.
     ///
-    /// Prints nothing outside one. Reads only the environment (no network,
-    /// no files): fit for PS1 or starship's custom module.
+    /// Prints nothing outside one. With static credentials it reads only the
+    /// environment; in a live shell it asks the serving rolehop on loopback
+    /// what it serves now (`prod 42m mfa` while a renewal waits for a code,
+    /// `prod ?` if it does not answer within 0.25 s). No STS call, no files:
+    /// fit for PS1 or starship's custom module.
     Prompt {
         /// Placeholders: {name} {left} {expiry} {account} {role}.
         #[arg(long, value_name = "TEXT", default_value = DEFAULT_PROMPT_FORMAT)]

@@ -128,6 +128,7 @@ impl Error {
             Error::Config(_) => code::CONFIG,
             Error::Sts(e) => match e {
                 StsError::NoCredentials { .. }
+                | StsError::ProfileFile { .. }
                 | StsError::SignInNeeded { .. }
                 | StsError::ExpiredToken { .. }
                 | StsError::InvalidToken { .. } => code::CREDENTIALS,

@@ -27,9 +27,14 @@ pub fn validate_code(code: &str) -> Result<String, Error> {
     }
 }
 
+/// How many codes a person may type for one switch, as in the picker: a
+/// typo (or a code AWS refuses) asks again rather than ending the run.
+pub const TRIES: usize = 3;
+
 /// Ask for a code on the controlling terminal, so it works even when stdout
 /// is captured (`eval "$(rolehop env prod)"`) or stdin is a pipe; `notes`
-/// are printed above the question.
+/// are printed above the question. A line that is not 6 digits is said and
+/// asked again, [`TRIES`] times in all.
 pub fn prompt_with_notes(bookmark: &str, serial: &str, notes: &[String]) -> Result<String, Error> {
     let no_tty = |_| Error::Mfa {
         message: format!(
@@ -45,19 +50,34 @@ pub fn prompt_with_notes(bookmark: &str, serial: &str, notes: &[String]) -> Resu
     for note in notes {
         writeln!(tty_out, "({note})").map_err(no_tty)?;
     }
-    write!(tty_out, "MFA code for {bookmark} ({serial}): ").map_err(no_tty)?;
-    tty_out.flush().map_err(no_tty)?;
-    let mut line = String::new();
-    BufReader::new(tty_in)
-        .read_line(&mut line)
-        .map_err(no_tty)?;
-    if line.is_empty() {
-        return Err(Error::Mfa {
-            message: "no MFA code was entered".into(),
-            hint: None,
-        });
+    let mut tty_in = BufReader::new(tty_in);
+    for left in (0..TRIES).rev() {
+        write!(tty_out, "MFA code for {bookmark} ({serial}): ").map_err(no_tty)?;
+        tty_out.flush().map_err(no_tty)?;
+        let mut line = String::new();
+        tty_in.read_line(&mut line).map_err(no_tty)?;
+        if line.is_empty() {
+            return Err(Error::Mfa {
+                message: "no MFA code was entered".into(),
+                hint: None,
+            });
+        }
+        match validate_code(&line) {
+            Err(e) if left > 0 => {
+                writeln!(tty_out, "({e}; {})", tries_left(left)).map_err(no_tty)?
+            }
+            done => return done,
+        }
     }
-    validate_code(&line)
+    Err(Error::Mfa {
+        message: "no MFA code was entered".into(),
+        hint: None,
+    })
+}
+
+/// "2 tries left", "1 try left".
+pub fn tries_left(left: usize) -> String {
+    format!("{left} {} left", if left == 1 { "try" } else { "tries" })
 }
 
 #[cfg(test)]

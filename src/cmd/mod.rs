@@ -24,6 +24,7 @@ use crate::env::EnvView;
 use crate::error::{Error, Result};
 use crate::paths;
 use crate::shell::{self, Back};
+use crate::sts::StsError;
 use crate::{mfa, sts};
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
@@ -51,6 +52,11 @@ pub(crate) enum Ask {
 /// The code `need` describes: from the bookmark's `mfa_process` /
 /// `mfa_yubikey` (or `[settings]`') when it has one, else asked on the terminal.
 pub(crate) fn code_for(need: &CodeNeeded, bookmarks: &Bookmarks) -> Result<String> {
+    code_noting(need, bookmarks, None)
+}
+
+/// [`code_for`], with `note` (why it asks again) above the question.
+fn code_noting(need: &CodeNeeded, bookmarks: &Bookmarks, note: Option<String>) -> Result<String> {
     if let Some(source) = bookmarks.mfa_source(&need.bookmark) {
         return crate::mfa::source::code(
             source,
@@ -61,7 +67,7 @@ pub(crate) fn code_for(need: &CodeNeeded, bookmarks: &Bookmarks) -> Result<Strin
         );
     }
     let mfa_session_secs = bookmarks.settings.mfa_session_duration;
-    let mut notes = Vec::new();
+    let mut notes: Vec<String> = note.into_iter().collect();
     if let Some(w) = need.wait {
         notes.push(format!(
             "your device's current code was already used; wait {} s for the next one",
@@ -85,6 +91,20 @@ pub(crate) fn switch_with(
     args: &MfaArgs,
     ask: Ask,
 ) -> Result<(Bookmark, Switched)> {
+    switch_prompting(engine, name, args, ask, &mut |n, note| {
+        code_noting(n, &engine.bookmarks, note)
+    })
+}
+
+/// [`switch_with`], getting codes from `prompt` (the need, and why it asks
+/// again); tests stand in for the person at the terminal.
+fn switch_prompting(
+    engine: &Engine,
+    name: &str,
+    args: &MfaArgs,
+    ask: Ask,
+    prompt: &mut dyn FnMut(&CodeNeeded, Option<String>) -> Result<String>,
+) -> Result<(Bookmark, Switched)> {
     let b = engine.bookmarks.get(name)?.clone();
     let mut code = args
         .mfa_code
@@ -92,6 +112,10 @@ pub(crate) fn switch_with(
         .map(mfa::validate_code)
         .transpose()?;
     let need = engine.needs_code(name, engine.now())?;
+    let has_source = |n: &CodeNeeded| engine.bookmarks.mfa_source(&n.bookmark).is_some();
+    // What the code in hand answers, when a person typed it at the prompt:
+    // a code AWS refuses is then asked for again.
+    let mut typed: Option<CodeNeeded> = None;
     match (&need, &code) {
         (None, Some(_)) => {
             eprintln!("rolehop: note: --mfa-code not used: \"{name}\" needs no code right now");
@@ -99,29 +123,48 @@ pub(crate) fn switch_with(
         }
         (Some(n), None) => match ask {
             // A source needs no terminal: credential_process may use it too.
-            _ if engine.bookmarks.mfa_source(&n.bookmark).is_some() => {
-                code = Some(code_for(n, &engine.bookmarks)?)
+            _ if has_source(n) => code = Some(prompt(n, None)?),
+            Ask::Terminal => {
+                code = Some(prompt(n, None)?);
+                typed = Some(n.clone());
             }
-            Ask::Terminal => code = Some(code_for(n, &engine.bookmarks)?),
             Ask::Never => return Err(Error::CodeNeeded(n.clone())),
         },
         _ => {}
     }
     // A second code may be needed (a cached session expired in between, or
-    // two hops of a chain each take one): ask again, a bounded number of times.
-    for _ in 0..2 {
+    // two hops of a chain each take one), and a typed code may be refused:
+    // ask again, a bounded number of times each.
+    let (mut more_codes, mut refusals) = (0, 0);
+    loop {
         match block_on(engine.switch(name, code.take()))?.map_err(crate::error::Error::from) {
             Err(Error::CodeNeeded(n))
-                if ask == Ask::Terminal || engine.bookmarks.mfa_source(&n.bookmark).is_some() =>
+                if more_codes < 2 && (ask == Ask::Terminal || has_source(&n)) =>
             {
-                code = Some(code_for(&n, &engine.bookmarks)?);
+                more_codes += 1;
+                code = Some(prompt(&n, None)?);
+                typed = (!has_source(&n)).then_some(n);
+            }
+            Err(Error::Sts(StsError::MfaFailed { message }))
+                if refusals + 1 < mfa::TRIES && typed.is_some() =>
+            {
+                refusals += 1;
+                let note = format!(
+                    "AWS refused that code: {}; type the next one ({})",
+                    crate::text::sanitize(message.trim().trim_end_matches('.')),
+                    mfa::tries_left(mfa::TRIES - refusals)
+                );
+                let n = typed.as_ref().map(|n| CodeNeeded {
+                    wait: None,
+                    ..n.clone()
+                });
+                if let Some(n) = n {
+                    code = Some(prompt(&n, Some(note))?);
+                }
             }
             other => return other.map(|s| (b, s)),
         }
     }
-    block_on(engine.switch(name, code))?
-        .map_err(crate::error::Error::from)
-        .map(|s| (b, s))
 }
 
 /// Resolve bookmark + code, then assume: the common start of every hand-over.
@@ -187,7 +230,8 @@ fn list_table(bookmarks: &Bookmarks) -> String {
                 });
             }
             if b.external_id.is_some() {
-                flags.push("ext-id".to_owned());
+                // The picker's word for it too.
+                flags.push("ext".to_owned());
             }
             if let Some(via) = &extras.via {
                 flags.push(format!("via:{via}"));
@@ -510,3 +554,6 @@ fn columns<const N: usize>(header: &[String; N], rows: &[[String; N]]) -> String
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

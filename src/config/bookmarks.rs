@@ -8,8 +8,9 @@
 //!
 //! The parts: `model` (what the file holds), `checks` (every field's rule),
 //! `read` (the validating reader with positions), `fast` (the fast loader
-//! for valid files), `edit` (the comment-keeping editor), `batch` (many
-//! bookmarks in one edit), `error`.
+//! for valid files), `via` (chains across the file, after either loader),
+//! `edit` (the comment-keeping editor), `batch` (many bookmarks in one edit),
+//! `error`.
 
 mod batch;
 mod checks;
@@ -23,6 +24,7 @@ mod read;
 mod sso;
 #[cfg(test)]
 mod tests;
+mod via;
 
 pub use checks::*;
 pub use edit::*;

@@ -154,7 +154,7 @@ impl Engine {
     }
 
     #[cfg(test)]
-    fn with_client(mut self, client: aws_sdk_sts::Client) -> Engine {
+    pub(crate) fn with_client(mut self, client: aws_sdk_sts::Client) -> Engine {
         self.client = Some(client);
         self
     }
@@ -208,7 +208,9 @@ impl Engine {
         window::renew_at(obtained, expires, self.configured_window())
     }
 
-    /// Bookmark `name`, then what it goes via, up to the root.
+    /// Bookmark `name`, then what it goes via, up to the root. A loaded file
+    /// has no broken chain (`config::bookmarks` checks them); the loop check
+    /// keeps a hand-built `Bookmarks` from looping forever.
     fn chain(&self, name: &str) -> Result<Vec<&Bookmark>, Error> {
         let mut path = vec![self.bookmarks.get(name)?];
         while let Some(cur) = path.last().map(|b| b.name.as_str()) {

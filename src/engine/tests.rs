@@ -411,27 +411,6 @@ async fn via_chain_assumes_each_hop_in_order_and_caches_them() {
 }
 
 #[tokio::test]
-async fn via_loops_and_unknown_vias_are_reported_with_the_path() {
-    let w = World::new(
-        "[bookmarks.a]\naccount = \"111111111111\"\nrole = \"A\"\nvia = \"b\"\n\n[bookmarks.b]\naccount = \"222222222222\"\nrole = \"B\"\nvia = \"a\"\n\n[bookmarks.c]\naccount = \"333333333333\"\nrole = \"C\"\nvia = \"tolling\"\n\n[bookmarks.tooling]\naccount = \"444444444444\"\nrole = \"T\"\n",
-    );
-    let client = mock_client!(aws_sdk_sts, RuleMode::MatchAny, []);
-    let e = w.engine(&client);
-    let err = e.needs_code("a", w.now()).unwrap_err().to_string();
-    assert!(
-        err.ends_with("bookmarks.toml:9:7: bookmark \"b\": via makes a loop: a -> b -> a"),
-        "{err}"
-    );
-    let err = e.switch("c", None).await.unwrap_err().to_string();
-    assert!(
-        err.ends_with(
-            "bookmarks.toml:14:7: bookmark \"c\": via names no bookmark \"tolling\"; did you mean \"tooling\"?"
-        ),
-        "{err}"
-    );
-}
-
-#[tokio::test]
 async fn foreign_and_corrupt_entries_are_not_used() {
     let w = World::new(
         "[bookmarks.p]\naccount = \"111111111111\"\nrole = \"P\"\nregion = \"eu-west-1\"\n",

@@ -33,7 +33,8 @@ pub fn read(config_file: Option<&Path>, with_commands: bool) -> Result<Parsed> {
         None,
     ))?
     .map_err(|e| Error::Usage {
-        message: format!("cannot read the AWS config: {}", DisplayErrorContext(&e)),
+        message: crate::sts::profile_file::describe(&e)
+            .unwrap_or_else(|| format!("cannot read the AWS config: {}", DisplayErrorContext(&e))),
         hint: None,
     })?;
     let path = config_file

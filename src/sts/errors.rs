@@ -8,6 +8,10 @@ use std::error::Error as StdError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StsError {
+    /// `~/.aws/config` or `~/.aws/credentials` does not parse: `PATH:LINE:
+    /// what is wrong; fix or remove that line`.
+    #[error("{message}")]
+    ProfileFile { message: String },
     #[error("no base AWS credentials found in {place}{}", detail_suffix(detail))]
     NoCredentials {
         /// Where we looked, e.g. `the environment or profile "default"`.
@@ -101,6 +105,7 @@ impl StsError {
     pub fn hint(&self) -> Option<String> {
         Some(match self {
             StsError::SignInNeeded { command, .. } => format!("run `{command}`, then try again"),
+            StsError::ProfileFile { .. } => "the AWS CLI and SDKs stop at that line too; `aws configure list` checks the files once fixed".into(),
             StsError::NoCredentials { .. } => "configure base keys with `aws configure` (or `aws sso login`), set AWS_PROFILE, or set the bookmark's source_profile; `rolehop whoami` checks them".into(),
             StsError::AccessDenied { role_arn, .. } => {
                 let role = role_arn.as_deref().unwrap_or("the role");
@@ -205,11 +210,15 @@ pub(super) fn credentials_error(
     let detail = match cred {
         // "Nothing there": the sentence and hint say it all.
         CredentialsError::CredentialsNotLoaded(_) => String::new(),
+        // The provider dropped the file and line; the SDK's loader has them.
+        other if super::profile_file::is_parse_failure(&chain_text(other)) => {
+            if let Some(message) = super::profile_file::default_files_error() {
+                return StsError::ProfileFile { message };
+            }
+            one_line(&chain_text(other))
+        }
         // A broken profile, SSO token, credential_process...: say what it said.
-        other => chain_text(other)
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" "),
+        other => one_line(&chain_text(other)),
     };
     StsError::NoCredentials {
         place: "the configured places".into(),
@@ -286,6 +295,10 @@ fn find_source<'a, T: StdError + 'static>(err: &'a (dyn StdError + 'static)) -> 
         cur = e.source();
     }
     None
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// "a: b: c" from an error chain, skipping repeated fragments.

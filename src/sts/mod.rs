@@ -3,6 +3,7 @@
 
 mod connector;
 mod errors;
+pub mod profile_file;
 
 pub use errors::{StsError, code_and_message};
 

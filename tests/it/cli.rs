@@ -763,3 +763,261 @@ fn doctor_prints_no_control_characters() {
         );
     }
 }
+
+/// Flags between NAME and the command are rolehop's: a mistyped one is
+/// clap's usage error (exit 2) before any prompt or STS call, instead of
+/// being run as the command after the code was used up.
+#[test]
+fn exec_rejects_unknown_flags_before_the_command() {
+    let env = TestEnv::new(Moto::shared());
+    env.run(&[
+        "add",
+        "secure",
+        "--account",
+        "210987654321",
+        "--role",
+        "Admin",
+        "--mfa-serial",
+        "arn:aws:iam::123456789012:mfa/alice",
+    ])
+    .success();
+    // STS on a closed port and no terminal: a call would exit 6, a prompt 7.
+    let mut cmd = env.cmd();
+    cmd.env("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9").args([
+        "exec", "secure", "--mfa", "333333", "--", "sh", "-c", "echo ran",
+    ]);
+    common::detach_from_terminal(&mut cmd);
+    let out = common::output(cmd);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("unexpected argument '--mfa' found")
+            && out
+                .stderr
+                .contains("a similar argument exists: '--mfa-code'"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stdout.contains("ran"), "{}", out.stdout);
+
+    // The first word without a dash starts the command; its flags are its own,
+    // after it as after `--`.
+    env.run(PROD).success();
+    let script = "printf '%s|' \"$@\"";
+    let out = env
+        .run(&["exec", "prod", "sh", "-c", script, "sh", "--version", "-x"])
+        .success();
+    assert_eq!(out.stdout, "--version|-x|");
+    let out = env
+        .run(&["exec", "prod", "--", "sh", "-c", script, "sh", "--mfa", "1"])
+        .success();
+    assert_eq!(out.stdout, "--mfa|1|");
+}
+
+/// A newcomer's `rolehop --help` (and `-h`) says at once what rolehop is and
+/// that plain `rolehop` opens the picker.
+#[test]
+fn help_says_what_rolehop_is_and_that_alone_it_opens_the_picker() {
+    for flag in ["--help", "-h"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_rolehop"))
+            .arg(flag)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let first = stdout.lines().next().unwrap();
+        assert!(
+            first.starts_with("The AWS Console's Switch Role, for the terminal")
+                && first.contains("`rolehop` alone opens the picker"),
+            "{flag}: {stdout}"
+        );
+    }
+}
+
+/// A `via` loop or a `via` to no bookmark is the same error, at the same
+/// place, whichever command reads the file.
+#[test]
+fn broken_via_chains_are_reported_by_every_command() {
+    let env = TestEnv::new(Moto::shared());
+    let table = |name: &str, via: &str| {
+        format!("[bookmarks.{name}]\naccount = \"111111111111\"\nrole = \"R\"\nvia = \"{via}\"\n\n")
+    };
+    let looped = format!("{}{}{}", table("a", "b"), table("b", "c"), table("c", "a"));
+    let unknown = format!(
+        "{}[bookmarks.tooling]\naccount = \"444444444444\"\nrole = \"T\"\n",
+        table("c", "tolling")
+    );
+    for (text, expected) in [
+        (
+            looped,
+            "bookmarks.toml:14:7: bookmark \"c\": via makes a loop: a -> b -> c -> a",
+        ),
+        (
+            unknown,
+            "bookmarks.toml:4:7: bookmark \"c\": via names no bookmark \"tolling\"; did you mean \"tooling\"?",
+        ),
+    ] {
+        fs::write(env.bookmarks_path(), &text).unwrap();
+        for args in [&["list"][..], &["env", "tooling"], &["env", "c"]] {
+            if text.contains("[bookmarks.a]") && args == ["env", "tooling"] {
+                continue;
+            }
+            let out = env.run(args);
+            assert_eq!(out.code, 3, "{args:?}: {}", out.stderr);
+            let first = out.stderr.lines().next().unwrap();
+            assert!(
+                first.starts_with("rolehop: error: ") && first.ends_with(expected),
+                "{args:?}: {first}"
+            );
+        }
+        let out = env.run(&["doctor"]);
+        assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+        assert!(
+            out.stdout
+                .lines()
+                .any(|l| l.contains("bookmarks") && l.ends_with(expected)),
+            "{}",
+            out.stdout
+        );
+        assert_eq!(fs::read_to_string(env.bookmarks_path()).unwrap(), text);
+    }
+}
+
+/// A line of `~/.aws/config` or `~/.aws/credentials` the AWS SDK cannot
+/// parse is named by file and line, whichever command meets it.
+#[test]
+fn malformed_aws_files_are_named_by_file_and_line() {
+    let env = env_with_prod();
+    let config = env.config_path().display().to_string();
+    fs::write(
+        env.config_path(),
+        "[default]\nregion = us-east-1\n\n[profile x\nregion = eu-west-1\n",
+    )
+    .unwrap();
+    let expected =
+        format!("{config}:4: Profile definition must end with ']'; fix or remove that line");
+    for args in [
+        &["whoami"][..],
+        &["env", "prod"],
+        &["exec", "prod", "--", "true"],
+    ] {
+        let out = env.run(args);
+        assert_eq!(out.code, 4, "{args:?}: {}", out.stderr);
+        assert_eq!(
+            out.stderr.lines().next().unwrap(),
+            format!("rolehop: error: {expected}"),
+            "{args:?}"
+        );
+    }
+    let out = env.run(&["doctor"]);
+    assert!(
+        out.stdout
+            .contains(&format!("FAIL  base credentials: {expected}")),
+        "{}",
+        out.stdout
+    );
+    let out = env.run(&["import", "aws-config", "--dry-run"]);
+    assert!(out.stderr.contains(&expected), "{}", out.stderr);
+
+    fs::write(env.config_path(), "[default]\n").unwrap();
+    fs::write(
+        env.credentials_path(),
+        format!(
+            "aws_access_key_id = AKIAEXAMPLE\n[default]\naws_secret_access_key = {BASE_SECRET}\n"
+        ),
+    )
+    .unwrap();
+    let out = env.run(&["env", "prod"]);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert_eq!(
+        out.stderr.lines().next().unwrap(),
+        format!(
+            "rolehop: error: {}:1: Expected a profile definition; fix or remove that line",
+            env.credentials_path().display()
+        )
+    );
+    assert!(!out.stderr.contains(BASE_SECRET) && !out.stderr.contains("AKIAEXAMPLE"));
+}
+
+/// `prompt --help` says what the command really reads: the environment, and
+/// in a live shell the serving rolehop on loopback.
+#[test]
+fn prompt_help_says_it_asks_the_serving_rolehop_in_a_live_shell() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rolehop"))
+        .args(["prompt", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(out.stdout).unwrap().replace('\n', " ");
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        help.contains("in a live shell it asks the serving rolehop on loopback")
+            && help.contains("No STS call, no files")
+            && !help.contains("no network"),
+        "{help}"
+    );
+}
+
+/// `list` marks a role with an external ID as the picker does: `ext`.
+#[test]
+fn list_marks_an_external_id_with_the_pickers_word() {
+    let env = TestEnv::new(Moto::shared());
+    env.run(&[
+        "add",
+        "vendor",
+        "--account",
+        "210987654321",
+        "--role",
+        "Audit",
+        "--external-id",
+        "ext-123",
+    ])
+    .success();
+    let out = env.run(&["list"]).success();
+    let row = out.stdout.lines().nth(1).unwrap();
+    assert!(
+        row.split_whitespace().last() == Some("ext"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// README's Commands block names every subcommand, and its sample config
+/// has as many sections as it says.
+#[test]
+fn readme_lists_every_command_and_counts_the_sample_right() {
+    use clap::CommandFactory;
+    let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let block = readme
+        .split("## Commands\n\n```\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .unwrap();
+    let cli = rolehop::cli::Cli::command();
+    for sub in cli.get_subcommands() {
+        let nested: Vec<_> = sub.get_subcommands().map(|s| s.get_name()).collect();
+        if nested.is_empty() || sub.get_name() == "agent" {
+            let line = format!("rolehop {}", sub.get_name());
+            assert!(block.contains(&line), "README's Commands lack {line:?}");
+        } else {
+            for n in nested {
+                let line = format!("rolehop {} {n}", sub.get_name());
+                assert!(block.contains(&line), "README's Commands lack {line:?}");
+            }
+        }
+    }
+
+    let sample = fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/aws-config.example"
+    ))
+    .unwrap();
+    let sections = sample
+        .lines()
+        .filter(|l| l.trim_start().starts_with('['))
+        .count();
+    assert!(
+        readme.contains(&format!(
+            "`assets/aws-config.example` is a {sections}-section sample"
+        )),
+        "README miscounts the {sections} sections"
+    );
+}

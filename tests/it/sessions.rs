@@ -204,6 +204,21 @@ fn via_loops_are_reported_with_the_path() {
         first.ends_with("bookmarks.toml:15:7: bookmark \"c\": via makes a loop: a -> b -> c -> a"),
         "{first}"
     );
+    // Every command reads the file so: `list` says the same, and `add` edits
+    // no file with a broken chain.
+    let out = env.run(&["list"]);
+    assert_eq!(out.stderr.lines().next(), Some(first), "{}", out.stderr);
+    let out = env.run(&["add", "d", "--account", "210000000023", "--role", "D"]);
+    assert_eq!(out.stderr.lines().next(), Some(first), "{}", out.stderr);
+    write_bookmarks(
+        &env,
+        &[
+            bookmark("a", "210000000020", "A", "via = \"b\"\n"),
+            bookmark("b", "210000000021", "B", "via = \"c\"\n"),
+            bookmark("c", "210000000022", "C", ""),
+        ]
+        .concat(),
+    );
     // `add --via` refuses a bookmark that does not exist.
     let out = env.run(&[
         "add",

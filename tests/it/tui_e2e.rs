@@ -670,3 +670,38 @@ fn a_yubikey_gives_the_code_in_the_picker() {
     s.send("\x03");
     assert!(s.wait_exit().success());
 }
+
+/// The terminal prompt of `rolehop env` asks again after a code that is not
+/// 6 digits, saying what was wrong, three tries in all, as the picker does.
+#[test]
+fn the_terminal_prompt_asks_again_after_a_mistyped_code() {
+    let env = env_with_bookmarks();
+    let mut s = Screen::rolehop(&env, &["env", "prod-admin", "--shell", "bash"]);
+    s.wait_for("MFA code for prod-admin");
+    s.send("12345\r");
+    s.wait_for("(an MFA code is 6 digits, got 5 characters; 2 tries left)");
+    s.send("12a456\r");
+    s.wait_for("(not all digits); 1 try left)");
+    s.send("123456\r");
+    let status = s.wait_exit();
+    assert!(status.success(), "{}", frame(&s.contents()));
+    assert!(s.contents().contains("export AWS_ACCESS_KEY_ID="));
+
+    // Three mistakes end the run with the last one (exit 7).
+    let env = env_with_bookmarks();
+    let mut s = Screen::rolehop(&env, &["env", "prod-admin", "--shell", "bash"]);
+    for typed in ["1\r", "22\r"] {
+        s.wait_for("MFA code for prod-admin");
+        s.send(typed);
+    }
+    s.wait_for("1 try left)");
+    s.send("333\r");
+    let status = s.wait_exit();
+    assert_eq!(status.exit_code(), 7, "{}", frame(&s.contents()));
+    assert!(
+        s.contents()
+            .contains("rolehop: error: an MFA code is 6 digits, got 3 characters"),
+        "{}",
+        frame(&s.contents())
+    );
+}

@@ -96,6 +96,7 @@ pub fn update(path: &Path, old_name: &str, spec: &BookmarkSpec) -> Result<(), Co
         };
         set_fields(table, &spec);
         if spec.name != old_name {
+            refuse_if_gone_via(path, list, old_name, "renamed")?;
             rename(list, old_name, &spec.name);
         }
         Ok(())
@@ -163,6 +164,9 @@ pub fn remove(path: &Path, name: &str) -> Result<(), ConfigError> {
         if !items.iter().any(|b| b.name == name) {
             return Err(unknown_bookmark(path, name, items));
         }
+        if let Some(list) = doc.as_table().get("bookmarks") {
+            refuse_if_gone_via(path, list, name, "removed")?;
+        }
         let removed = doc
             .as_table_mut()
             .get_mut("bookmarks")
@@ -173,6 +177,35 @@ pub fn remove(path: &Path, name: &str) -> Result<(), ConfigError> {
             keep_detached_comments(doc, &t);
         }
         Ok(())
+    })
+}
+
+/// Bookmark `name` cannot be removed or renamed while another goes via it:
+/// the file would no longer load.
+fn refuse_if_gone_via(path: &Path, list: &Item, name: &str, what: &str) -> Result<(), ConfigError> {
+    let Some(list) = list.as_table_like() else {
+        return Ok(());
+    };
+    let users: Vec<String> = list
+        .iter()
+        .filter(|(_, item)| {
+            item.as_table_like()
+                .and_then(|t| t.get("via"))
+                .and_then(Item::as_str)
+                == Some(name)
+        })
+        .map(|(user, _)| format!("{user:?}"))
+        .collect();
+    if users.is_empty() {
+        return Ok(());
+    }
+    Err(ConfigError::File {
+        path: path.to_path_buf(),
+        message: format!(
+            "bookmark {name:?} cannot be {what}: {} {} via it (change that via first); nothing was written",
+            users.join(", "),
+            if users.len() == 1 { "goes" } else { "go" }
+        ),
     })
 }
 

@@ -403,18 +403,7 @@ impl Bookmarks {
 
     /// An error about bookmark `name`'s `via`, at its place in the file.
     pub fn via_error(&self, name: &str, message: String) -> ConfigError {
-        match self.extras(name).via_at {
-            Some((line, col)) => ConfigError::Invalid {
-                path: self.path.clone(),
-                line,
-                col,
-                message,
-            },
-            None => ConfigError::File {
-                path: self.path.clone(),
-                message,
-            },
-        }
+        super::via::error_at(&self.path, self.extras(name).via_at, message)
     }
 
     /// The bookmark that `via` names, if any, or an error suggesting one.

@@ -321,6 +321,13 @@ pub fn fuzz_load(text: &str) -> Result<usize, ConfigError> {
 /// (see `fast`), else the `toml_edit` validator, which reports the precise
 /// error or accepts a valid file the fast path does not handle.
 pub(super) fn load_text(src: &Src<'_>) -> Result<Loaded, ConfigError> {
+    let loaded = load_unchained(src)?;
+    via::check(src.path, &loaded.items, &loaded.extras)?;
+    Ok(loaded)
+}
+
+/// [`load_text`] but for `via` chains, which span tables.
+fn load_unchained(src: &Src<'_>) -> Result<Loaded, ConfigError> {
     let Some(loaded) = fast::load(src.text) else {
         return collect_all(src, &parse(src)?);
     };
@@ -341,9 +348,12 @@ pub(super) fn load_text(src: &Src<'_>) -> Result<Loaded, ConfigError> {
     Ok(loaded)
 }
 
-/// Validate the whole document and build the effective bookmarks.
+/// Validate the whole document (`via` chains included) and build the
+/// effective bookmarks.
 pub(super) fn collect(src: &Src<'_>, doc: &Document<&str>) -> Result<Vec<Bookmark>, ConfigError> {
-    collect_all(src, doc).map(|l| l.items)
+    let loaded = collect_all(src, doc)?;
+    via::check(src.path, &loaded.items, &loaded.extras)?;
+    Ok(loaded.items)
 }
 
 /// Check `[settings]`; the first problem in file order is the error.

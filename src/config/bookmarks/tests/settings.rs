@@ -274,3 +274,79 @@ fn add_with_via_checks_the_target_and_writes_the_keys() {
     assert_eq!(b.extras("x").via.as_deref(), Some("prod"));
     assert_eq!(b.extras("x").mfa_session, Some(false));
 }
+
+/// A table alone cannot tell that its `via` names no bookmark or closes a
+/// loop: the whole file is checked after loading, so every command (list,
+/// doctor, env...) reports it the same way, at the `via` that breaks it.
+#[test]
+fn via_loops_and_unknown_vias_are_errors_of_the_file() {
+    let table = |name: &str, via: &str| {
+        format!("[bookmarks.{name}]\naccount = \"111111111111\"\nrole = \"R\"\nvia = \"{via}\"\n\n")
+    };
+    // d leads into the loop; the message names the loop itself.
+    let looped = [("d", "a"), ("a", "b"), ("b", "c"), ("c", "a")]
+        .map(|(n, v)| table(n, v))
+        .concat();
+    let expected = "b.toml:19:7: bookmark \"c\": via makes a loop: a -> b -> c -> a";
+    assert_eq!(err(&looped), expected);
+    // The validator (an escape sends the fast path aside) says the same.
+    let unusual = looped.replacen("role = \"R\"", "role = \"\\u0052\"", 1);
+    assert!(fast::load(&unusual).is_none());
+    assert_eq!(err(&unusual), expected);
+    assert_eq!(
+        err(&table("a", "a")),
+        "b.toml:4:7: bookmark \"a\": via makes a loop: a -> a"
+    );
+    let unknown =
+        table("c", "tolling") + "[bookmarks.tooling]\naccount = \"444444444444\"\nrole = \"T\"\n";
+    assert_eq!(
+        err(&unknown),
+        "b.toml:4:7: bookmark \"c\": via names no bookmark \"tolling\"; did you mean \"tooling\"?"
+    );
+    // A chain that ends loads; so do two chains that meet.
+    let fine = [("a", "hub"), ("b", "a"), ("c", "a")]
+        .map(|(n, v)| table(n, v))
+        .concat()
+        + "[bookmarks.hub]\naccount = \"444444444444\"\nrole = \"T\"\n";
+    assert_eq!(load_str(&fine).unwrap().len(), 4);
+
+    // A file with a broken chain is never edited, as any invalid file.
+    let (_dir, path) = file_with(&looped);
+    let e = add(&path, &spec("x", "111111111111", "R")).unwrap_err();
+    assert!(e.to_string().ends_with(&expected[6..]), "{e}");
+    assert_eq!(fs::read_to_string(&path).unwrap(), looped);
+}
+
+/// Removing or renaming a bookmark that another goes via would break the
+/// file: refused, naming who goes via it.
+#[test]
+fn a_via_target_is_neither_removed_nor_renamed() {
+    let text = format!(
+        "{EXAMPLE}\n[bookmarks.x]\naccount = \"111111111111\"\nrole = \"R\"\nvia = \"prod\"\n"
+    );
+    let (_dir, path) = file_with(&text);
+    let e = remove(&path, "prod").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{}: bookmark \"prod\" cannot be removed: \"x\" goes via it (change that via first); nothing was written",
+            path.display()
+        )
+    );
+    let e = update(
+        &path,
+        "prod",
+        &spec("prod2", "210987654321", "CrossAccountRole"),
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("bookmark \"prod\" cannot be renamed: \"x\" goes via it"),
+        "{e}"
+    );
+    assert_eq!(fs::read_to_string(&path).unwrap(), text);
+    // Editing it in place, or removing the one that goes via it, is fine.
+    update(&path, "prod", &spec("prod", "210987654321", "Other")).unwrap();
+    remove(&path, "x").unwrap();
+    remove(&path, "prod").unwrap();
+}
