@@ -7,6 +7,7 @@ use common::{Moto, Output, TestEnv};
 use sso_standin::{Config, Fixtures, Standin};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::time::Duration;
 
 const START_URL: &str = "https://d-1234567890.awsapps.com/start";
 
@@ -391,4 +392,174 @@ fn sso_add_copies_the_aws_clis_session_and_errors_name_the_line() {
         "{}",
         out.stderr
     );
+}
+
+/// A live shell on an SSO role with 30-s credentials and a 20-s access
+/// token: boto3 keeps working across renewals (each one refreshes the
+/// token), the session's end is said once and answered SsoLoginRequired
+/// once the credentials run out, and a new login re-arms the shell.
+#[test]
+fn a_live_shell_lasts_as_long_as_the_identity_center_session() {
+    let sso = Sso::new(Config {
+        fixtures: two_accounts(),
+        credential_secs: 30,
+        access_token_secs: 20,
+        ..Config::default()
+    });
+    sso.device_login();
+    sso.run(&["sso", "sync", "corp"]).success();
+    let dir = sso.env.home.path();
+    let py = format!("{}/.venv/bin/python", env!("CARGO_MANIFEST_DIR"));
+    let fetch = "curl -s -H \"Authorization: $AWS_CONTAINER_AUTHORIZATION_TOKEN\" \"$AWS_CONTAINER_CREDENTIALS_FULL_URI\"";
+    let wait_for = |f: &str| {
+        format!("n=0; while [ ! -e {f} ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n+1)); done")
+    };
+    let script = format!(
+        "{py} -c '{boto}' > boto.out\n\
+         touch ended\n\
+         sleep 33\n\
+         echo; echo AFTER: $({fetch})\n\
+         touch expired\n\
+         {wait}\n\
+         sleep 4\n\
+         echo; echo REARMED: $({fetch})\n\
+         cat boto.out",
+        boto = boto_loop(25),
+        wait = wait_for("relogged"),
+    );
+    let mut cmd = sso.cmd();
+    cmd.args(["exec", "dev-poweruseraccess", "--", "sh", "-c", &script])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().unwrap();
+    let appear = |f: &str| {
+        let path = dir.join(f);
+        for _ in 0..1200 {
+            if path.exists() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("{f} never appeared");
+    };
+    appear("ended");
+    let refreshes = sso.standin.counters().refresh_grants;
+    sso.standin.end_session();
+    appear("expired");
+    sso.device_login();
+    std::fs::write(dir.join("relogged"), "").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    );
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let summary = stdout.lines().last().unwrap_or("");
+    assert_eq!(word(summary, "fails="), "0", "{stdout}");
+    let keys: u32 = word(summary, "keys=").parse().unwrap();
+    assert!(keys >= 2, "{summary}");
+    assert!(
+        refreshes >= 1,
+        "the access token was refreshed: {refreshes}"
+    );
+    assert!(
+        word(summary, "last=").contains("AWSReservedSSO_PowerUserAccess_"),
+        "{summary}"
+    );
+    assert_eq!(
+        stderr
+            .matches(
+                "rolehop: corp's IAM Identity Center session has ended: run rolehop sso login corp"
+            )
+            .count(),
+        1,
+        "said once: {stderr}"
+    );
+    let after = stdout
+        .lines()
+        .find(|l| l.starts_with("AFTER:"))
+        .unwrap_or("");
+    assert!(after.contains("SsoLoginRequired"), "{stdout}");
+    let rearmed = stdout
+        .lines()
+        .find(|l| l.starts_with("REARMED:"))
+        .unwrap_or("");
+    assert!(rearmed.contains("AccessKeyId"), "{stdout}\n{stderr}");
+}
+
+/// boto3 `[sso-session]` profiles read the token rolehop wrote (and refresh
+/// it, rotating the refresh token); rolehop then refreshes with the
+/// rotated one boto3 wrote.
+#[test]
+fn boto3_and_rolehop_share_one_login() {
+    let sso = Sso::new(Config {
+        fixtures: two_accounts(),
+        access_token_secs: 20,
+        ..Config::default()
+    });
+    sso.device_login();
+    let before = sso.token()["refreshToken"].clone();
+    let config = sso.env.home.path().join("boto-config");
+    std::fs::write(
+        &config,
+        format!("[sso-session corp]\nsso_start_url = {START_URL}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n\n[profile dev]\nsso_session = corp\nsso_account_id = 333344445555\nsso_role_name = PowerUserAccess\nregion = us-east-1\n"),
+    )
+    .unwrap();
+    let py = format!("{}/.venv/bin/python", env!("CARGO_MANIFEST_DIR"));
+    let out = std::process::Command::new(py)
+        .args(["-c", "import boto3; print(boto3.Session(profile_name='dev').client('sts').get_caller_identity()['Arn'])"])
+        .env_clear()
+        .env("PATH", common::inherited_path())
+        .env("HOME", sso.env.home.path())
+        .env("AWS_CONFIG_FILE", &config)
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("AWS_ENDPOINT_URL_SSO", sso.standin.url())
+        .env("AWS_ENDPOINT_URL_SSO_OIDC", sso.standin.url())
+        .env("AWS_ENDPOINT_URL_STS", Moto::shared().url())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .unwrap();
+    let arn = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        arn.contains("AWSReservedSSO_PowerUserAccess_"),
+        "{arn}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rotated = sso.token()["refreshToken"].clone();
+    assert_ne!(
+        rotated, before,
+        "boto3 refreshed the 20-s token and wrote the new refresh token"
+    );
+    // rolehop refreshes with boto3's token (the old one is dead).
+    sso.run(&["sso", "sync", "corp"]).success();
+    sso.run(&["--no-cache", "env", "dev-poweruseraccess"])
+        .success();
+    assert_ne!(sso.token()["refreshToken"], rotated);
+}
+
+fn boto_loop(secs: u32) -> String {
+    format!(
+        r#"
+import boto3, time
+s = boto3.session.Session()
+sts = s.client("sts", region_name="us-east-1")
+keys, fails, arn = set(), 0, ""
+end = time.time() + {secs}
+while time.time() < end:
+    try:
+        keys.add(s.get_credentials().get_frozen_credentials().access_key)
+        arn = sts.get_caller_identity()["Arn"]
+    except Exception as e:
+        fails += 1
+        print("fail", e)
+    time.sleep(0.3)
+print("keys=%d fails=%d last=%s" % (len(keys), fails, arn))
+"#
+    )
+}
+
+fn word<'a>(out: &'a str, key: &str) -> &'a str {
+    out.split_whitespace()
+        .find_map(|w| w.strip_prefix(key))
+        .unwrap_or_else(|| panic!("no {key} in {out}"))
 }
