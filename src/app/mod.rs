@@ -132,6 +132,8 @@ impl Default for Options {
 pub struct App {
     /// Shared with the engine (no copy of a long list).
     pub bookmarks: std::sync::Arc<Vec<Bookmark>>,
+    /// IAM Identity Center roles: bookmark name -> (instance, start URL).
+    pub sso_roles: std::collections::HashMap<String, (String, String)>,
     /// The filter text typed so far.
     pub filter: String,
     /// Filtered view: indices into `bookmarks`, best first (highlights are

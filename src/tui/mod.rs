@@ -57,6 +57,7 @@ pub fn run(mut options: Options, no_cache: bool) -> Result<ExitCode> {
     options.auto_renew &= settings.auto_renew;
     options.refresh_window = engine.configured_window();
     let items = engine.bookmarks.items.clone();
+    let sso_roles = sso_roles_of(&engine.bookmarks);
     // No data directory means no history, not no picker.
     let history_path = history::default_path();
     let recent = history_path
@@ -92,7 +93,8 @@ pub fn run(mut options: Options, no_cache: bool) -> Result<ExitCode> {
             .terminal
             .size()
             .map_err(io_err("cannot read the terminal size"))?;
-        let (app, effects) = App::new(items, recent, options, (size.width, size.height));
+        let (mut app, effects) = App::new(items, recent, options, (size.width, size.height));
+        app.sso_roles = sso_roles;
         runtime.event_loop(&mut tui, app, effects).await
     });
     // Restore the screen before printing anything, so exports land on the
@@ -549,4 +551,18 @@ async fn identity(env: &EnvView) -> std::result::Result<String, String> {
         .await
         .map(|id| id.arn)
         .map_err(|e| e.to_string())
+}
+
+/// The IAM Identity Center roles of `file`, for the picker's marks.
+fn sso_roles_of(
+    file: &crate::config::bookmarks::Bookmarks,
+) -> std::collections::HashMap<String, (String, String)> {
+    file.extras
+        .iter()
+        .filter_map(|(name, e)| {
+            let inst = e.sso.as_deref()?;
+            let cfg = file.settings.sso.get(inst)?;
+            Some((name.clone(), (inst.to_owned(), cfg.start_url.clone())))
+        })
+        .collect()
 }

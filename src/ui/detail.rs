@@ -24,6 +24,9 @@ pub(super) fn facts(
         Some(v) => (sanitize(v), Style::new()),
         None => (default.to_string(), t.dim()),
     };
+    if let Some((inst, start_url)) = app.sso_roles.get(b.name.as_str()) {
+        return sso_facts(app, b, inst, start_url, now, t);
+    }
     let mut out = vec![("Role ARN", sanitize(&b.role_arn()), Style::new())];
     let (v, s) = or(&b.region, "default");
     out.push(("Region", v, s));
@@ -51,6 +54,40 @@ pub(super) fn facts(
         if let Some(limit) = &s.limit {
             out.push(("Limit", sanitize(limit), t.dim()));
         }
+    }
+    out
+}
+
+/// An IAM Identity Center role: where it comes from, instead of an ARN.
+fn sso_facts(
+    app: &App,
+    b: &Bookmark,
+    inst: &str,
+    start_url: &str,
+    now: SystemTime,
+    t: &Theme,
+) -> Vec<(&'static str, String, Style)> {
+    let mut out = vec![
+        ("Permission", sanitize(&b.role), Style::new()),
+        ("Account", sanitize(&b.account), Style::new()),
+        ("Identity Ctr", sanitize(inst), Style::new()),
+        ("Portal", sanitize(start_url), t.dim()),
+    ];
+    match &b.region {
+        Some(r) => out.push(("Region", sanitize(r), Style::new())),
+        None => out.push(("Region", "the instance's".into(), t.dim())),
+    }
+    match app.session_for(&b.name) {
+        Some(s) => {
+            let left = s.remaining(now);
+            let v = if left.is_zero() {
+                "expired".to_string()
+            } else {
+                format!("{} left", crate::text::countdown(left))
+            };
+            out.push(("Session", v, t.urgency(s.urgency(now))));
+        }
+        None => out.push(("Session", "none yet".into(), t.dim())),
     }
     out
 }

@@ -144,7 +144,11 @@ pub(super) fn bookmark_row(
     x += rw + 1;
     let mut marks = Vec::new();
     let tag = |on: bool, s: &'static str| Span::styled(if on { s } else { "   " }, t.dim());
-    marks.push(tag(b.mfa_serial.is_some(), "mfa"));
+    if app.sso_roles.contains_key(b.name.as_str()) {
+        marks.push(Span::styled("sso", t.dim()));
+    } else {
+        marks.push(tag(b.mfa_serial.is_some(), "mfa"));
+    }
     marks.push(Span::raw(" "));
     marks.push(tag(b.external_id.is_some(), "ext"));
     marks.push(Span::raw(" "));

@@ -586,3 +586,34 @@ fn header_shows_the_selected_session() {
     // Its footer offers ^R then.
     find(buffer(&draw(&app, t0())), "^R region");
 }
+
+/// An IAM Identity Center role is marked `sso` in the list, and its detail
+/// pane names the instance and the permission set instead of an ARN.
+#[test]
+fn sso_roles_are_marked_and_described() {
+    let mut b = bm("prod-admin");
+    b.account = "000011112222".into();
+    b.role = "AdministratorAccess".into();
+    b.display = "Prod · AdministratorAccess".into();
+    let mut app = App::new(vec![b], Vec::new(), Options::default(), (120, 30)).0;
+    app.sso_roles.insert(
+        "prod-admin".into(),
+        (
+            "corp".into(),
+            "https://d-1234567890.awsapps.com/start".into(),
+        ),
+    );
+    let term = draw(&app, t0());
+    let buf = buffer(&term);
+    // The list row: the account column, left of the detail pane.
+    let (x, row) = find(buf, "000011112222");
+    let line: String = (x..buf.area.width)
+        .map(|x| buf[(x, row)].symbol().to_string())
+        .take_while(|s| s != "│")
+        .collect();
+    assert!(line.contains("sso"), "{line}");
+    find(buf, "Identity Ctr corp");
+    find(buf, "Permission   AdministratorAccess");
+    find(buf, "https://d-1234567890.awsapps.com/start");
+    assert!(!format!("{buf:?}").contains("arn:aws:iam::000011112222"));
+}

@@ -55,6 +55,7 @@ impl App {
         let matches = filter_index.full(&bookmarks, "", &recent);
         let app = App {
             bookmarks,
+            sso_roles: std::collections::HashMap::new(),
             filter: String::new(),
             matches,
             filter_index,
