@@ -166,6 +166,34 @@ fn mfa_modal() {
 }
 
 #[test]
+fn mfa_modal_counts_down_to_the_next_code() {
+    let mut app = app((80, 24));
+    typed(&mut app, "prod", t0());
+    update(&mut app, key(KeyCode::Enter), t0());
+    let need = crate::engine::CodeNeeded {
+        bookmark: "prod".into(),
+        serial: "arn:aws:iam::111111111111:mfa/alice".into(),
+        wait: Some(Duration::from_secs(12)),
+        for_mfa_session: false,
+    };
+    let msg = crate::app::Msg::CodeNeeded {
+        bookmark: "prod".into(),
+        renew: false,
+        need,
+    };
+    update(&mut app, msg, t0());
+    for (secs, text) in [
+        (0, "the next one comes in 12 s"),
+        (5, "the next one comes in 7 s"),
+        (11, "the next one comes in 1 s"),
+        (12, "your device shows the next code now"),
+    ] {
+        let term = draw(&app, t0() + Duration::from_secs(secs));
+        find(buffer(&term), text);
+    }
+}
+
+#[test]
 fn mfa_modal_for_a_renewal_says_when_it_expires() {
     let mut app = app((80, 24));
     let prod = app.bookmarks[0].clone();
