@@ -190,6 +190,10 @@ pub struct App {
     pub subshell_renewals: u32,
     /// The note that `refresh_window` was clamped was shown.
     pub window_noted: bool,
+    /// The selected bookmark's name and effective region with where it comes
+    /// from (`us-east-1 (~/.aws/config)`), set by the runtime, which
+    /// reads the AWS config ([`crate::sts::region`]).
+    pub region: Option<(String, String)>,
 }
 
 /// Text for stdout that may hold credentials (exports): `Debug` redacts it.

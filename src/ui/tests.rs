@@ -48,6 +48,8 @@ fn sample() -> Vec<Bookmark> {
 fn app(size: (u16, u16)) -> App {
     let mut app = App::new(sample(), vec!["dev".into()], Options::default(), size).0;
     app.identity = IdentityState::Known("arn:aws:iam::111111111111:user/alice".into());
+    // What the runtime resolves for the first selection.
+    app.region = Some(("dev".into(), "us-east-1 (~/.aws/config)".into()));
     app
 }
 
@@ -127,6 +129,31 @@ fn wide_screen_with_detail_beside() {
     let mut app = app((120, 24));
     typed(&mut app, "audit", t0());
     insta::assert_snapshot!(draw(&app, t0()).backend());
+}
+
+/// The detail pane names the region a switch uses and where it comes from:
+/// the runtime's answer for the selected bookmark, a bookmark's own region
+/// as such, and `…` for the moment before the runtime has answered.
+#[test]
+fn detail_pane_says_the_effective_region_and_where_it_comes_from() {
+    let mut app = app((120, 24));
+    find(
+        buffer(&draw(&app, t0())),
+        "Region       us-east-1 (~/.aws/config)",
+    );
+    typed(&mut app, "audit", t0());
+    find(
+        buffer(&draw(&app, t0())),
+        "Region       eu-west-1 (bookmark)",
+    );
+    app.filter.clear();
+    typed(&mut app, "prod", t0());
+    find(buffer(&draw(&app, t0())), "Region       …");
+    app.region = Some(("prod".into(), "sa-east-1 (AWS_REGION)".into()));
+    find(
+        buffer(&draw(&app, t0())),
+        "Region       sa-east-1 (AWS_REGION)",
+    );
 }
 
 #[test]

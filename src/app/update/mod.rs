@@ -73,6 +73,7 @@ impl App {
             quit: false,
             subshell_renewals: 0,
             window_noted: false,
+            region: None,
         };
         (app, vec![Effect::FetchIdentity])
     }
