@@ -65,6 +65,9 @@ pub mod serve;
 pub mod shell;
 pub mod sso;
 pub mod sts;
+/// Tests that cannot run here record why ([`testskip::skip`]); `scripts/test` lists them.
+#[cfg(test)]
+pub mod testskip;
 pub mod text;
 pub mod tui;
 pub mod ui;

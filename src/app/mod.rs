@@ -65,6 +65,33 @@ pub struct MfaPrompt {
     pub purpose: MfaPurpose,
     /// Why Enter did not submit yet (e.g. fewer than 6 digits), shown in the modal.
     pub message: Option<String>,
+    /// The device's current code was already used: when its next one shows
+    /// (the next 30-s step). The modal counts down to it, then says so.
+    pub next_code_at: Option<SystemTime>,
+}
+
+impl MfaPrompt {
+    /// The modal's note at `now`: why Enter did not submit, else the wait for
+    /// the device's next code, counted down in whole seconds (rounded up, so
+    /// "1 s" means under a second) until that code shows.
+    pub fn note(&self, now: SystemTime) -> Option<String> {
+        if let Some(m) = &self.message {
+            return Some(m.clone());
+        }
+        let at = self.next_code_at?;
+        Some(match at.duration_since(now) {
+            Ok(left) if !left.is_zero() => format!(
+                "that code was just used: the next one comes in {} s",
+                left.as_millis().div_ceil(1000)
+            ),
+            _ => "your device shows the next code now".to_owned(),
+        })
+    }
+
+    /// Whether the note is still counting down at `now`.
+    pub fn waiting(&self, now: SystemTime) -> bool {
+        self.next_code_at.is_some_and(|at| at > now)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -165,6 +192,10 @@ pub struct App {
     pub subshell_renewals: u32,
     /// The note that `refresh_window` was clamped was shown.
     pub window_noted: bool,
+    /// The selected bookmark's name and effective region with where it comes
+    /// from (`us-east-1 (~/.aws/config)`), set by the runtime, which
+    /// reads the AWS config ([`crate::sts::region`]).
+    pub region: Option<(String, String)>,
 }
 
 /// Text for stdout that may hold credentials (exports): `Debug` redacts it.

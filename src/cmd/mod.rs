@@ -210,12 +210,21 @@ pub fn list(json: bool) -> Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    print!("{}", list_table(&bookmarks));
+    // The region each switch would use, and where it comes from: the AWS
+    // config read once for all of them (and only if one needs it).
+    let engine = crate::engine::Engine::new(bookmarks, EnvView::from_process(), None);
+    let regions = crate::rt::block_on(engine.regions())?;
+    let region = |name: &str| {
+        engine
+            .region_of(&regions, name)
+            .map_or_else(|| "-".to_owned(), |r| r.to_string())
+    };
+    print!("{}", list_table(&engine.bookmarks, region));
     Ok(ExitCode::SUCCESS)
 }
 
 /// Aligned columns: NAME DISPLAY ACCOUNT ROLE REGION FLAGS.
-fn list_table(bookmarks: &Bookmarks) -> String {
+fn list_table(bookmarks: &Bookmarks, region: impl Fn(&str) -> String) -> String {
     let rows: Vec<[String; 6]> = bookmarks
         .items
         .iter()
@@ -241,7 +250,7 @@ fn list_table(bookmarks: &Bookmarks) -> String {
                 crate::text::sanitize(&b.display),
                 b.account.to_string(),
                 b.role.to_string(),
-                b.region.as_deref().unwrap_or("-").to_owned(),
+                region(&b.name),
                 flags.join(","),
             ]
         })

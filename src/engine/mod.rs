@@ -29,6 +29,7 @@ use crate::config::bookmarks::{Bookmark, Bookmarks};
 use crate::creds::Credentials;
 use crate::creds::file as credfile;
 use crate::env::{BaseSource, EnvView};
+use crate::sts::region::{Effective, Regions};
 use crate::sts::{self, StsError};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -240,6 +241,46 @@ impl Engine {
     pub fn base_key_for(&self, name: &str) -> Result<String, Error> {
         let chain = self.chain(name)?;
         Ok(self.base(chain[chain.len() - 1]).1)
+    }
+
+    /// The region `name`'s switch uses and where it comes from, against
+    /// `regions` (read once for many bookmarks): the bookmark's own, else the
+    /// base's of its via chain's root, as [`Engine::switch`] resolves it. A
+    /// broken chain (reported when it is used) counts from the bookmark.
+    pub fn region_of(&self, regions: &Regions, name: &str) -> Option<Effective> {
+        let b = self.bookmarks.get(name).ok()?;
+        if b.region.is_none()
+            && let Some(inst) = self.bookmarks.extras(name).sso.as_deref()
+            && let Some(cfg) = self.bookmarks.settings.sso.get(inst)
+        {
+            return Some(Effective {
+                name: cfg.role_region().to_owned(),
+                from: crate::sts::region::RegionFrom::Sso(inst.to_owned()),
+            });
+        }
+        let root = self
+            .chain(name)
+            .ok()
+            .and_then(|c| c.last().copied())
+            .unwrap_or(b);
+        let source = self.env.base_source(root.source_profile.as_deref());
+        Some(regions.resolve(b.region.as_deref(), &source))
+    }
+
+    /// Whether showing every bookmark's region needs the AWS config read:
+    /// some bookmark names none, and neither does the environment.
+    pub fn regions_need_files(&self) -> bool {
+        self.env.base_region().is_none() && self.bookmarks.items.iter().any(|b| b.region.is_none())
+    }
+
+    /// The regions every bookmark resolves against, the AWS config read only
+    /// when [`Engine::regions_need_files`].
+    pub async fn regions(&self) -> Regions {
+        if self.regions_need_files() {
+            Regions::load(&self.env).await
+        } else {
+            Regions::without_files(&self.env)
+        }
     }
 
     /// Where the chain's root gets its base credentials, and that identity's

@@ -4,13 +4,13 @@
 mod connector;
 mod errors;
 pub mod profile_file;
+pub mod region;
 
 pub use errors::{StsError, code_and_message};
 
 use crate::creds::Credentials;
 use crate::env::{BaseSource, EnvView};
 use aws_config::meta::credentials::CredentialsProviderChain;
-use aws_config::meta::region::RegionProviderChain;
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_sts::Client;
 use secrecy::{ExposeSecret, SecretString};
@@ -191,8 +191,9 @@ impl BaseFound {
 }
 
 /// The region for the STS call and for the hand-over: the bookmark's, else
-/// the original `AWS_REGION`/`AWS_DEFAULT_REGION`, else the base profile's.
-/// Never IMDS: probing instance metadata costs seconds on a laptop.
+/// the original `AWS_REGION`/`AWS_DEFAULT_REGION`, else the base profile's
+/// ([`region::Regions`], which `list` and the picker show); None: nothing
+/// names one. Never IMDS: probing instance metadata costs seconds on a laptop.
 pub async fn resolve_region(
     bookmark_region: Option<&str>,
     env: &EnvView,
@@ -210,14 +211,10 @@ pub async fn resolve_region(
     ) {
         return None;
     }
-    let mut profile = aws_config::profile::ProfileFileRegionProvider::builder();
-    if let Some(p) = source.profile_name() {
-        profile = profile.profile_name(p);
-    }
-    RegionProviderChain::first_try(profile.build())
-        .region()
+    region::Regions::load(env)
         .await
-        .map(|r| r.to_string())
+        .resolve(None, source)
+        .named()
 }
 
 /// An STS client whose credentials come only from the explicit chain for

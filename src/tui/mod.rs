@@ -86,6 +86,7 @@ pub fn run(mut options: Options, no_cache: bool) -> Result<ExitCode> {
             ticker: None,
             assume: None,
             suspended: Arc::new(AtomicBool::new(false)),
+            regions: None,
             server: None,
             deferred: VecDeque::new(),
         };
@@ -134,6 +135,8 @@ struct Runtime {
     assume: Option<AbortHandle>,
     /// A subshell runs: Ctrl-C / Ctrl-\ there are for the shell, not for us.
     suspended: Arc<AtomicBool>,
+    /// What the bookmarks' regions resolve against (None: not read yet).
+    regions: Option<crate::sts::region::Regions>,
     /// The live endpoint of the running subshell.
     server: Option<crate::serve::Server>,
     /// Effects the app asked for while a subshell owned the terminal.
@@ -162,6 +165,10 @@ impl Runtime {
             return Ok(None);
         }
         app.prepare();
+        // After the first frame, so reading the AWS config never delays it.
+        if self.show_region(&mut app).await {
+            draw(tui, &app)?;
+        }
         loop {
             self.set_ticking(app.tick_interval(SystemTime::now()));
             let first = match self.backlog.pop_front() {
@@ -182,7 +189,12 @@ impl Runtime {
             for msg in batch {
                 match &msg {
                     Msg::Assumed { .. } | Msg::CodeNeeded { .. } => self.assume = None,
-                    Msg::BookmarksChanged(Ok(_)) => self.reload_engine(),
+                    Msg::BookmarksChanged(Ok(_)) => {
+                        self.reload_engine();
+                        // An edit may change any region, or the file's need.
+                        self.regions = None;
+                        app.region = None;
+                    }
                     _ => {}
                 }
                 for effect in app::update(&mut app, msg, SystemTime::now()) {
@@ -200,9 +212,31 @@ impl Runtime {
                     return Ok(None);
                 }
             }
+            self.show_region(&mut app).await;
             draw(tui, &app)?;
             app.prepare();
         }
+    }
+
+    /// The selected bookmark's effective region for the detail pane, resolved
+    /// here as a switch resolves it (the app is pure); the AWS config is read
+    /// once, and again after an edit. Returns whether it changed.
+    async fn show_region(&mut self, app: &mut App) -> bool {
+        let Some(name) = app.selected_bookmark().map(|b| b.name.to_string()) else {
+            return false;
+        };
+        if app.region.as_ref().is_some_and(|(n, _)| *n == name) {
+            return false;
+        }
+        let regions = match &self.regions {
+            Some(r) => r,
+            None => self.regions.insert(self.engine.regions().await),
+        };
+        app.region = self
+            .engine
+            .region_of(regions, &name)
+            .map(|r| (name, r.to_string()));
+        true
     }
 
     /// The bookmarks file changed (add, edit, delete): switch with the new one.

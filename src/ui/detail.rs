@@ -28,7 +28,13 @@ pub(super) fn facts(
         return sso_facts(app, b, inst, start_url, now, t);
     }
     let mut out = vec![("Role ARN", sanitize(&b.role_arn()), Style::new())];
-    let (v, s) = or(&b.region, "default");
+    // The runtime resolves the selected one (it reads the AWS config); a
+    // bookmark's own region needs no resolving.
+    let (v, s) = match (&app.region, &b.region) {
+        (Some((name, region)), _) if *name == b.name => (region.clone(), Style::new()),
+        (_, Some(r)) => (format!("{} (bookmark)", sanitize(r)), Style::new()),
+        (_, None) => ("…".to_owned(), t.dim()),
+    };
     out.push(("Region", v, s));
     match b.duration {
         Some(d) => out.push(("Duration", crate::text::duration(d), Style::new())),

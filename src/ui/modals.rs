@@ -159,8 +159,14 @@ fn mfa_modal(
         code.push(Span::raw(" "));
     }
     cell(buf, inner.x, y + 3, inner.width, code);
-    if let Some(msg) = &m.message {
-        text_cell(buf, inner.x, y + 4, inner.width, msg, t.error());
+    if let Some(note) = m.note(now) {
+        // A refused Enter is an error; the wait for the next code is not.
+        let style = if m.message.is_some() {
+            t.error()
+        } else {
+            t.dim()
+        };
+        text_cell(buf, inner.x, y + 4, inner.width, &note, style);
     }
     let keys = format!(
         "6 digits from your authenticator · {}",

@@ -48,6 +48,8 @@ fn sample() -> Vec<Bookmark> {
 fn app(size: (u16, u16)) -> App {
     let mut app = App::new(sample(), vec!["dev".into()], Options::default(), size).0;
     app.identity = IdentityState::Known("arn:aws:iam::111111111111:user/alice".into());
+    // What the runtime resolves for the first selection.
+    app.region = Some(("dev".into(), "us-east-1 (~/.aws/config)".into()));
     app
 }
 
@@ -129,6 +131,31 @@ fn wide_screen_with_detail_beside() {
     insta::assert_snapshot!(draw(&app, t0()).backend());
 }
 
+/// The detail pane names the region a switch uses and where it comes from:
+/// the runtime's answer for the selected bookmark, a bookmark's own region
+/// as such, and `…` for the moment before the runtime has answered.
+#[test]
+fn detail_pane_says_the_effective_region_and_where_it_comes_from() {
+    let mut app = app((120, 24));
+    find(
+        buffer(&draw(&app, t0())),
+        "Region       us-east-1 (~/.aws/config)",
+    );
+    typed(&mut app, "audit", t0());
+    find(
+        buffer(&draw(&app, t0())),
+        "Region       eu-west-1 (bookmark)",
+    );
+    app.filter.clear();
+    typed(&mut app, "prod", t0());
+    find(buffer(&draw(&app, t0())), "Region       …");
+    app.region = Some(("prod".into(), "sa-east-1 (AWS_REGION)".into()));
+    find(
+        buffer(&draw(&app, t0())),
+        "Region       sa-east-1 (AWS_REGION)",
+    );
+}
+
 #[test]
 fn filtered_list_highlights_matched_characters() {
     let mut app = app((80, 24));
@@ -163,6 +190,34 @@ fn mfa_modal() {
     find(buf, "device arn:aws:iam::111111111111:mfa/alice");
     find(buf, "1 2 3 _ _ _");
     find(buf, "enter all 6 digits");
+}
+
+#[test]
+fn mfa_modal_counts_down_to_the_next_code() {
+    let mut app = app((80, 24));
+    typed(&mut app, "prod", t0());
+    update(&mut app, key(KeyCode::Enter), t0());
+    let need = crate::engine::CodeNeeded {
+        bookmark: "prod".into(),
+        serial: "arn:aws:iam::111111111111:mfa/alice".into(),
+        wait: Some(Duration::from_secs(12)),
+        for_mfa_session: false,
+    };
+    let msg = crate::app::Msg::CodeNeeded {
+        bookmark: "prod".into(),
+        renew: false,
+        need,
+    };
+    update(&mut app, msg, t0());
+    for (secs, text) in [
+        (0, "the next one comes in 12 s"),
+        (5, "the next one comes in 7 s"),
+        (11, "the next one comes in 1 s"),
+        (12, "your device shows the next code now"),
+    ] {
+        let term = draw(&app, t0() + Duration::from_secs(secs));
+        find(buffer(&term), text);
+    }
 }
 
 #[test]

@@ -36,6 +36,63 @@ fn python() -> String {
 /// A python one-liner printing the caller ARN of whatever credentials boto3 finds.
 const WHO: &str = "import boto3; print(boto3.client('sts', region_name='us-east-1').get_caller_identity()['Arn'])";
 
+/// `list` names the region each switch uses and where it comes from, and a
+/// switch hands over that region.
+#[test]
+fn list_shows_each_region_and_where_it_comes_from() {
+    let env = env_with_prod();
+    fs::write(
+        env.config_path(),
+        "[default]\nregion = eu-north-1\n[profile ops]\nsource_profile = default\nregion = ap-southeast-2\n",
+    )
+    .unwrap();
+    let add = |name: &str, more: &[&str]| {
+        let mut args = vec!["add", name, "--account", "011122223333", "--role", "Dev"];
+        args.extend_from_slice(more);
+        env.run(&args).success();
+    };
+    add("plain", &[]);
+    add("ops", &["--source-profile", "ops"]);
+    add("chained", &["--via", "ops"]);
+    let region_of = |out: &str, name: &str| {
+        out.lines()
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("no {name} in:\n{out}"))
+            .to_owned()
+    };
+    let out = env.run(&["list"]).success().stdout;
+    for (name, region) in [
+        ("prod", "eu-west-1 (bookmark)"),
+        ("plain", "eu-north-1 (~/.aws/config)"),
+        ("ops", "ap-southeast-2 (~/.aws/config, profile ops)"),
+        ("chained", "ap-southeast-2 (~/.aws/config, profile ops)"),
+    ] {
+        let row = region_of(&out, name);
+        assert!(row.contains(region), "{name}: {row}");
+    }
+    // The switch uses it: the hand-over names the same region.
+    let exports = env.run(&["env", "plain"]).success().stdout;
+    assert!(
+        exports.contains("export AWS_REGION='eu-north-1'"),
+        "{exports}"
+    );
+    // The environment's region comes before the profile's.
+    let mut cmd = env.cmd();
+    cmd.env("AWS_REGION", "sa-east-1").arg("list");
+    let out = common::output(cmd).success().stdout;
+    assert!(
+        region_of(&out, "plain").contains("sa-east-1 (AWS_REGION)"),
+        "{out}"
+    );
+    // Nothing names one: rolehop's default, said as such.
+    fs::write(env.config_path(), "").unwrap();
+    let out = env.run(&["list"]).success().stdout;
+    assert!(
+        region_of(&out, "plain").contains("us-east-1 (rolehop's default)"),
+        "{out}"
+    );
+}
+
 #[test]
 fn add_list_remove_round_trip() {
     let env = TestEnv::new(Moto::shared());
@@ -250,7 +307,9 @@ fn env_exports_work_in_each_shell() {
             _ => assert!(text.contains("export AWS_SESSION_TOKEN='")),
         }
         if which(shell).is_none() {
-            eprintln!("note: {shell} is not installed; sourcing its exports was skipped");
+            common::skip_part(&format!(
+                "{shell} is not installed: its exports were not sourced"
+            ));
             continue;
         }
         let file = env.home.path().join(format!("exports.{shell}"));

@@ -301,7 +301,7 @@ fn installed(program: &str) -> bool {
     let found = std::env::var_os("PATH")
         .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(program).is_file()));
     if !found {
-        eprintln!("note: {program} is not installed; its part was skipped");
+        common::skip_part(&format!("{program} is not installed"));
     }
     found
 }

@@ -465,7 +465,7 @@ fn other_user() -> Option<u32> {
 #[test]
 fn another_users_flood_of_connections_costs_the_child_nothing() {
     let Some(uid) = other_user() else {
-        eprintln!("skipped: switching to another user needs root");
+        common::skip("switching to another user needs root");
         return;
     };
     let env = env();
@@ -511,7 +511,7 @@ fn another_users_flood_of_connections_costs_the_child_nothing() {
 #[test]
 fn rolehop_sends_nothing_to_a_listener_of_another_user() {
     let Some(uid) = other_user() else {
-        eprintln!("skipped: switching to another user needs root");
+        common::skip("switching to another user needs root");
         return;
     };
     // Another user binds the port an ended `exec` freed, and records what
@@ -587,7 +587,7 @@ fn a_child_gets_the_users_limits_back() {
         .arg(&script);
     let out = bounded(sh, Duration::from_secs(60));
     if out.stdout.trim() == "skip" {
-        eprintln!("skipped: the hard core-file limit is not unlimited here");
+        common::skip("the hard core-file limit is not unlimited here");
         return;
     }
     assert!(

@@ -72,8 +72,10 @@ fn mfa_modal_takes_six_digits_only() {
             bookmark,
             serial,
             purpose,
+            next_code_at,
         })) => {
             assert_eq!((bookmark.as_str(), *purpose), ("prod", MfaPurpose::Assume));
+            assert_eq!(*next_code_at, None, "no code was used in this step");
             assert!(serial.ends_with("mfa/alice"));
             (input.clone(), message.clone())
         }

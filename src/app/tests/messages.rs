@@ -123,12 +123,72 @@ fn a_code_just_used_says_when_the_next_comes_and_late_asks_are_ignored() {
         need,
     };
     update(&mut app, msg, t0());
+    assert_eq!(
+        mfa_note(&app, t0()).as_deref(),
+        Some("that code was just used: the next one comes in 17 s")
+    );
+}
+
+fn mfa_note(app: &App, now: SystemTime) -> Option<String> {
     match &app.modal {
-        Some(Modal::Mfa(MfaPrompt { message, .. })) => assert_eq!(
-            message.as_deref(),
-            Some("that code was just used: the next one comes in 17 s")
-        ),
+        Some(Modal::Mfa(m)) => m.note(now),
         other => panic!("{other:?}"),
+    }
+}
+
+/// The wait for the device's next code counts down each second, rounded up,
+/// and ends when the code shows; the picker ticks for it, and then stops.
+#[test]
+fn the_wait_for_the_next_code_counts_down_and_ends() {
+    let mut app = app_with(vec![mfa("prod")]);
+    // No spinner: the only thing on screen that changes with time is the wait.
+    app.identity = IdentityState::Known("arn:aws:iam::111111111111:user/alice".into());
+    update(&mut app, key(KeyCode::Enter), t0());
+    let need = CodeNeeded {
+        bookmark: "prod".into(),
+        serial: "arn:aws:iam::111111111111:mfa/alice".into(),
+        wait: Some(Duration::from_secs(12)),
+        for_mfa_session: false,
+    };
+    update(
+        &mut app,
+        Msg::CodeNeeded {
+            bookmark: "prod".into(),
+            renew: false,
+            need,
+        },
+        t0(),
+    );
+    let at = |ms| t0() + Duration::from_millis(ms);
+    let says = |n: u64| format!("that code was just used: the next one comes in {n} s");
+    for (ms, left) in [
+        (0, 12),
+        (400, 12),
+        (1_000, 11),
+        (6_500, 6),
+        (11_000, 1),
+        (11_999, 1),
+    ] {
+        update(&mut app, Msg::Tick, at(ms));
+        assert_eq!(mfa_note(&app, at(ms)), Some(says(left)), "at {ms} ms");
+        assert_eq!(app.tick_interval(at(ms)), Some(Duration::from_secs(1)));
+    }
+    // Typing does not hide the wait; a refused Enter says why, then the wait again.
+    update(&mut app, ch('1'), at(11_000));
+    assert_eq!(mfa_note(&app, at(11_000)), Some(says(1)));
+    update(&mut app, key(KeyCode::Enter), at(11_000));
+    assert_eq!(
+        mfa_note(&app, at(11_000)).as_deref(),
+        Some("enter all 6 digits")
+    );
+    update(&mut app, key(KeyCode::Backspace), at(11_000));
+    for ms in [12_000, 30_000] {
+        update(&mut app, Msg::Tick, at(ms));
+        assert_eq!(
+            mfa_note(&app, at(ms)).as_deref(),
+            Some("your device shows the next code now")
+        );
+        assert_eq!(app.tick_interval(at(ms)), None, "nothing left to count");
     }
 }
 

@@ -52,12 +52,8 @@ pub(super) fn code_needed(
         serial: need.serial,
         input: String::new(),
         purpose,
-        message: need.wait.map(|w| {
-            format!(
-                "that code was just used: the next one comes in {} s",
-                w.as_secs().max(1)
-            )
-        }),
+        message: None,
+        next_code_at: need.wait.map(|w| now + w),
     }));
     if renew {
         let left = app

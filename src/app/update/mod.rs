@@ -74,6 +74,7 @@ impl App {
             quit: false,
             subshell_renewals: 0,
             window_noted: false,
+            region: None,
         };
         (app, vec![Effect::FetchIdentity])
     }
@@ -143,7 +144,10 @@ impl App {
             || self.sessions.iter().any(|s| s.renewing);
         if spinning {
             Some(SPINNER_TICK)
-        } else if !self.sessions.is_empty() || self.live_notice(now).is_some() {
+        } else if !self.sessions.is_empty()
+            || self.live_notice(now).is_some()
+            || matches!(&self.modal, Some(Modal::Mfa(m)) if m.waiting(now))
+        {
             Some(Duration::from_secs(1))
         } else {
             None

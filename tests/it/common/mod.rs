@@ -17,6 +17,12 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+/// `skip(reason)` then return, or `skip_part(reason)`: what could not run here
+/// is counted and listed by `scripts/test` (the unit tests use the same file).
+#[path = "../../../src/testskip.rs"]
+mod testskip;
+pub use testskip::{skip, skip_part};
+
 /// How long one moto start may take before we give up (it takes ~0.5 s here).
 const START_TIMEOUT: Duration = Duration::from_secs(20);
 /// How many fresh ports to try when another process grabs ours first.
