@@ -33,8 +33,11 @@ pub fn read(config_file: Option<&Path>, with_commands: bool) -> Result<Parsed> {
         None,
     ))?
     .map_err(|e| Error::Usage {
-        message: crate::sts::profile_file::describe(&e)
-            .unwrap_or_else(|| format!("cannot read the AWS config: {}", DisplayErrorContext(&e))),
+        message: format!(
+            "cannot read the AWS config: {}",
+            crate::sts::profile_file::describe(&e)
+                .unwrap_or_else(|| DisplayErrorContext(&e).to_string())
+        ),
         hint: None,
     })?;
     let path = config_file
@@ -147,6 +150,51 @@ pub fn dropped(set: &ProfileSet, headers: &[Header]) -> Vec<Skipped> {
     out
 }
 
+/// The `[sso-session]` an `sso_account_id` / `sso_role_name` profile uses,
+/// as rolehop's `[sso.NAME]`; why not, when it cannot be one.
+fn sso_profile(
+    set: &ProfileSet,
+    session: Option<&str>,
+    account: &str,
+    role: &str,
+) -> std::result::Result<(String, crate::config::bookmarks::SsoConfig), String> {
+    use crate::config::bookmarks::{Field, validate_field};
+    let Some(session) = session else {
+        return Err("a legacy SSO profile (sso_start_url without sso_session): its token is not shared by name; give it an [sso-session] (aws configure sso) to import it".into());
+    };
+    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("sso_account_id must be 12 digits, got {account:?}"));
+    }
+    if validate_field(Field::Role, role).is_err() {
+        return Err(format!(
+            "sso_role_name {role:?} is not a permission set name"
+        ));
+    }
+    if validate_field(Field::Name, session).is_err() {
+        return Err(format!(
+            "sso_session {session:?} cannot name a rolehop instance (letters, digits, '.', '_' and '-')"
+        ));
+    }
+    let s = set.sso_session(session).ok_or_else(|| {
+        format!("sso_session = {session}, but there is no [sso-session {session}]")
+    })?;
+    let (Some(start_url), Some(region)) = (s.get("sso_start_url"), s.get("sso_region")) else {
+        return Err(format!(
+            "[sso-session {session}] lacks sso_start_url or sso_region"
+        ));
+    };
+    let cfg = crate::config::bookmarks::SsoConfig {
+        start_url: start_url.trim().to_owned(),
+        region: region.trim().to_owned(),
+        ..Default::default()
+    };
+    crate::config::bookmarks::check_start_url(&cfg.start_url)
+        .map_err(|e| format!("[sso-session {session}]: sso_start_url {e}"))?;
+    validate_field(Field::Region, &cfg.region)
+        .map_err(|e| format!("[sso-session {session}]: sso_region {e}"))?;
+    Ok((session.to_owned(), cfg))
+}
+
 /// Why a profile without `role_arn` is no bookmark.
 fn no_role_reason(set: &ProfileSet, name: &str) -> String {
     let p = set.get_profile(name);
@@ -237,6 +285,43 @@ pub fn from_profiles(set: &ProfileSet, order: &HashMap<String, usize>) -> Parsed
             from: name.to_owned(),
             reason,
         };
+        if get("role_arn").is_none()
+            && let (Some(acct), Some(role)) = (get("sso_account_id"), get("sso_role_name"))
+        {
+            match sso_profile(set, get("sso_session"), acct, role) {
+                Ok((session, cfg)) => {
+                    let bookmark = bookmark_name(name);
+                    let mut notes = Vec::new();
+                    let mut display = None;
+                    if bookmark != name {
+                        notes.push(format!("renamed from {name:?}"));
+                        display = Some(name.chars().take(64).collect());
+                    }
+                    if !parsed.sso.iter().any(|(n, _)| *n == session) {
+                        parsed.sso.push((session.clone(), cfg));
+                    }
+                    let e = Entry {
+                        from: name.to_owned(),
+                        spec: BookmarkSpec {
+                            name: bookmark,
+                            account: acct.to_owned(),
+                            role: role.to_owned(),
+                            display,
+                            region: get("region").map(str::to_owned),
+                            ..BookmarkSpec::default()
+                        },
+                        extras: Extras {
+                            sso: Some(session),
+                            ..Extras::default()
+                        },
+                        notes,
+                    };
+                    entries.insert(name, e);
+                }
+                Err(why) => parsed.skipped.push(skip(why)),
+            }
+            continue;
+        }
         let Some(arn) = get("role_arn") else {
             parsed.skipped.push(skip(no_role_reason(set, name)));
             continue;

@@ -39,6 +39,9 @@ pub struct Skipped {
 pub struct Parsed {
     pub entries: Vec<Entry>,
     pub skipped: Vec<Skipped>,
+    /// IAM Identity Center instances the entries need (`[sso-session]`s of
+    /// the AWS config), added as `[sso.NAME]` before the entries.
+    pub sso: Vec<(String, bookmarks::SsoConfig)>,
 }
 
 /// A bookmark name for a profile name: characters rolehop's names do not
@@ -107,6 +110,8 @@ pub fn apply_with(
     existing: &[[String; 4]],
 ) -> Result<ExitCode> {
     let path = paths::bookmarks_path()?;
+    let mut parsed = parsed;
+    add_instances(&path, &mut parsed, dry_run)?;
     let pairs: Vec<(BookmarkSpec, Extras)> = parsed
         .entries
         .iter()
@@ -187,6 +192,40 @@ pub fn apply_with(
     }
     println!("{summary}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// `[sso.NAME]` for each instance the entries name: added when missing; one
+/// already there for another start URL is left as it is, and the entries
+/// that need this one are skipped with the reason.
+fn add_instances(path: &std::path::Path, parsed: &mut Parsed, dry_run: bool) -> Result<()> {
+    if parsed.sso.is_empty() {
+        return Ok(());
+    }
+    let existing = bookmarks::Bookmarks::load(path)?.settings.sso;
+    let mut clash = Vec::new();
+    for (name, cfg) in &parsed.sso {
+        match existing.get(name) {
+            Some(have) if have.start_url == cfg.start_url => {}
+            Some(have) => clash.push((name.clone(), have.start_url.clone())),
+            None if dry_run => {}
+            None => {
+                bookmarks::set_sso(path, name, cfg)?;
+            }
+        }
+    }
+    for (name, have) in clash {
+        let (kept, skipped): (Vec<Entry>, Vec<Entry>) = std::mem::take(&mut parsed.entries)
+            .into_iter()
+            .partition(|e| e.extras.sso.as_deref() != Some(name.as_str()));
+        parsed.entries = kept;
+        parsed.skipped.extend(skipped.into_iter().map(|e| Skipped {
+            from: e.from,
+            reason: format!(
+                "[sso.{name}] in the bookmarks file is another instance ({have}); rename the [sso-session] to import it"
+            ),
+        }));
+    }
+    Ok(())
 }
 
 /// Aligned columns: FROM BOOKMARK ACCOUNT ROLE RESULT, imported rows first in
@@ -306,6 +345,7 @@ mod tests {
                 notes: Vec::new(),
             }],
             skipped: Vec::new(),
+            sso: Vec::new(),
         };
         let text = report(&parsed, &[Outcome::Added], false);
         assert!(

@@ -4,7 +4,7 @@
 //! The portal allows about 20 calls a second per instance, shared with
 //! colleagues and other tools, and has no bulk call: N accounts cost
 //! ⌈N/100⌉ ListAccounts pages plus N ListAccountRoles calls. [`Pace`]
-//! starts at half the limit, grows slowly on success, halves on every 429
+//! starts at half the limit, grows 15 % a success, halves on every 429
 //! (the account is retried), keeps a few calls in flight, and never makes
 //! more than the limit in any one-second window. Progress is kept in
 //! rolehop's cache every 100 accounts, so an interrupted sync resumes.
@@ -32,6 +32,8 @@ pub const PORTAL_TPS: f64 = 20.0;
 const IN_FLIGHT: usize = 4;
 /// Throttled answers one account may get before the sync gives up.
 const MAX_THROTTLED: u32 = 30;
+/// [`Pace::ok`]'s factor.
+const GROWTH: f64 = 1.15;
 /// A kept partial sync older than this starts over.
 const RESUME_WITHIN: Duration = Duration::from_secs(3600);
 
@@ -88,9 +90,12 @@ impl Pace {
         }
     }
 
-    /// A call succeeded: a little faster (a tenth of the limit per 20 calls).
+    /// A call succeeded: 15 % faster, up to the cap. A halving is made up
+    /// in 5 successes: with the portal's occasional 429s that are not about
+    /// the rate (5 % in the benchmark), a slower climb would spend most of a
+    /// sync below half the limit (1 % a call: ~4 calls a second on average).
     pub fn ok(&mut self) {
-        self.rate = (self.rate + self.max / 200.0).min(self.max);
+        self.rate = (self.rate * GROWTH).min(self.max);
     }
 
     /// A call was throttled: half the rate, and a pause of one new interval.
@@ -732,9 +737,11 @@ mod tests {
         let mut p = Pace::new(20.0);
         p.throttled();
         assert_eq!(p.rate(), 5.0);
+        p.ok();
+        assert!((p.rate() - 5.75).abs() < 1e-9, "{}", p.rate());
         for _ in 0..100 {
             p.ok();
         }
-        assert!((p.rate() - 15.0).abs() < 1e-9, "{}", p.rate());
+        assert_eq!(p.rate(), 20.0, "never above the cap");
     }
 }

@@ -563,3 +563,55 @@ fn word<'a>(out: &'a str, key: &str) -> &'a str {
         .find_map(|w| w.strip_prefix(key))
         .unwrap_or_else(|| panic!("no {key} in {out}"))
 }
+
+/// `import aws-config` brings `[sso-session]`s along as `[sso.*]` and
+/// `sso_account_id` / `sso_role_name` profiles as bookmarks of them.
+#[test]
+fn import_aws_config_brings_sso_sessions_and_profiles() {
+    let sso = Sso::new(Config {
+        fixtures: two_accounts(),
+        ..Config::default()
+    });
+    std::fs::remove_file(sso.env.bookmarks_path()).unwrap();
+    std::fs::write(
+        sso.env.config_path(),
+        format!(
+            "[default]\nregion = us-east-1\n\n\
+             [sso-session corp]\nsso_start_url = {START_URL}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n\n\
+             [profile dev]\nsso_session = corp\nsso_account_id = 333344445555\nsso_role_name = PowerUserAccess\nregion = eu-west-1\n\n\
+             [profile old]\nsso_start_url = {START_URL}\nsso_region = us-east-1\nsso_account_id = 333344445555\nsso_role_name = PowerUserAccess\n\n\
+             [profile lost]\nsso_session = nowhere\nsso_account_id = 333344445555\nsso_role_name = PowerUserAccess\n"
+        ),
+    )
+    .unwrap();
+    let out = sso.run(&["import", "aws-config"]).success();
+    let row = |p: &str| {
+        out.stdout
+            .lines()
+            .find(|l| l.starts_with(p))
+            .unwrap_or_else(|| panic!("{p} in {}", out.stdout))
+            .to_owned()
+    };
+    assert!(row("old").contains("legacy SSO profile"), "{}", out.stdout);
+    assert!(
+        row("lost").contains("no [sso-session nowhere]"),
+        "{}",
+        out.stdout
+    );
+    let text = std::fs::read_to_string(sso.env.bookmarks_path()).unwrap();
+    assert!(
+        text.contains(&format!(
+            "[sso.corp]\nstart_url = \"{START_URL}\"\nregion = \"us-east-1\"\n"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("[bookmarks.dev]\naccount = \"333344445555\"\nrole = \"PowerUserAccess\"\nregion = \"eu-west-1\"\nsso = \"corp\"\n"),
+        "{text}"
+    );
+    // And it works: the login is the AWS CLI's, by the session's name.
+    sso.device_login();
+    let vars = sso.exports("dev");
+    assert_eq!(vars["AWS_REGION"], "eu-west-1");
+    assert!(vars["AWS_ACCESS_KEY_ID"].len() >= 16, "{vars:?}");
+}
