@@ -564,7 +564,15 @@ impl Route {
     async fn sourced_code(&self, server: &Server, need: &CodeNeeded) -> Option<String> {
         let source = self.engine.bookmarks.mfa_source(&need.bookmark);
         let teller = server.clone();
-        let say = move |line| teller.say(&format!("rolehop: {line}"));
+        // A renewal no one has to act on is silent (the child's terminal is
+        // someone's work): only "touch your YubiKey" is said; a wait for
+        // the device's next code, or the command's chatter, is not. A
+        // failure is said below, with the command's last lines.
+        let say = move |line: String| {
+            if line.starts_with("touch your YubiKey") {
+                teller.say(&format!("rolehop: {line}"));
+            }
+        };
         let got =
             crate::mfa::source::code_async(source, &need.bookmark, &need.serial, need.wait, say)
                 .await?;

@@ -473,6 +473,12 @@ fn an_mfa_process_renews_across_the_end_of_the_mfa_session_with_no_one_typing() 
         "no one was asked: {}",
         out.stderr
     );
+    // Nothing to act on, so nothing on the child's terminal (issue 18, 11).
+    assert!(
+        !out.stderr.contains("waiting") && !out.stderr.contains("MFA code"),
+        "a renewal no one acts on is silent: {}",
+        out.stderr
+    );
     let summary = out.stdout.lines().last().unwrap();
     assert_eq!(field(summary, "fails="), "0", "{}", out.stdout);
     let keys: usize = field(summary, "keys=").parse().unwrap();

@@ -615,3 +615,27 @@ fn import_aws_config_brings_sso_sessions_and_profiles() {
     assert_eq!(vars["AWS_REGION"], "eu-west-1");
     assert!(vars["AWS_ACCESS_KEY_ID"].len() >= 16, "{vars:?}");
 }
+
+/// `via` from an SSO bookmark: the next role is assumed (on moto) with the
+/// portal's credentials.
+#[test]
+fn a_role_via_an_sso_role() {
+    let sso = Sso::new(Config {
+        fixtures: two_accounts(),
+        ..Config::default()
+    });
+    sso.device_login();
+    sso.run(&["sso", "sync", "corp"]).success();
+    let mut text = std::fs::read_to_string(sso.env.bookmarks_path()).unwrap();
+    text.push_str("\n[bookmarks.deploy]\naccount = \"444455556666\"\nrole = \"Deployer\"\nvia = \"dev-poweruseraccess\"\n");
+    std::fs::write(sso.env.bookmarks_path(), &text).unwrap();
+    let vars = sso.exports("deploy");
+    let arn = Moto::shared().python_as(
+        &vars["AWS_ACCESS_KEY_ID"],
+        &vars["AWS_SECRET_ACCESS_KEY"],
+        Some(&vars["AWS_SESSION_TOKEN"]),
+        "print(client('sts').get_caller_identity()['Arn'])",
+    );
+    assert!(arn.contains("444455556666:assumed-role/Deployer/"), "{arn}");
+    assert_eq!(sso.standin.counters().calls.get("GetRoleCredentials").copied(), Some(1));
+}
