@@ -285,10 +285,22 @@ pub fn from_profiles(set: &ProfileSet, order: &HashMap<String, usize>) -> Parsed
             from: name.to_owned(),
             reason,
         };
+        // Keys beside the sso_* keys win in the SDK: a base profile then.
         if get("role_arn").is_none()
+            && get("aws_access_key_id").is_none()
             && let (Some(acct), Some(role)) = (get("sso_account_id"), get("sso_role_name"))
         {
-            match sso_profile(set, get("sso_session"), acct, role) {
+            let beside = ["sso_start_url", "sso_region"]
+                .into_iter()
+                .find(|k| get("sso_session").is_some() && get(k).is_some());
+            let found = match beside {
+                // The SDKs refuse such a profile; so does the import.
+                Some(k) => Err(format!(
+                    "{k} can only be set in the [sso-session] this profile names, not beside sso_session"
+                )),
+                None => sso_profile(set, get("sso_session"), acct, role),
+            };
+            match found {
                 Ok((session, cfg)) => {
                     let bookmark = bookmark_name(name);
                     let mut notes = Vec::new();

@@ -1269,11 +1269,24 @@ const IMPORTS: &[I] = &[
         config: "[sso-session own-corp]\nsso_region = eu-west-1\nsso_start_url = https://own-corp.example/start\nsso_registration_scopes = sso:account:access\n[profile sso-modern]\nsso_session = own-corp\nsso_account_id = 111111111111\nsso_role_name = Reader\n[profile sso-legacy]\nsso_start_url = https://own-legacy.example/start\nsso_region = eu-west-1\nsso_account_id = 111111111111\nsso_role_name = Reader\n[profile sso-token-only]\nSSO_SESSION = own-corp\nREGION = eu-west-1\n[profile sso-lost]\nsso_session = nowhere-session\nsso_account_id = 111111111111\nsso_role_name = Reader\n[profile sso-both]\nsso_session = own-corp\nsso_start_url = https://other.example/start\nsso_account_id = 111111111111\nsso_role_name = Reader\n[profile sso-half]\nsso_region = eu-west-1\nsso_role_name = Reader\nsso_start_url = https://own-legacy.example/start\n[profile on-modern]\nrole_arn = arn:aws:iam::222222222222:role/OnModern\nsource_profile = sso-modern\n[profile on-legacy]\nrole_arn = arn:aws:iam::222222222222:role/OnLegacy\nsource_profile = sso-legacy\n[profile on-lost]\nrole_arn = arn:aws:iam::222222222222:role/OnLost\nsource_profile = sso-lost\n[profile on-both]\nrole_arn = arn:aws:iam::222222222222:role/OnBoth\nsource_profile = sso-both\n[profile on-half]\nrole_arn = arn:aws:iam::222222222222:role/OnHalf\nsource_profile = sso-half\n[profile sso-no-role]\nsso_region = eu-west-1\nsso_account_id = 111111111111\nsso_start_url = https://own-legacy.example/start\n[profile on-no-role]\nrole_arn = arn:aws:iam::222222222222:role/OnNoRole\nsource_profile = sso-no-role\n[profile sso-region-too]\nsso_session = own-corp\nsso_region = eu-west-2\nsso_account_id = 111111111111\nsso_role_name = Reader\n[profile on-region-too]\nrole_arn = arn:aws:iam::222222222222:role/OnRegionToo\nsource_profile = sso-region-too\n",
         credentials: "",
         expect: &[
-            ("sso-modern", NoRole, Skipped("an SSO profile")),
-            ("sso-legacy", NoRole, Skipped("an SSO profile")),
+            // An IAM Identity Center role: a bookmark of [sso.own-corp].
+            (
+                "sso-modern",
+                NoRole,
+                Bookmark("sso=own-corp account=111111111111 role=Reader"),
+            ),
+            ("sso-legacy", NoRole, Skipped("a legacy SSO profile")),
             ("sso-token-only", NoRole, Skipped("no role_arn")),
-            ("sso-lost", NoRole, Skipped("an SSO profile")),
-            ("sso-both", NoRole, Skipped("an SSO profile")),
+            (
+                "sso-lost",
+                NoRole,
+                Skipped("no [sso-session nowhere-session]"),
+            ),
+            (
+                "sso-both",
+                NoRole,
+                Skipped("sso_start_url can only be set in the [sso-session]"),
+            ),
             ("sso-half", NoRole, Skipped("an SSO profile")),
             // Not checked ahead: these fail when used, with the SDK's message.
             (
@@ -1307,7 +1320,11 @@ const IMPORTS: &[I] = &[
                 Fails("`sso_role_name` must also be set"),
                 Bookmark("source=sso-no-role"),
             ),
-            ("sso-region-too", NoRole, Skipped("an SSO profile")),
+            (
+                "sso-region-too",
+                NoRole,
+                Skipped("sso_region can only be set in the [sso-session]"),
+            ),
             (
                 "on-region-too",
                 Fails("`sso_region` can only be specified"),
@@ -1727,11 +1744,16 @@ fn sdk_chain(config: &str, credentials: &str, profile: &str) -> Chain {
 /// A bookmark in a few words: where its base credentials come from, and
 /// the fields that differ from the defaults.
 fn describe(e: &Entry) -> String {
-    let mut parts = vec![match (&e.extras.via, &e.spec.source_profile) {
-        (Some(v), _) => format!("via={v}"),
-        (None, Some(s)) => format!("source={s}"),
-        (None, None) => "standard-chain".to_owned(),
-    }];
+    let mut parts = vec![
+        match (&e.extras.via, &e.spec.source_profile, &e.extras.sso) {
+            (Some(v), _, _) => format!("via={v}"),
+            (None, Some(s), _) => format!("source={s}"),
+            (None, None, Some(i)) => {
+                format!("sso={i} account={} role={}", e.spec.account, e.spec.role)
+            }
+            (None, None, None) => "standard-chain".to_owned(),
+        },
+    ];
     let s = &e.spec;
     for (k, v) in [
         ("ext", &s.external_id),
@@ -2083,6 +2105,11 @@ fn import_takes_the_role_profiles_the_sdk_resolves_and_assumes_as_it_does() {
                 continue;
             };
             let entry = &parsed.entries[i];
+            // An IAM Identity Center role makes no STS call: its credentials
+            // are the portal's (tests/it/sso.rs runs it against boto3 too).
+            if entry.extras.sso.is_some() {
+                continue;
+            }
             match (
                 rolehop_calls(&parsed.entries, entry, &set, &mut chain),
                 chain(name),

@@ -465,7 +465,7 @@ fn import_the_example_config() {
         .run(&["import", "aws-config", "--file", example])
         .success();
     assert!(
-        out.stdout.contains("imported 13; 0 already in"),
+        out.stdout.contains("imported 14; 0 already in"),
         "{}",
         out.stdout
     );
@@ -480,6 +480,7 @@ fn import_the_example_config() {
     assert_eq!(
         names,
         [
+            "sso-admin",
             "tooling",
             "prod",
             "prod-readonly",
@@ -495,9 +496,20 @@ fn import_the_example_config() {
             "cn-prod",
         ]
     );
+    // The SSO profile came with its instance.
+    let text = fs::read_to_string(env.bookmarks_path()).unwrap();
+    assert!(
+        text.contains(
+            "[sso.corp]\nstart_url = \"https://corp.awsapps.com/start\"\nregion = \"eu-west-1\"\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("role = \"AdministratorAccess\"\nsso = \"corp\"\n"),
+        "{text}"
+    );
     for (from, why) in [
         ("too-long", "duration must be between"),
-        ("sso-admin", "SSO profile"),
         ("gov-nowhere", "partition aws-us-gov"),
         ("on-ec2", "credential_source"),
         ("eks-irsa", "web_identity_token_file"),

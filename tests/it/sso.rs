@@ -637,5 +637,12 @@ fn a_role_via_an_sso_role() {
         "print(client('sts').get_caller_identity()['Arn'])",
     );
     assert!(arn.contains("444455556666:assumed-role/Deployer/"), "{arn}");
-    assert_eq!(sso.standin.counters().calls.get("GetRoleCredentials").copied(), Some(1));
+    assert_eq!(
+        sso.standin
+            .counters()
+            .calls
+            .get("GetRoleCredentials")
+            .copied(),
+        Some(1)
+    );
 }
