@@ -177,7 +177,16 @@ fn run_sync(name: Option<&str>, dry_run: bool, prune: bool, yes: bool) -> Result
     }
     // Re-read: the file may have changed while the portal was listed.
     let file = load()?;
-    let plan = sync::plan(&inst, &listing, &file, &sync::Options { prune })?;
+    let refused = sso::marks::read(&inst).refused;
+    let plan = sync::plan(
+        &inst,
+        &listing,
+        &file,
+        &sync::Options {
+            prune,
+            refused: refused.clone(),
+        },
+    )?;
     let removing = plan.changes.remove.len();
     if removing > 3
         && !dry_run
@@ -192,14 +201,19 @@ fn run_sync(name: Option<&str>, dry_run: bool, prune: bool, yes: bool) -> Result
         eprintln!("rolehop: nothing changed");
         return Ok(ExitCode::SUCCESS);
     }
-    crate::import::apply_with(
+    let code = crate::import::apply_with(
         &format!("sso {}", inst.name),
         plan.parsed,
         dry_run,
         false,
         &plan.changes,
         &plan.existing,
-    )
+    )?;
+    if !dry_run {
+        // Each was reported above, against a complete listing.
+        sso::marks::clear_refused(&inst, &refused);
+    }
+    Ok(code)
 }
 
 /// One instance's state, for `sso status`.
@@ -216,6 +230,35 @@ struct State {
     last_sync: Option<String>,
     roles: Option<usize>,
     bookmarks: usize,
+    /// rolehop's last sign-in (not known after `aws sso login`).
+    signed_in: Option<String>,
+    /// When the session ends, where that is known: the expiry of a token
+    /// that cannot be refreshed, or when a refresh was refused.
+    session_end: Option<String>,
+    /// A refresh was refused: the session is over.
+    session_ended: bool,
+    /// AWS tells no client the session's length: where `signed_in` is
+    /// known, its end with Identity Center's default 8 h and at most (90 days).
+    session_end_default: Option<String>,
+    session_end_latest: Option<String>,
+    /// Roles GetRoleCredentials refused since the last sync.
+    refused: Vec<RefusedRole>,
+}
+
+#[derive(serde::Serialize)]
+struct RefusedRole {
+    bookmark: Option<String>,
+    account: String,
+    role: String,
+    at: String,
+}
+
+/// Identity Center's default session length, and its longest.
+const DEFAULT_SESSION: std::time::Duration = std::time::Duration::from_secs(8 * 3600);
+const LONGEST_SESSION: std::time::Duration = std::time::Duration::from_secs(90 * 86_400);
+
+fn stamp(unix: u64) -> String {
+    token::timestamp(std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix))
 }
 
 fn state_of(file: &Bookmarks, inst: &Instance, now: SystemTime) -> Result<State, SsoError> {
@@ -227,13 +270,56 @@ fn state_of(file: &Bookmarks, inst: &Instance, now: SystemTime) -> Result<State,
         Some(_) => "expired",
     };
     let kept = sync::read_kept(inst).filter(|k| k.finished);
+    let marks = sso::marks::read(inst);
+    let refreshable = t.as_ref().is_some_and(|t| t.refreshable(now));
+    // A mark of an end older than the token (signed in again since, by
+    // another tool) says nothing.
+    let ended = marks.ended.filter(|_| login != "logged-in" || !refreshable);
+    let session_end = match (&t, ended) {
+        (None, _) => None,
+        (Some(_), Some(at)) => Some(stamp(at)),
+        (Some(t), None) if t.refresh_token.is_none() => Some(token::timestamp(t.expires_at)),
+        _ => None,
+    };
+    let signed_in = marks
+        .signed_in
+        .map(|s| std::time::UNIX_EPOCH + std::time::Duration::from_secs(s));
+    let open_ended = t.is_some() && session_end.is_none();
+    let after = |d| {
+        signed_in
+            .filter(|_| open_ended)
+            .map(|s| token::timestamp(s + d))
+    };
     Ok(State {
+        signed_in: signed_in.map(token::timestamp),
+        session_end,
+        session_ended: ended.is_some() || login == "expired",
+        session_end_default: after(DEFAULT_SESSION),
+        session_end_latest: after(LONGEST_SESSION),
+        refused: marks
+            .refused
+            .iter()
+            .map(|r| RefusedRole {
+                bookmark: file
+                    .items
+                    .iter()
+                    .find(|b| {
+                        b.account.as_str() == r.account
+                            && b.role.as_str() == r.role
+                            && file.extras(&b.name).sso.as_deref() == Some(inst.name.as_str())
+                    })
+                    .map(|b| b.name.to_string()),
+                account: r.account.clone(),
+                role: r.role.clone(),
+                at: stamp(r.at),
+            })
+            .collect(),
         name: inst.name.clone(),
         start_url: inst.config.start_url.clone(),
         region: inst.config.region.clone(),
         login,
         token_expires: t.as_ref().map(|t| token::timestamp(t.expires_at)),
-        refreshable: t.as_ref().is_some_and(|t| t.refreshable(now)),
+        refreshable,
         registration_expires: t
             .as_ref()
             .and_then(|t| t.registration_expires_at)
@@ -296,6 +382,22 @@ fn status(name: Option<&str>, json: bool) -> Result<ExitCode> {
         };
         let _ = writeln!(out, "{} ({} in {})", s.name, s.start_url, s.region);
         let _ = writeln!(out, "  login:        {login}");
+        let session = match (&s.session_end, &s.signed_in) {
+            (Some(end), _) if s.session_ended => Some(format!("ended {end}")),
+            (Some(end), _) => Some(format!("ends {end} (the token cannot be refreshed)")),
+            (None, Some(since)) => Some(format!(
+                "since {since}; AWS does not say when it ends: {} with Identity Center's default 8 h, {} at the most (90 days)",
+                s.session_end_default.as_deref().unwrap_or("?"),
+                s.session_end_latest.as_deref().unwrap_or("?"),
+            )),
+            (None, None) if s.login == "logged-in" => Some(
+                "signed in by another tool; AWS does not say when the session ends (8 h by default, up to 90 days)".into(),
+            ),
+            (None, None) => None,
+        };
+        if let Some(session) = session {
+            let _ = writeln!(out, "  session:      {session}");
+        }
         if let Some(r) = &s.registration_expires {
             let _ = writeln!(out, "  registration: until {r}");
         }
@@ -310,6 +412,17 @@ fn status(name: Option<&str>, json: bool) -> Result<ExitCode> {
                 ),
             }
         );
+        for r in &s.refused {
+            let _ = writeln!(
+                out,
+                "  refused:      {} ({} in account {}) at {}: the next rolehop sso sync {} looks at it",
+                r.bookmark.as_deref().unwrap_or("no bookmark"),
+                r.role,
+                r.account,
+                r.at,
+                s.name
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -329,6 +442,7 @@ fn logout(name: Option<&str>) -> Result<ExitCode> {
         None => "no token was kept".to_owned(),
     };
     token::remove(&path)?;
+    sso::marks::remove(&inst);
     // The role sessions it made go with it.
     let mut forgotten = 0;
     if let Ok(cache) = crate::cache::Cache::open() {

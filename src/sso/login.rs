@@ -48,6 +48,7 @@ pub async fn login(
     let path = inst.token_path()?;
     let _lock = token::lock(&path)?;
     token::write(&path, &token)?;
+    super::marks::signed_in(inst, std::time::SystemTime::now());
     Ok(token)
 }
 

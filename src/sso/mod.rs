@@ -10,8 +10,11 @@
 //!   lists, Logout (the only code that calls it).
 //! - [`login`]: `rolehop sso login`: the browser, the loopback callback.
 //! - [`sync`]: `rolehop sso sync`: the portal's roles as bookmarks, paced.
+//! - [`marks`]: what rolehop remembers beside the token: sign-in, end,
+//!   roles the portal refused (for the next sync).
 
 pub mod login;
+pub mod marks;
 pub mod oidc;
 pub mod portal;
 pub mod sync;
@@ -214,7 +217,10 @@ pub async fn access_token(inst: &Instance, now: SystemTime) -> Result<SecretStri
             token::write(&path, &new)?;
             Ok(new.access_token)
         }
-        Err(e @ SsoError::LoginRequired { .. }) => Err(e),
+        Err(e @ SsoError::LoginRequired { .. }) => {
+            marks::ended(inst, now);
+            Err(e)
+        }
         // Refresh failed for a passing reason: the old token still works.
         Err(_) if t.left(now) > Duration::from_secs(60) => Ok(t.access_token),
         Err(e) => Err(e),

@@ -69,6 +69,8 @@ pub async fn role_credentials(
         .await
         .map_err(|e| {
             if e.raw_response().is_some_and(|r| r.status().as_u16() == 403) {
+                // For the next sync to look at (and `sso status` to show).
+                super::marks::refused(inst, account, role, SystemTime::now());
                 SsoError::NoAccess {
                     instance: inst.name.clone(),
                     account: account.to_owned(),

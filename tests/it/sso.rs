@@ -222,7 +222,24 @@ fn device_login_sync_and_a_role_from_the_portal() {
         "{}",
         out.stderr
     );
-    sso.run(&["sso", "sync", "corp", "--prune"]).success();
+    // ...and marks the bookmark for the next sync, which says so.
+    let out = sso.run(&["sso", "status", "--json"]).success();
+    let status: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        status[0]["refused"][0]["bookmark"], "prod-payments-readonlyaccess",
+        "{status}"
+    );
+    assert_eq!(status[0]["refused"][0]["role"], "ReadOnlyAccess");
+    let out = sso.run(&["sso", "status"]).success();
+    assert!(
+        out.stdout.contains(
+            "refused:      prod-payments-readonlyaccess (ReadOnlyAccess in account 000011112222)"
+        ),
+        "{}",
+        out.stdout
+    );
+    let out = sso.run(&["sso", "sync", "corp", "--prune"]).success();
+    assert!(out.stdout.contains("gone, refused 20"), "{}", out.stdout);
     let text = std::fs::read_to_string(sso.env.bookmarks_path()).unwrap();
     assert!(!text.contains("readonlyaccess"), "{text}");
     assert!(text.contains("color = \"red\""), "{text}");
@@ -234,6 +251,17 @@ fn device_login_sync_and_a_role_from_the_portal() {
     assert_eq!(status[0]["refreshable"], true);
     assert_eq!(status[0]["bookmarks"], 2);
     assert_eq!(status[0]["roles"], 2);
+    assert_eq!(status[0]["refused"], serde_json::json!([]), "the sync looked");
+    // AWS says no session's end: rolehop's sign-in and the default 8 h.
+    let since = status[0]["signed_in"].as_str().expect("rolehop signed in");
+    let default_end = status[0]["session_end_default"].as_str().unwrap();
+    let at = |t: &str| humantime::parse_rfc3339(t).unwrap();
+    assert_eq!(
+        at(default_end).duration_since(at(since)).unwrap(),
+        std::time::Duration::from_secs(8 * 3600),
+        "{status}"
+    );
+    assert_eq!(status[0]["session_end"], serde_json::Value::Null);
     let out = sso.run(&["sso", "logout", "corp"]).success();
     assert!(
         out.stdout.contains("signed out at the portal"),
