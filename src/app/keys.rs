@@ -101,6 +101,8 @@ actions! {
     Renew,
     AutoRenew,
     Forget,
+    /// List the IAM Identity Center roles and add them as bookmarks.
+    SyncSso,
 }
 
 /// When a footer entry shows.
@@ -111,6 +113,8 @@ pub enum When {
     HasFocusedSession,
     FilterEmpty,
     Filtering,
+    /// The bookmarks file has an `[sso.NAME]`.
+    HasSso,
 }
 
 /// One entry of the footer: some of the row's keys and a word for them.
@@ -270,6 +274,12 @@ pub const TABLE: &[Row] = &[
         tip(&[Ctrl('e')], "edit"),
         tip(&[Ctrl('d')], "delete"),
     ]),
+    row(C::List, &[(Ctrl('s'), A::SyncSso)], "sync SSO roles").tips(&[tip(
+        &[Ctrl('s')],
+        "sso sync",
+    )
+    .when(When::HasSso)
+    .optional()]),
     row(
         C::List,
         &[
@@ -450,7 +460,7 @@ pub const HELP: [(&str, &[Context]); 3] = [
 ];
 
 /// The mouse, for the help box's last section (no key to bind).
-pub const MOUSE: [(&str, &str); 2] = [("wheel", "scroll"), ("click", "select a row")];
+pub const MOUSE: [(&str, &str); 1] = [("mouse", "scroll · click a row")];
 
 impl Key {
     fn matches(self, k: &KeyEvent) -> bool {
@@ -562,6 +572,7 @@ pub fn footer(app: &App) -> Vec<&'static Tip> {
         When::HasFocusedSession => app.focused_session().is_some(),
         When::FilterEmpty => app.filter.is_empty(),
         When::Filtering => !app.filter.is_empty(),
+        When::HasSso => !app.sso_instances.is_empty(),
     };
     chain(app)
         .iter()

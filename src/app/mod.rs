@@ -161,6 +161,10 @@ pub struct App {
     pub bookmarks: std::sync::Arc<Vec<Bookmark>>,
     /// IAM Identity Center roles: bookmark name -> (instance, start URL).
     pub sso_roles: std::collections::HashMap<String, (String, String)>,
+    /// The `[sso.NAME]` instances of the bookmarks file, for `Ctrl-S`.
+    pub sso_instances: Vec<String>,
+    /// The sync in progress, if any: instance and how far it has come.
+    pub sso_sync: Option<(String, SyncProgress)>,
     /// The filter text typed so far.
     pub filter: String,
     /// Filtered view: indices into `bookmarks`, best first (highlights are
@@ -196,6 +200,24 @@ pub struct App {
     /// from (`us-east-1 (~/.aws/config)`), set by the runtime, which
     /// reads the AWS config ([`crate::sts::region`]).
     pub region: Option<(String, String)>,
+}
+
+/// How far an IAM Identity Center sync has come (the sync's own progress,
+/// without the I/O types).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SyncProgress {
+    pub accounts: usize,
+    pub accounts_done: usize,
+    pub roles: usize,
+}
+
+/// What a sync reports to the picker.
+#[derive(Clone, Debug)]
+pub enum SyncStep {
+    /// Accounts listed, roles filling in.
+    Progress(SyncProgress),
+    /// Written: the report's summary line, or why it failed.
+    Done(Result<String, ErrorInfo>),
 }
 
 /// Text for stdout that may hold credentials (exports): `Debug` redacts it.
@@ -264,6 +286,10 @@ pub enum Effect {
     },
     /// Delete a bookmark → `Msg::BookmarksChanged`.
     DeleteBookmark { name: String },
+    /// List the roles of these IAM Identity Center instances and add them
+    /// as bookmarks (no prune), one after the other, in a task →
+    /// `Msg::SsoSync` as it goes, `Msg::BookmarksChanged` at the end.
+    SyncSso { instances: Vec<String> },
     /// Remember a use in the history file.
     RecordUse { name: String },
     /// Restore the terminal, print `stdout` (exports for eval) if any, exit.
@@ -316,6 +342,8 @@ pub enum Msg {
     },
     /// Bookmarks were saved or deleted: the reloaded list, or the error.
     BookmarksChanged(Result<Vec<Bookmark>, ErrorInfo>),
+    /// An IAM Identity Center sync started by `Ctrl-S` moved on.
+    SsoSync { instance: String, step: SyncStep },
     /// SIGTERM / SIGHUP / Ctrl-C from outside: leave cleanly.
     Terminate,
 }

@@ -162,11 +162,7 @@ fn progress_printer(inst: &str) -> impl FnMut(sync::Progress) + Send {
 fn run_sync(name: Option<&str>, dry_run: bool, prune: bool, yes: bool) -> Result<ExitCode> {
     let file = load()?;
     let inst = pick(&file, name)?;
-    let tps = std::env::var("ROLEHOP_SSO_TPS")
-        .ok()
-        .and_then(|v| v.parse::<f64>().ok())
-        .filter(|v| *v >= 1.0)
-        .unwrap_or(sync::PORTAL_TPS);
+    let tps = sync::max_tps(&crate::env::EnvView::from_process());
     let mut progress = progress_printer(&inst.name);
     let listing = crate::rt::block_on(async {
         let token = sso::access_token(&inst, SystemTime::now()).await?;
@@ -175,18 +171,7 @@ fn run_sync(name: Option<&str>, dry_run: bool, prune: bool, yes: bool) -> Result
     if std::io::stderr().is_terminal() {
         eprintln!();
     }
-    // Re-read: the file may have changed while the portal was listed.
-    let file = load()?;
-    let refused = sso::marks::read(&inst).refused;
-    let plan = sync::plan(
-        &inst,
-        &listing,
-        &file,
-        &sync::Options {
-            prune,
-            refused: refused.clone(),
-        },
-    )?;
+    let (plan, refused) = crate::import::sso::plan(&inst, &listing, prune)?;
     let removing = plan.changes.remove.len();
     if removing > 3
         && !dry_run
@@ -201,19 +186,10 @@ fn run_sync(name: Option<&str>, dry_run: bool, prune: bool, yes: bool) -> Result
         eprintln!("rolehop: nothing changed");
         return Ok(ExitCode::SUCCESS);
     }
-    let code = crate::import::apply_with(
-        &format!("sso {}", inst.name),
-        plan.parsed,
-        dry_run,
-        false,
-        &plan.changes,
-        &plan.existing,
-    )?;
-    if !dry_run {
-        // Each was reported above, against a complete listing.
-        sso::marks::clear_refused(&inst, &refused);
-    }
-    Ok(code)
+    let report = crate::import::sso::write(&inst, plan, &refused, dry_run)?;
+    print!("{}", report.table);
+    println!("{}", report.summary);
+    Ok(ExitCode::SUCCESS)
 }
 
 /// One instance's state, for `sso status`.

@@ -9,6 +9,7 @@
 pub mod aesr;
 pub mod aws_config;
 pub mod organization;
+pub mod sso;
 
 use crate::config::bookmarks::{self, BookmarkSpec, Changes, Extras, Outcome};
 use crate::error::Result;
@@ -109,6 +110,28 @@ pub fn apply_with(
     changes: &Changes,
     existing: &[[String; 4]],
 ) -> Result<ExitCode> {
+    let report = write(source, parsed, dry_run, replace, changes, existing)?;
+    print!("{}", report.table);
+    println!("{}", report.summary);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What an import did: the table of rows and the summary line.
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub table: String,
+    pub summary: String,
+}
+
+/// [`apply_with`] without printing (the picker shows the summary).
+pub fn write(
+    source: &str,
+    parsed: Parsed,
+    dry_run: bool,
+    replace: bool,
+    changes: &Changes,
+    existing: &[[String; 4]],
+) -> Result<Report> {
     let path = paths::bookmarks_path()?;
     let mut parsed = parsed;
     add_instances(&path, &mut parsed, dry_run)?;
@@ -142,7 +165,7 @@ pub fn apply_with(
             result,
         ]
     }));
-    print!("{}", table(rows));
+    let table = table(rows);
     let count = |f: fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
     let added = count(|o| *o == Outcome::Added);
     let replaced = count(|o| *o == Outcome::Replaced);
@@ -190,8 +213,7 @@ pub fn apply_with(
     if dry_run {
         summary.push_str("; dry run: nothing written");
     }
-    println!("{summary}");
-    Ok(ExitCode::SUCCESS)
+    Ok(Report { table, summary })
 }
 
 /// `[sso.NAME]` for each instance the entries name: added when missing; one

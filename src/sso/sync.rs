@@ -29,6 +29,15 @@ use crate::import::{Entry, Parsed, Skipped};
 
 /// The portal's documented limit, calls per second per instance.
 pub const PORTAL_TPS: f64 = 20.0;
+/// The cap to keep: `ROLEHOP_SSO_TPS` (at least 1) where an instance's
+/// quota is known to be smaller or shared, else [`PORTAL_TPS`].
+pub fn max_tps(env: &crate::env::EnvView) -> f64 {
+    env.get("ROLEHOP_SSO_TPS")
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|v| *v >= 1.0)
+        .unwrap_or(PORTAL_TPS)
+}
+
 /// Calls in flight at once.
 const IN_FLIGHT: usize = 4;
 /// Throttled answers one account may get before the sync gives up.
@@ -759,7 +768,10 @@ mod tests {
                     "prod-admin",
                     "listed again, though refused 2026-12-07T00:00:00Z: try it (the assignment may be back)"
                 ),
-                ("prod-ro", "gone, refused 2026-12-07T00:00:00Z: removed (--prune)"),
+                (
+                    "prod-ro",
+                    "gone, refused 2026-12-07T00:00:00Z: removed (--prune)"
+                ),
             ]
         );
         assert_eq!(p.changes.remove, ["prod-ro"]);

@@ -96,6 +96,7 @@ pub fn run(mut options: Options, no_cache: bool) -> Result<ExitCode> {
             .map_err(io_err("cannot read the terminal size"))?;
         let (mut app, effects) = App::new(items, recent, options, (size.width, size.height));
         app.sso_roles = sso_roles;
+        app.sso_instances = sso_instances_of(&runtime.engine.bookmarks);
         runtime.event_loop(&mut tui, app, effects).await
     });
     // Restore the screen before printing anything, so exports land on the
@@ -191,6 +192,8 @@ impl Runtime {
                     Msg::Assumed { .. } | Msg::CodeNeeded { .. } => self.assume = None,
                     Msg::BookmarksChanged(Ok(_)) => {
                         self.reload_engine();
+                        app.sso_roles = sso_roles_of(&self.engine.bookmarks);
+                        app.sso_instances = sso_instances_of(&self.engine.bookmarks);
                         // An edit may change any region, or the file's need.
                         self.regions = None;
                         app.region = None;
@@ -330,6 +333,7 @@ impl Runtime {
                 self.bookmarks_task(move || bookmarks::remove(&path, &name).map(|_| path));
             }
             Effect::RecordUse { name } => self.record_use(name),
+            Effect::SyncSso { instances } => self.sync_sso(instances),
             e @ (Effect::Subshell { .. } | Effect::PrintExports { .. } | Effect::Quit { .. }) => {
                 self.deferred.push_back(e)
             }
@@ -419,6 +423,36 @@ impl Runtime {
             .map(|program| format!("opened the console as {} ({program})", bookmark.name))
             .map_err(error_info);
             let _ = tx.send(Msg::Done(result));
+        });
+    }
+
+    /// `Ctrl-S`: each instance's roles listed (paced, as `rolehop sso sync`)
+    /// and added in a task while the list stays usable; after each, the
+    /// reloaded list, then the summary (so the reload's notice does not
+    /// hide it).
+    fn sync_sso(&self, names: Vec<String>) {
+        let (tx, engine, env) = (self.tx.clone(), self.engine.clone(), self.env.clone());
+        tokio::spawn(async move {
+            for name in names {
+                let result = sync_instance(&engine, &env, &tx, &name).await;
+                if result.is_ok() {
+                    let reloaded = tokio::task::spawn_blocking(|| {
+                        let path = paths::bookmarks_path()?;
+                        Ok::<_, Error>(std::sync::Arc::unwrap_or_clone(
+                            Bookmarks::load(&path)?.items,
+                        ))
+                    })
+                    .await
+                    .map_err(stopped)
+                    .and_then(|r| r);
+                    let _ = tx.send(Msg::BookmarksChanged(reloaded.map_err(error_info)));
+                }
+                let step = app::SyncStep::Done(result.map_err(error_info));
+                let _ = tx.send(Msg::SsoSync {
+                    instance: name,
+                    step,
+                });
+            }
         });
     }
 
@@ -569,6 +603,51 @@ async fn sourced_code(
     }
 }
 
+/// One instance's sync for the picker: the summary line of its report.
+async fn sync_instance(
+    engine: &Engine,
+    env: &EnvView,
+    tx: &UnboundedSender<Msg>,
+    name: &str,
+) -> Result<String> {
+    use crate::sso::{self, sync};
+    let inst = sso::instance(&engine.bookmarks.settings, name)?;
+    let token = sso::access_token(&inst, SystemTime::now()).await?;
+    let (tx, label) = (tx.clone(), name.to_owned());
+    let mut shown: Option<std::time::Instant> = None;
+    let mut progress = move |p: sync::Progress| {
+        // A frame per answer would be 20 a second: 5 are enough to follow.
+        if shown.is_some_and(|t| t.elapsed() < Duration::from_millis(200)) {
+            return;
+        }
+        shown = Some(std::time::Instant::now());
+        let step = app::SyncStep::Progress(app::SyncProgress {
+            accounts: p.accounts,
+            accounts_done: p.accounts_done,
+            roles: p.roles,
+        });
+        let _ = tx.send(Msg::SsoSync {
+            instance: label.clone(),
+            step,
+        });
+    };
+    let listing = sync::discover(&inst, &token, sync::max_tps(env), &mut progress).await?;
+    tokio::task::spawn_blocking(move || {
+        let (plan, refused) = crate::import::sso::plan(&inst, &listing, false)?;
+        Ok(crate::import::sso::write(&inst, plan, &refused, false)?.summary)
+    })
+    .await
+    .map_err(stopped)?
+}
+
+/// A blocking task that panicked or was cancelled.
+fn stopped(e: tokio::task::JoinError) -> Error {
+    Error::Io {
+        context: "the sync's task stopped".into(),
+        source: std::io::Error::other(e),
+    }
+}
+
 fn error_info(e: Error) -> ErrorInfo {
     ErrorInfo {
         message: crate::text::sanitize(&e.to_string()),
@@ -585,6 +664,11 @@ async fn identity(env: &EnvView) -> std::result::Result<String, String> {
         .await
         .map(|id| id.arn)
         .map_err(|e| e.to_string())
+}
+
+/// The `[sso.NAME]` instances of `file`, for `Ctrl-S`.
+fn sso_instances_of(file: &crate::config::bookmarks::Bookmarks) -> Vec<String> {
+    file.settings.sso.keys().cloned().collect()
 }
 
 /// The IAM Identity Center roles of `file`, for the picker's marks.

@@ -23,6 +23,21 @@ pub(super) fn status(app: &App, now: SystemTime, t: &Theme, r: Rect, buf: &mut B
         }
         spans.push(Span::raw("   "));
     }
+    if let Some((inst, p)) = &app.sso_sync {
+        let text = if p.accounts == 0 {
+            format!(" {}: listing accounts… ", sanitize(inst))
+        } else {
+            format!(
+                " {}: {}/{} accounts, {} roles… ",
+                sanitize(inst),
+                p.accounts_done,
+                p.accounts,
+                p.roles
+            )
+        };
+        spans.push(Span::styled("⟳", t.accent()));
+        spans.push(Span::raw(text));
+    }
     if let Some(n) = app.live_notice(now) {
         spans.push(Span::styled(sanitize(n), t.accent()));
     }

@@ -39,7 +39,12 @@ pub(super) fn list(app: &App, now: SystemTime, t: &Theme, a: &Areas, buf: &mut B
         return;
     }
     if app.matches.is_empty() {
-        let msg = if app.bookmarks.is_empty() {
+        let msg = if app.bookmarks.is_empty() && !app.sso_instances.is_empty() {
+            format!(
+                "No bookmarks yet: Ctrl-S lists the roles of {} (IAM Identity Center); Ctrl-A adds one.",
+                sanitize(&app.sso_instances.join(", "))
+            )
+        } else if app.bookmarks.is_empty() {
             "No bookmarks yet: Ctrl-A adds one (or `rolehop add`).".to_string()
         } else {
             format!(

@@ -338,7 +338,7 @@ fn help_overlay_in_one_column_when_narrow() {
     update(&mut app, ch('?'), t0());
     let term = draw(&app, t0());
     insta::assert_snapshot!(term.backend());
-    find(buffer(&term), "click      select a row");
+    find(buffer(&term), "mouse      scroll · click a row");
 }
 
 #[test]
@@ -671,4 +671,29 @@ fn sso_roles_are_marked_and_described() {
     find(buf, "Permission   AdministratorAccess");
     find(buf, "https://d-1234567890.awsapps.com/start");
     assert!(!format!("{buf:?}").contains("arn:aws:iam::000011112222"));
+}
+
+#[test]
+fn an_sso_sync_shows_its_progress_and_an_empty_list_says_ctrl_s() {
+    let mut app = App::new(Vec::new(), Vec::new(), Options::default(), (120, 30)).0;
+    app.sso_instances = vec!["corp".into()];
+    let term = draw(&app, t0());
+    find(
+        buffer(&term),
+        "No bookmarks yet: Ctrl-S lists the roles of corp (IAM Identity Center)",
+    );
+    find(buffer(&term), "^S sso sync");
+    app.sso_sync = Some((
+        "corp".into(),
+        crate::app::SyncProgress {
+            accounts: 1000,
+            accounts_done: 340,
+            roles: 900,
+        },
+    ));
+    let term = draw(&app, t0());
+    find(buffer(&term), "⟳ corp: 340/1000 accounts, 900 roles…");
+    app.sso_sync = Some(("corp".into(), crate::app::SyncProgress::default()));
+    let term = draw(&app, t0());
+    find(buffer(&term), "⟳ corp: listing accounts…");
 }

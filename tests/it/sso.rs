@@ -11,15 +11,15 @@ use std::time::Duration;
 
 const START_URL: &str = "https://d-1234567890.awsapps.com/start";
 
-struct Sso {
-    standin: Standin,
-    env: TestEnv,
+pub(crate) struct Sso {
+    pub(crate) standin: Standin,
+    pub(crate) env: TestEnv,
 }
 
 impl Sso {
     /// A stand-in (moto mode: its credentials are moto's) and a HOME with
     /// `[sso.corp]` added through `rolehop sso add`.
-    fn new(config: Config) -> Sso {
+    pub(crate) fn new(config: Config) -> Sso {
         let moto = Moto::shared();
         let standin = Standin::start(Config {
             moto_url: Some(moto.url()),
@@ -59,7 +59,7 @@ impl Sso {
     }
 
     /// Sign in with the device code, approved by the stand-in after 2 polls.
-    fn device_login(&self) -> Output {
+    pub(crate) fn device_login(&self) -> Output {
         self.standin
             .configure(|c| c.auto_approve_after_polls = Some(2));
         self.run(&["sso", "login", "corp", "--use-device-code", "--no-browser"])
@@ -95,7 +95,7 @@ fn sso_hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn two_accounts() -> Fixtures {
+pub(crate) fn two_accounts() -> Fixtures {
     let account = |id: &str, name: &str, roles: &[&str]| sso_standin::Account {
         account_id: id.into(),
         account_name: name.into(),
@@ -251,7 +251,11 @@ fn device_login_sync_and_a_role_from_the_portal() {
     assert_eq!(status[0]["refreshable"], true);
     assert_eq!(status[0]["bookmarks"], 2);
     assert_eq!(status[0]["roles"], 2);
-    assert_eq!(status[0]["refused"], serde_json::json!([]), "the sync looked");
+    assert_eq!(
+        status[0]["refused"],
+        serde_json::json!([]),
+        "the sync looked"
+    );
     // AWS says no session's end: rolehop's sign-in and the default 8 h.
     let since = status[0]["signed_in"].as_str().expect("rolehop signed in");
     let default_end = status[0]["session_end_default"].as_str().unwrap();

@@ -705,3 +705,33 @@ fn the_terminal_prompt_asks_again_after_a_mistyped_code() {
         frame(&s.contents())
     );
 }
+
+/// Ctrl-S lists the portal's roles into the picker (empty at first: a new
+/// Identity Center user's first run), and the picker stays usable meanwhile.
+#[test]
+fn ctrl_s_syncs_identity_center_roles_into_the_picker() {
+    let sso = crate::sso::Sso::new(sso_standin::Config {
+        fixtures: crate::sso::two_accounts(),
+        page_size: 1,
+        ..sso_standin::Config::default()
+    });
+    sso.device_login();
+    let mut cmd = builder(&sso.env, env!("CARGO_BIN_EXE_rolehop"));
+    cmd.env("AWS_ENDPOINT_URL_SSO", sso.standin.url());
+    cmd.env("AWS_ENDPOINT_URL_SSO_OIDC", sso.standin.url());
+    let mut s = Screen::spawn(cmd);
+    s.wait_for("Ctrl-S lists the roles of corp");
+    s.send("\x13");
+    s.wait_for("sso corp: imported 3");
+    let text = s.wait_for("ReadOnlyAcce");
+    assert!(text.contains("333344445555"), "{}", frame(&text));
+    // They are bookmarks like any other: filter, and switch.
+    s.send("dev");
+    s.wait_gone("000011112222");
+    s.send("\r");
+    s.wait_until("a countdown", |t| countdown(t).is_some());
+    let file = read(&sso.env.bookmarks_path());
+    assert_eq!(file.matches("sso = \"corp\"").count(), 3, "{file}");
+    s.send("\x03");
+    assert!(s.wait_exit().success());
+}

@@ -144,3 +144,4 @@ mod messages;
 mod region;
 mod renewal;
 mod sessions;
+mod sso;

@@ -31,6 +31,7 @@ pub(super) fn list_key(
         Action::Confirm => enter(app, now, fx),
         Action::FocusSessions if !app.sessions.is_empty() => app.focus = Focus::Sessions,
         Action::Add => app.modal = Some(Modal::Form(Form::new_add())),
+        Action::SyncSso => super::sso::start(app, now, fx),
         // `R` is a letter here (typing filters, smart case): Ctrl-R instead.
         Action::Region => {
             if let Some(name) = app.selected_bookmark().map(|b| b.name.clone()) {

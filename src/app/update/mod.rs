@@ -24,6 +24,7 @@ mod list;
 mod modals;
 mod region;
 mod sessions;
+mod sso;
 
 use answers::{assumed, bookmarks_changed, code_needed, live_renewed, tick};
 use list::{list_key, move_list};
@@ -56,6 +57,8 @@ impl App {
         let app = App {
             bookmarks,
             sso_roles: std::collections::HashMap::new(),
+            sso_instances: Vec::new(),
+            sso_sync: None,
             filter: String::new(),
             matches,
             filter_index,
@@ -200,6 +203,7 @@ pub fn update(app: &mut App, msg: Msg, now: SystemTime) -> Vec<Effect> {
         }
         Msg::LiveRenewed { bookmark, switched } => live_renewed(app, &bookmark, switched, now),
         Msg::BookmarksChanged(r) => bookmarks_changed(app, r, now),
+        Msg::SsoSync { instance, step } => sso::synced(app, instance, step, now),
         Msg::Terminate => quit(app, &mut fx),
     }
     // Paging and layout changes (sessions pane, resize) can hide the selection.
