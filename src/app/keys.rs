@@ -24,6 +24,8 @@ pub enum Context {
     Error,
     Help,
     ConfirmDelete,
+    /// "Forget staging's cached session?"
+    ConfirmForget,
     ProfileName,
     Region,
     Form,
@@ -400,6 +402,27 @@ pub const TABLE: &[Row] = &[
         "keep",
     )
     .tips(&[tip(&[Char('n'), ESC], "keep")]),
+    // "Forget staging's cached session?"
+    row(
+        C::ConfirmForget,
+        &[
+            (Char('y'), A::Confirm),
+            (Char('Y'), A::Confirm),
+            (ENTER, A::Confirm),
+        ],
+        "forget",
+    )
+    .tips(&[tip(&[Char('y')], "forget")]),
+    row(
+        C::ConfirmForget,
+        &[
+            (Char('n'), A::Cancel),
+            (Char('N'), A::Cancel),
+            (ESC, A::Cancel),
+        ],
+        "keep",
+    )
+    .tips(&[tip(&[Char('n'), ESC], "keep")]),
     // The profile name to write a session to.
     row(C::ProfileName, &[(ENTER, A::Confirm)], "write").tips(&[tip(&[ENTER], "write")]),
     row(C::ProfileName, &[(ESC, A::Cancel)], "cancel").tips(&[tip(&[ESC], "cancel")]),
@@ -543,6 +566,7 @@ pub fn chain(app: &App) -> &'static [Context] {
             Modal::Error(_) => &[Context::Error],
             Modal::Help => &[Context::Help],
             Modal::ConfirmDelete { .. } => &[Context::ConfirmDelete],
+            Modal::ConfirmForget { .. } => &[Context::ConfirmForget],
             Modal::ProfileName { .. } => &[Context::ProfileName],
             Modal::Region { .. } => &[Context::Region],
             Modal::Form(_) => &[Context::Form],

@@ -103,6 +103,11 @@ pub enum Modal {
     ConfirmDelete {
         name: String,
     },
+    /// Confirm forgetting `bookmark`'s session the picker did not make (it
+    /// came from the shared cache): the modal says what that changes.
+    ConfirmForget {
+        bookmark: String,
+    },
     /// Profile name to write the selected session to.
     ProfileName {
         bookmark: String,
@@ -284,6 +289,9 @@ pub enum Effect {
         old_name: Option<String>,
         spec: BookmarkSpec,
     },
+    /// Remove bookmark `bookmark`'s role session from the shared session
+    /// cache (as `rolehop logout NAME`); a failure comes back as `Msg::Done`.
+    ForgetCached { bookmark: String },
     /// Delete a bookmark → `Msg::BookmarksChanged`.
     DeleteBookmark { name: String },
     /// List the roles of these IAM Identity Center instances and add them
@@ -339,6 +347,13 @@ pub enum Msg {
     LiveRenewed {
         bookmark: String,
         switched: Switched,
+    },
+    /// The shared session cache was read (at start, then whenever it or
+    /// the serving records changed): every valid role session in it, by
+    /// bookmark, and which other rolehops serve what live.
+    CacheSeen {
+        sessions: Vec<(String, Switched)>,
+        serving: Vec<crate::serve::registry::Serving>,
     },
     /// Bookmarks were saved or deleted: the reloaded list, or the error.
     BookmarksChanged(Result<Vec<Bookmark>, ErrorInfo>),

@@ -2,7 +2,10 @@
 //! window, and the countdown's urgency.
 
 use crate::assume::Assumed;
+use crate::cache::Mode;
 use crate::config::bookmarks::Bookmark;
+use crate::engine::Switched;
+use crate::serve::registry::By;
 use std::time::{Duration, SystemTime};
 
 // The refresh window is the engine's, so the CLI cache and the picker's
@@ -20,7 +23,45 @@ pub enum Urgency {
     Expired,
 }
 
-/// A role session the picker holds.
+/// Where a session of the pane comes from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Origin {
+    /// The picker switched to it (or renewed it): it holds it and renews it.
+    #[default]
+    Picker,
+    /// Found in the session cache every rolehop shares, made by another
+    /// (`env`, `exec`, the agent, another picker, an earlier run): shown and
+    /// handed over; the picker renews it only when asked (`r`).
+    Cache,
+}
+
+/// Another rolehop serving a session live (its [`registry`] record).
+///
+/// [`registry`]: crate::serve::registry
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ServedBy {
+    pub by: By,
+    pub pid: u32,
+}
+
+impl ServedBy {
+    /// "exec pid 1234", "the agent (pid 99)", "a picker (pid 77)".
+    pub fn describe(&self) -> String {
+        match self.by {
+            By::Exec => format!("exec pid {}", self.pid),
+            By::Agent => format!("the agent (pid {})", self.pid),
+            By::Picker => format!("a picker (pid {})", self.pid),
+        }
+    }
+
+    /// Every server of `list`, "exec pid 1, the agent (pid 2)".
+    pub fn describe_all(list: &[ServedBy]) -> String {
+        let all: Vec<String> = list.iter().map(ServedBy::describe).collect();
+        all.join(", ")
+    }
+}
+
+/// A role session the picker shows: its own, or one from the cache.
 #[derive(Clone, Debug)]
 pub struct Session {
     pub bookmark: Bookmark,
@@ -43,6 +84,13 @@ pub struct Session {
     /// one it was assumed with (`assumed.region`); kept across renewals.
     /// No STS call: only the hand-overs change.
     pub region_override: Option<String>,
+    pub origin: Origin,
+    /// This picker got it from STS (its switch, a renewal, its subshell's
+    /// endpoint); false when it came out of the shared cache, made by
+    /// another rolehop or an earlier run. `x` asks before forgetting those.
+    pub made_here: bool,
+    /// Other rolehops serving this bookmark live, as last seen.
+    pub served_by: Vec<ServedBy>,
 }
 
 impl Session {
@@ -57,6 +105,22 @@ impl Session {
             renew_needs_code: false,
             chained: false,
             region_override: None,
+            origin: Origin::Picker,
+            made_here: true,
+            served_by: Vec::new(),
+        }
+    }
+
+    /// The session a switch (or the cache) gave, with what its mode says
+    /// about renewing and the console.
+    pub fn from_switched(bookmark: Bookmark, switched: Switched, origin: Origin) -> Session {
+        Session {
+            limit: switched.limit,
+            renew_needs_code: switched.mode == Mode::DirectMfa,
+            chained: switched.mode.is_chained(),
+            origin,
+            made_here: origin == Origin::Picker && !switched.cached,
+            ..Session::new(bookmark, switched.assumed, switched.obtained)
         }
     }
 

@@ -315,6 +315,41 @@ impl Cache {
             .collect())
     }
 
+    /// The role and MFA sessions stored (valid or not), sorted by entry
+    /// name: what `rolehop sessions` lists and the picker's pane shows.
+    pub fn sessions(&self) -> Result<Sessions, CacheError> {
+        let mut all = Sessions::default();
+        for (_, entry) in self.entries()? {
+            match entry {
+                Entry::Role(r) => all.roles.push(r),
+                Entry::Mfa(m) => all.mfa.push(m),
+                Entry::Prefs(_) | Entry::Totp(_) | Entry::TotpKey(_) => {}
+            }
+        }
+        Ok(all)
+    }
+
+    /// Drop bookmark `bookmark`'s role session, from this backend and from
+    /// the other one if it holds entries (`rolehop logout NAME`, the
+    /// picker's `x`). Whether there was one.
+    pub fn forget_role(&self, bookmark: &str) -> Result<bool, CacheError> {
+        let key = Cache::role_name(bookmark);
+        let mut found = false;
+        for c in std::iter::once(self).chain(self.other().as_ref()) {
+            if c.backend.get(&key)?.is_some() {
+                c.delete(&key)?;
+                found = true;
+            }
+        }
+        Ok(found)
+    }
+
+    /// The directory entries (or the keyring's index) live in: its
+    /// modification time changes with every entry written or deleted.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
     pub fn role(&self, bookmark: &str) -> Option<RoleSession> {
         match self.get(&Cache::role_name(bookmark))? {
             Entry::Role(r) => Some(r),
@@ -335,6 +370,13 @@ impl Cache {
             _ => None,
         }
     }
+}
+
+/// What [`Cache::sessions`] found.
+#[derive(Debug, Default)]
+pub struct Sessions {
+    pub roles: Vec<RoleSession>,
+    pub mfa: Vec<MfaSession>,
 }
 
 /// Shared handle; the engine and a UI may both hold it.

@@ -48,6 +48,7 @@ pub fn exec_live(
                 context: "cannot listen on 127.0.0.1 for the live credentials".into(),
                 source,
             })?;
+        server.announce(crate::serve::registry::By::Exec);
         let opened = server
             .open(Arc::new(engine), b.clone(), switched)
             .map_err(|source| Error::Io {

@@ -30,45 +30,36 @@ struct SessionRow {
 pub fn sessions(json: bool) -> Result<ExitCode> {
     let cache = open_cache()?;
     let now = SystemTime::now();
-    let mut rows = Vec::new();
-    for (_, entry) in cache.entries()? {
-        let row = |kind, bookmark, target, creds: &crate::cache::StoredCreds| {
-            let expires = crate::cache::from_unix(creds.expires);
-            let left = expires.duration_since(now).unwrap_or_default();
-            SessionRow {
-                kind,
-                bookmark,
-                target,
-                assumed_role_arn: creds.assumed_role_arn.clone(),
-                expires: rfc3339(expires),
-                seconds_left: left.as_secs(),
-                expired: left.is_zero(),
-                mode: None,
-                via: Vec::new(),
-                limit: None,
-                base: String::new(),
-            }
-        };
-        match entry {
-            Entry::Role(r) => rows.push(SessionRow {
-                mode: Some(r.mode),
-                via: r.via.clone(),
-                limit: r.limit.clone(),
-                base: r.base.clone(),
-                ..row(
-                    "role",
-                    Some(r.bookmark.clone()),
-                    r.role_arn.clone(),
-                    &r.creds,
-                )
-            }),
-            Entry::Mfa(m) => rows.push(SessionRow {
-                base: m.base.clone(),
-                ..row("mfa", None, m.mfa_serial.clone(), &m.creds)
-            }),
-            _ => {}
+    let row = |kind, bookmark, target, creds: &crate::cache::StoredCreds| {
+        let expires = crate::cache::from_unix(creds.expires);
+        let left = expires.duration_since(now).unwrap_or_default();
+        SessionRow {
+            kind,
+            bookmark,
+            target,
+            assumed_role_arn: creds.assumed_role_arn.clone(),
+            expires: rfc3339(expires),
+            seconds_left: left.as_secs(),
+            expired: left.is_zero(),
+            mode: None,
+            via: Vec::new(),
+            limit: None,
+            base: String::new(),
         }
-    }
+    };
+    let stored = cache.sessions()?;
+    let roles = stored.roles.into_iter().map(|r| SessionRow {
+        mode: Some(r.mode),
+        via: r.via,
+        limit: r.limit,
+        base: r.base,
+        ..row("role", Some(r.bookmark), r.role_arn, &r.creds)
+    });
+    let mfa = stored.mfa.into_iter().map(|m| SessionRow {
+        base: m.base,
+        ..row("mfa", None, m.mfa_serial, &m.creds)
+    });
+    let mut rows: Vec<SessionRow> = roles.chain(mfa).collect();
     // Role sessions first, by bookmark; then MFA sessions.
     rows.sort_by(|a, b| {
         (a.kind != "role", &a.bookmark, &a.target).cmp(&(b.kind != "role", &b.bookmark, &b.target))
@@ -139,16 +130,7 @@ pub fn logout(name: Option<&str>) -> Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     };
-    let key = Cache::role_name(name);
-    let mut found = false;
-    for c in &both {
-        if c.get(&key).is_some() {
-            c.delete(&key)?;
-            found = true;
-        }
-    }
-    if cache.get(&key).is_some() || found {
-        cache.delete(&key)?;
+    if cache.forget_role(name)? {
         println!(
             "Dropped the cached session of \"{name}\" (it stays valid at AWS until it expires)."
         );

@@ -23,7 +23,7 @@ pub mod window;
 use crate::assume::{Assumed, request};
 use crate::cache::totp::Guard;
 use crate::cache::{
-    Cache, Entry, MfaSession, Mode, Prefs, RoleSession, StoredCreds, from_unix, unix,
+    Cache, CacheError, Entry, MfaSession, Mode, Prefs, RoleSession, StoredCreds, from_unix, unix,
 };
 use crate::config::bookmarks::{Bookmark, Bookmarks};
 use crate::creds::Credentials;

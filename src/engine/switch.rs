@@ -43,6 +43,34 @@ impl Engine {
         )
     }
 
+    /// Every cached role session still valid at `now` that was made for its
+    /// bookmark as the file has it now (the inputs a switch checks: role,
+    /// base identity, external ID, chain...), by bookmark name: the
+    /// sessions another rolehop (`env`, `exec`, the agent) left in the shared
+    /// cache, for the picker's pane. Unlike a switch it takes one inside its
+    /// refresh window too: it is shown, not reused. No cache: none.
+    pub async fn cached_sessions(&self) -> Result<Vec<(String, Switched)>, CacheError> {
+        let Some(cache) = &self.cache else {
+            return Ok(Vec::new());
+        };
+        let now = self.now();
+        let mut found = Vec::new();
+        for s in cache.sessions()?.roles {
+            // A bookmark since removed (or a broken chain) has no session to show.
+            let Ok(chain) = self.chain(&s.bookmark) else {
+                continue;
+            };
+            let (source, base) = self.base(chain[chain.len() - 1]);
+            let hops = self.plan(&chain, &base);
+            if mismatch(&s, &hops[0], &base).is_some() || from_unix(s.creds.expires) <= now {
+                continue;
+            }
+            let name = s.bookmark.clone();
+            found.push((name, self.switched_from(&hops[0], s, &source).await));
+        }
+        Ok(found)
+    }
+
     async fn switched_from(&self, hop: &Hop<'_>, s: RoleSession, source: &BaseSource) -> Switched {
         let region = self.region(hop.b, source).await;
         Switched {

@@ -451,6 +451,47 @@ async fn foreign_and_corrupt_entries_are_not_used() {
     assert!(e.cache().unwrap().take_warnings()[0].contains("unreadable"));
 }
 
+/// What the picker lists: every valid session made for its bookmark as the
+/// file has it now, inside the refresh window too; not an expired one, one
+/// made for other inputs, nor one of a bookmark since removed.
+#[tokio::test]
+async fn cached_sessions_are_the_valid_ones_made_for_the_bookmarks_as_they_are() {
+    let three = "[bookmarks.p]\naccount = \"111111111111\"\nrole = \"P\"\n\n[bookmarks.q]\naccount = \"222222222222\"\nrole = \"Q\"\nduration = \"15m\"\n\n[bookmarks.r]\naccount = \"333333333333\"\nrole = \"R\"\n";
+    let w = World::new(three);
+    let ar = assume_rule(&w.clock, |_| true);
+    let client = mock_client!(aws_sdk_sts, RuleMode::MatchAny, [&ar]);
+    for name in ["p", "q", "r"] {
+        w.engine(&client).switch(name, None).await.unwrap();
+    }
+    // p: 1 h, 59 min in (inside its window); q: 15 min, expired.
+    w.clock.advance(59 * 60);
+    let names = |found: &[(String, Switched)]| -> Vec<String> {
+        found.iter().map(|(n, _)| n.clone()).collect()
+    };
+    let found = w.engine(&client).cached_sessions().await.unwrap();
+    assert_eq!(names(&found), ["p", "r"]);
+    let (_, p) = &found[0];
+    assert!(p.cached && p.mode == Mode::Plain);
+    assert_eq!(p.obtained, SystemTime::UNIX_EPOCH + Duration::from_secs(T0));
+
+    // r now needs an external ID, and q is gone from the file.
+    std::fs::write(
+        w.dir.path().join("bookmarks.toml"),
+        "[bookmarks.p]\naccount = \"111111111111\"\nrole = \"P\"\n\n[bookmarks.r]\naccount = \"333333333333\"\nrole = \"R\"\nexternal_id = \"ext-1\"\n",
+    )
+    .unwrap();
+    let found = w.engine(&client).cached_sessions().await.unwrap();
+    assert_eq!(names(&found), ["p"]);
+    assert!(
+        w.engine_with(&client, None)
+            .cached_sessions()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(ar.num_calls(), 3, "listing calls nothing");
+}
+
 #[tokio::test]
 async fn without_a_cache_mfa_roles_go_direct() {
     let w = World::new(TWO_MFA_ROLES);

@@ -110,6 +110,7 @@ pub fn run() -> Result<ExitCode> {
         let server = Server::bind(log_notifier(log))
             .await
             .map_err(io("cannot listen on 127.0.0.1"))?;
+        server.announce(super::registry::By::Agent);
         let accept = tokio::spawn(accept_unix(listener, server.clone()));
         let every = (idle / 4).clamp(Duration::from_millis(200), Duration::from_secs(30));
         loop {

@@ -14,7 +14,8 @@
 //!
 //! Who runs a server: `rolehop exec` (it stays the child's parent), the
 //! picker while its subshell runs, and the per-user [`agent`] for
-//! `rolehop env --live`.
+//! `rolehop env --live`. Each says what it serves in a [`registry`] record,
+//! so another rolehop (the picker) can tell who serves a session.
 
 // A guard held across a call that locks again is how the endpoint once hung:
 // the lints that see it stay on here.
@@ -28,6 +29,7 @@ pub mod client;
 pub(crate) mod http;
 mod owner;
 pub mod peer;
+pub mod registry;
 pub use http::AssumeRequest;
 
 use crate::config::bookmarks::Bookmark;
@@ -70,6 +72,9 @@ struct Inner {
     /// Last credentials request or control call on any route (agent idle exit).
     last_activity: Mutex<Instant>,
     accept: Mutex<Option<AbortHandle>>,
+    /// What this server says it is in its [`registry`] record (None: it
+    /// keeps none, as in tests).
+    announced: Mutex<Option<registry::By>>,
 }
 
 /// What a child needs to reach its route.
@@ -213,6 +218,7 @@ impl Server {
                 on_renewed: Mutex::new(None),
                 last_activity: Mutex::new(Instant::now()),
                 accept: Mutex::new(None),
+                announced: Mutex::new(None),
             }),
         };
         let task = tokio::spawn(http::accept_tcp(listener, server.clone()));
@@ -222,6 +228,28 @@ impl Server {
 
     pub fn port(&self) -> u16 {
         self.inner.port
+    }
+
+    /// Keep a [`registry`] record of what this server serves, as `by`, so
+    /// other rolehops (the picker) can say who serves a session.
+    pub fn announce(&self, by: registry::By) {
+        *lock(&self.inner.announced) = Some(by);
+        self.record();
+    }
+
+    /// Rewrite the record (if announced) with the routes open now.
+    fn record(&self) {
+        let Some(by) = *lock(&self.inner.announced) else {
+            return;
+        };
+        let mut names: Vec<String> = self
+            .routes()
+            .iter()
+            .map(|r| r.bookmark.name.to_string())
+            .collect();
+        names.sort();
+        names.dedup();
+        registry::record(by, names);
     }
 
     /// Report every renewal to `hook` (the picker keeps its list in step).
@@ -270,6 +298,7 @@ impl Server {
         lock(&route.tasks).push(task.abort_handle());
         lock(&self.inner.routes).insert(id.clone(), route);
         self.touch();
+        self.record();
         Ok(Opened {
             uri: format!(
                 "http://127.0.0.1:{}{}{id}",
@@ -301,9 +330,13 @@ impl Server {
     /// Stop serving and renewing route `id`.
     pub fn close(&self, id: &str) {
         let route = lock(&self.inner.routes).remove(id);
+        let closed = route.is_some();
         let tasks = route.map(|r| std::mem::take(&mut *lock(&r.tasks)));
         for task in tasks.into_iter().flatten() {
             task.abort();
+        }
+        if closed {
+            self.record();
         }
     }
 

@@ -50,6 +50,67 @@ pub(super) fn spawn_ticker(tx: UnboundedSender<Msg>, period: Duration) -> JoinHa
     })
 }
 
+/// How often the picker looks whether the session cache or the serving
+/// records changed (two `stat`s; they are read only when one did).
+pub(super) const CACHE_POLL: Duration = Duration::from_secs(2);
+
+/// The shared session cache, watched: read at once, then whenever the cache
+/// directory or the serving records' directory has a new modification time
+/// (every write, rename and delete gives one) or a process seen serving is
+/// gone (killed, it removed nothing), its valid sessions and who serves
+/// what come back as `Msg::CacheSeen`. None without a cache (`--no-cache`,
+/// `cache = false`): there is nothing to show then.
+pub(super) fn spawn_cache_watch(
+    tx: UnboundedSender<Msg>,
+    engine: Arc<Engine>,
+) -> Option<JoinHandle<()>> {
+    let cache = engine.cache()?.clone();
+    let dirs: Vec<PathBuf> = cache
+        .dir()
+        .map(std::path::Path::to_path_buf)
+        .into_iter()
+        .chain(crate::serve::registry::dir())
+        .collect();
+    let mtime = |d: &PathBuf| std::fs::metadata(d).and_then(|m| m.modified()).ok();
+    Some(tokio::spawn(async move {
+        let mut seen = None;
+        let mut servers: Vec<u32> = Vec::new();
+        loop {
+            let stamp: Vec<Option<SystemTime>> = dirs.iter().map(mtime).collect();
+            let gone = servers
+                .iter()
+                .any(|pid| !crate::serve::registry::alive(*pid));
+            if gone || seen.as_ref() != Some(&stamp) {
+                // A change in the same clock tick as this read would leave the
+                // time as it is: a stamp that fresh is read again next time.
+                let settled = stamp
+                    .iter()
+                    .flatten()
+                    .all(|t| t.elapsed().is_ok_and(|age| age > Duration::from_secs(1)));
+                seen = settled.then_some(stamp);
+                let sessions = engine.cached_sessions().await;
+                for warning in cache.take_warnings() {
+                    let _ = tx.send(Msg::Done(Ok(warning)));
+                }
+                let serving = tokio::task::spawn_blocking(crate::serve::registry::read_all)
+                    .await
+                    .unwrap_or_default();
+                servers = serving.iter().map(|r| r.pid).collect();
+                let msg = match sessions {
+                    Ok(sessions) => Msg::CacheSeen { sessions, serving },
+                    Err(e) => Msg::Done(Ok(crate::text::sanitize(&format!(
+                        "cannot read the session cache: {e}"
+                    )))),
+                };
+                if tx.send(msg).is_err() {
+                    return;
+                }
+            }
+            tokio::time::sleep(CACHE_POLL).await;
+        }
+    }))
+}
+
 /// SIGTERM and SIGHUP quit through the normal path (`Msg::Terminate`), so
 /// the terminal is restored. SIGINT / SIGQUIT only arrive from outside while
 /// in raw mode; during a subshell they belong to the shell and are ignored.

@@ -8,7 +8,7 @@ mod events;
 mod subshell;
 mod terminal;
 
-use events::{spawn_input, spawn_signals, spawn_ticker};
+use events::{spawn_cache_watch, spawn_input, spawn_signals, spawn_ticker};
 
 use crate::app::{self, App, Effect, ErrorInfo, Msg, Options};
 use crate::config::bookmarks::HandoverMode;
@@ -89,6 +89,7 @@ pub fn run(mut options: Options, no_cache: bool) -> Result<ExitCode> {
             regions: None,
             server: None,
             deferred: VecDeque::new(),
+            cache_watch: None,
         };
         let size = tui
             .terminal
@@ -142,6 +143,9 @@ struct Runtime {
     server: Option<crate::serve::Server>,
     /// Effects the app asked for while a subshell owned the terminal.
     deferred: VecDeque<Effect>,
+    /// The task watching the shared session cache (started after the first
+    /// frame, again with each new engine).
+    cache_watch: Option<JoinHandle<()>>,
 }
 
 impl Runtime {
@@ -166,6 +170,8 @@ impl Runtime {
             return Ok(None);
         }
         app.prepare();
+        // After the first frame, so reading the cache never delays it.
+        self.watch_cache();
         // After the first frame, so reading the AWS config never delays it.
         if self.show_region(&mut app).await {
             draw(tui, &app)?;
@@ -247,7 +253,17 @@ impl Runtime {
     fn reload_engine(&mut self) {
         if let Ok(engine) = crate::engine::Engine::open(self.env.clone(), self.no_cache, true) {
             self.engine = Arc::new(engine);
+            // What is valid in the cache depends on the bookmarks.
+            self.watch_cache();
         }
+    }
+
+    /// (Re)start watching the shared cache with the current engine.
+    fn watch_cache(&mut self) {
+        if let Some(task) = self.cache_watch.take() {
+            task.abort();
+        }
+        self.cache_watch = spawn_cache_watch(self.tx.clone(), self.engine.clone());
     }
 
     /// Start, stop or re-pace the ticker to match what the app shows.
@@ -328,6 +344,7 @@ impl Runtime {
                     Some(old) => bookmarks::update(&path, &old, &spec).map(|_| path),
                 });
             }
+            Effect::ForgetCached { bookmark } => self.forget_cached(bookmark),
             Effect::DeleteBookmark { name } => {
                 let path = self.bookmarks_path.clone();
                 self.bookmarks_task(move || bookmarks::remove(&path, &name).map(|_| path));
@@ -452,6 +469,20 @@ impl Runtime {
                     instance: name,
                     step,
                 });
+            }
+        });
+    }
+
+    /// `x`: drop the session from the shared cache (both backends, as
+    /// `rolehop logout NAME`); only a failure is reported.
+    fn forget_cached(&self, name: String) {
+        let Some(cache) = self.engine.cache().cloned() else {
+            return;
+        };
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = cache.forget_role(&name) {
+                let _ = tx.send(Msg::Done(Err(error_info(e.into()))));
             }
         });
     }

@@ -57,6 +57,7 @@ impl Runtime {
             .map_err(io_err(
                 "cannot listen on 127.0.0.1 for the live credentials",
             ))?;
+        server.announce(crate::serve::registry::By::Picker);
         let tx = self.tx.clone();
         server.on_renewed(Arc::new(move |name: &str, s: &Switched| {
             let _ = tx.send(Msg::LiveRenewed {

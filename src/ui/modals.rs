@@ -3,6 +3,7 @@
 use crate::app::form::{self, Form};
 use crate::app::keys::{self, Context};
 use crate::app::layout::scroll_offset;
+use crate::app::session::ServedBy;
 use crate::app::{App, MfaPrompt, MfaPurpose, Modal};
 use crate::text::sanitize;
 use ratatui::buffer::Buffer;
@@ -77,6 +78,10 @@ pub(super) fn modal(
         }
         Modal::ConfirmDelete { name } => {
             confirm_delete_modal(app, name, t, area, buf);
+            None
+        }
+        Modal::ConfirmForget { bookmark } => {
+            confirm_forget_modal(app, bookmark, t, area, buf);
             None
         }
         Modal::ProfileName { bookmark, input } => {
@@ -232,6 +237,52 @@ fn confirm_delete_modal(app: &App, name: &str, t: &Theme, area: Rect, buf: &mut 
         keys.push(Span::raw(format!(" {}", tip.label)));
     }
     cell(buf, inner.x, inner.y + 3, inner.width, keys);
+}
+
+/// "Forget the session of Staging (staging)?" for a session the picker did
+/// not make, with what that changes for the other terminals.
+fn confirm_forget_modal(app: &App, name: &str, t: &Theme, area: Rect, buf: &mut Buffer) {
+    let served = app
+        .session_for(name)
+        .map(|s| ServedBy::describe_all(&s.served_by))
+        .filter(|by| !by.is_empty());
+    let height = if served.is_some() { 9 } else { 8 };
+    let inner = modal_box("Forget session", 70, height, area, t, buf);
+    let shown = app
+        .bookmarks
+        .iter()
+        .find(|b| b.name == name)
+        .map_or(name, display_name);
+    let q = vec![
+        Span::raw("Forget the session of "),
+        Span::styled(sanitize(shown), t.bold()),
+        Span::styled(format!(" ({})", sanitize(name)), t.dim()),
+        Span::raw("?"),
+    ];
+    cell(buf, inner.x, inner.y, inner.width, q);
+    let name = sanitize(name);
+    let mut lines = vec![
+        "It leaves the session cache every rolehop shares: the next".to_owned(),
+        format!("`rolehop env {name}` / `exec {name}` assumes the role again."),
+    ];
+    if let Some(by) = served {
+        lines.push(format!("{by} keeps serving its own copy, and renews it."));
+    }
+    lines.push("Credentials already handed out stay valid until they expire.".to_owned());
+    let mut y = inner.y + 1;
+    for line in &lines {
+        text_cell(buf, inner.x, y, inner.width, line, t.dim());
+        y += 1;
+    }
+    let mut keys = Vec::new();
+    for (i, tip) in keys::tips(Context::ConfirmForget).enumerate() {
+        if i > 0 {
+            keys.push(Span::raw("   "));
+        }
+        keys.push(Span::styled(tip.shown_keys(), t.key()));
+        keys.push(Span::raw(format!(" {}", tip.label)));
+    }
+    cell(buf, inner.x, y + 1, inner.width, keys);
 }
 
 /// The profile name being typed; returns the cursor position.

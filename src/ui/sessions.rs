@@ -1,7 +1,7 @@
 //! The sessions pane: countdowns, gauges, renewal state.
 
 use crate::app::layout::scroll_offset;
-use crate::app::session::{Session, Urgency};
+use crate::app::session::{Origin, ServedBy, Session, Urgency};
 use crate::app::{App, Focus};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -74,7 +74,22 @@ pub(super) fn gauge(s: &Session, now: SystemTime, w: u16, t: &Theme) -> Vec<Span
     ]
 }
 
+/// The row's last column: what happens to the session next, and who else
+/// serves it live.
 pub(super) fn session_state(app: &App, s: &Session, now: SystemTime, t: &Theme) -> (String, Style) {
+    let (text, style) = next_step(app, s, now, t);
+    if s.served_by.is_empty() {
+        return (text, style);
+    }
+    let by = ServedBy::describe_all(&s.served_by);
+    match s.origin {
+        // Nothing happens to it here: who serves it is the news.
+        Origin::Cache if !s.renewing => (format!("served by {by}"), t.accent()),
+        _ => (format!("{text} · also served by {by}"), style),
+    }
+}
+
+fn next_step(app: &App, s: &Session, now: SystemTime, t: &Theme) -> (String, Style) {
     let pending = app
         .pending
         .as_ref()
@@ -94,6 +109,9 @@ pub(super) fn session_state(app: &App, s: &Session, now: SystemTime, t: &Theme) 
             format!("retry in {}", crate::text::countdown(wait)),
             t.dim(),
         );
+    }
+    if s.origin == Origin::Cache {
+        return ("cached · r renews here".into(), t.dim());
     }
     if !app.options.auto_renew {
         return ("auto-renew off".into(), t.dim());

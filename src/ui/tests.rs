@@ -304,6 +304,70 @@ fn sessions_with_countdowns_in_their_colours() {
     find(buf, "⠸ renewing");
 }
 
+/// Sessions another rolehop left in the shared cache: the same rows, their
+/// bookmarks' `●`, who serves them live; `x` on one says what it forgets.
+#[test]
+fn sessions_pane_with_a_cached_session_and_who_serves_it() {
+    use crate::serve::registry::{By, Serving};
+    let mut app = app((100, 30));
+    let b = app.bookmarks.clone();
+    // dev is the picker's own; staging and audit come from the cache.
+    app.sessions = vec![session(b[2].clone(), Duration::from_secs(3000), t0())];
+    let cached = |name: &str, left: u64| {
+        let expires = t0() + Duration::from_secs(left);
+        let switched = crate::engine::Switched {
+            assumed: assumed_until(expires),
+            obtained: expires - Duration::from_secs(3600),
+            limit: None,
+            cached: true,
+            mode: crate::cache::Mode::Plain,
+        };
+        (name.to_owned(), switched)
+    };
+    let serving = vec![Serving {
+        pid: 1234,
+        by: By::Exec,
+        bookmarks: vec!["staging".into()],
+    }];
+    let msg = crate::app::Msg::CacheSeen {
+        sessions: vec![cached("audit", 1500), cached("staging", 2400)],
+        serving,
+    };
+    update(&mut app, msg, t0());
+    app.focus = Focus::Sessions;
+    app.session_selected = 2;
+    let term = draw(&app, t0());
+    insta::assert_snapshot!(term.backend());
+    let buf = buffer(&term);
+    let (_, row) = find(buf, "40:00 █");
+    assert_eq!(find(buf, "served by exec pid 1234").1, row);
+    assert_eq!(
+        find(buf, "cached · r renews here").1,
+        find(buf, "25:00 █").1
+    );
+    // Staging's bookmark row has the live-session marker.
+    let (_, y) = find(buf, "PowerUser");
+    let line: String = (0..buf.area.width)
+        .map(|x| buf[(x, y)].symbol().to_string())
+        .collect();
+    assert!(line.contains('●'), "{line}");
+
+    update(&mut app, ch('x'), t0());
+    let term = draw(&app, t0());
+    insta::assert_snapshot!("forget_a_cached_session", term.backend());
+    let buf = buffer(&term);
+    find(buf, "Forget the session of Staging (staging)?");
+    find(
+        buf,
+        "`rolehop env staging` / `exec staging` assumes the role again.",
+    );
+    find(
+        buf,
+        "exec pid 1234 keeps serving its own copy, and renews it.",
+    );
+    find(buf, "y forget   n/Esc keep");
+}
+
 #[test]
 fn sessions_pane_on_a_wide_terminal() {
     let mut app = app((120, 30));

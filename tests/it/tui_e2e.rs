@@ -735,3 +735,82 @@ fn ctrl_s_syncs_identity_center_roles_into_the_picker() {
     s.send("\x03");
     assert!(s.wait_exit().success());
 }
+
+/// Sessions other rolehops made are in the picker too: one `rolehop env`
+/// left in the shared cache shows in the Sessions pane with its countdown
+/// and its bookmark's `●`; one a running `rolehop exec` serves says so, with
+/// the pid, until that exec ends; `x` asks before it forgets one, then the
+/// CLI finds it gone from the cache.
+#[test]
+fn the_picker_shows_sessions_other_rolehops_made() {
+    let env = env_with_bookmarks();
+    let out = env.run(&["env", "sandbox", "--shell", "bash"]).success();
+    assert!(out.stdout.contains("export AWS_SESSION_TOKEN="), "{out:?}");
+    let mut s = Screen::rolehop(&env, &[]);
+    let text = s.wait_until("sandbox's session from the cache", |t| {
+        sessions_pane(t).contains("Sandbox") && t.contains("cached · r renews here")
+    });
+    assert!(
+        countdown(&sessions_pane(&text)).is_some(),
+        "{}",
+        frame(&text)
+    );
+    let row = text
+        .lines()
+        .find(|l| l.contains("Sandbox") && l.contains("Admin"))
+        .unwrap_or_default();
+    assert!(
+        row.contains('●'),
+        "the bookmark is marked:\n{}",
+        frame(&text)
+    );
+
+    // `rolehop exec billing` in another terminal, serving its command.
+    let mut exec = env.cmd();
+    exec.args(["exec", "billing", "--", "sleep", "60"]);
+    exec.stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut exec = exec.spawn().expect("start rolehop exec");
+    s.wait_for(&format!("served by exec pid {}", exec.id()));
+    // Its record, in the runtime directory (`run/` of the cache without XDG_RUNTIME_DIR).
+    let record = env
+        .cache_dir()
+        .join(format!("run/serving/{}.json", exec.id()));
+    assert!(read(&record).contains("\"billing\""), "{}", read(&record));
+    // SIGTERM: exec passes it to its command, then stops serving.
+    // SAFETY: kill(2) on the pid of our own child, which is not reaped yet.
+    assert_eq!(
+        unsafe { libc::kill(exec.id() as libc::pid_t, libc::SIGTERM) },
+        0
+    );
+    exec.wait().expect("wait for rolehop exec");
+    assert!(
+        !record.exists(),
+        "exec removes its record as it stops serving"
+    );
+    s.wait_gone("served by exec");
+
+    // The first row is sandbox's: the picker did not make it, so x asks.
+    s.send("\tx");
+    s.wait_for("Forget the session of Sandbox (sandbox)?");
+    s.send("y");
+    s.wait_for("forgot sandbox's session (removed from the session cache)");
+    s.send("\x03");
+    assert!(s.wait_exit().success());
+    let listed = env.run(&["sessions"]).success().stdout;
+    assert!(
+        !listed.contains("sandbox") && listed.contains("billing"),
+        "{listed}"
+    );
+}
+
+/// The Sessions pane's rows of the screen text (between its title and the
+/// status line).
+fn sessions_pane(text: &str) -> String {
+    text.lines()
+        .skip_while(|l| !l.contains("Sessions"))
+        .skip(1)
+        .take_while(|l| l.starts_with('│'))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

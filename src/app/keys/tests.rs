@@ -9,6 +9,7 @@ fn chains() -> Vec<Vec<Context>> {
         C::Error,
         C::Help,
         C::ConfirmDelete,
+        C::ConfirmForget,
         C::ProfileName,
         C::Region,
         C::Form,

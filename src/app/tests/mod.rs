@@ -139,6 +139,7 @@ fn err_info(msg: &str) -> ErrorInfo {
 
 mod assuming;
 mod bookmarks;
+mod cached;
 mod list;
 mod messages;
 mod region;

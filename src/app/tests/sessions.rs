@@ -163,7 +163,13 @@ fn a_toggles_auto_renew_and_x_forgets() {
     assert!(notice(&app).starts_with("auto-renew off"));
     update(&mut app, ch('a'), t0());
     assert!(app.options.auto_renew);
-    update(&mut app, ch('x'), t0());
+    // A session the picker made goes at once, from the shared cache too.
+    let fx = update(&mut app, ch('x'), t0());
+    assert!(
+        matches!(fx.as_slice(), [Effect::ForgetCached { bookmark }] if bookmark == "a"),
+        "{fx:?}"
+    );
+    assert!(app.modal.is_none());
     assert_eq!(app.sessions.len(), 1);
     assert_eq!(app.sessions[0].bookmark.name, "b");
     assert_eq!(app.focus, Focus::Sessions);
@@ -177,7 +183,10 @@ fn x_during_its_renewal_cancels_the_call() {
     let mut app = with_sessions(vec![bm("a")]);
     update(&mut app, ch('r'), t0());
     let fx = update(&mut app, ch('x'), t0());
-    assert!(matches!(fx.as_slice(), [Effect::CancelAssume]));
+    assert!(matches!(
+        fx.as_slice(),
+        [Effect::CancelAssume, Effect::ForgetCached { .. }]
+    ));
     assert!(app.pending.is_none());
 }
 

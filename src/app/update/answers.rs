@@ -1,6 +1,7 @@
 //! What the runtime reports back: STS answers, codes needed, ticks, bookmark reloads.
 
 use super::*;
+use crate::app::session::Origin;
 
 /// A subshell's endpoint renewed a session: the list shows the new one, so
 /// the picker's own auto-renew does not renew it a second time.
@@ -13,6 +14,9 @@ pub(super) fn live_renewed(app: &mut App, name: &str, switched: Switched, now: S
     s.obtained = switched.obtained;
     s.limit = switched.limit;
     s.retry_after = None;
+    // Its endpoint renewed it: the picker holds it now.
+    s.origin = Origin::Picker;
+    s.made_here = true;
     app.subshell_renewals += 1;
     let left = crate::text::countdown(s.remaining(now));
     notice(
@@ -120,18 +124,18 @@ pub(super) fn assumed(
         });
         return;
     }
-    let mut fresh = Session::new(bookmark, switched.assumed, switched.obtained);
-    // A region chosen with R stays the hand-overs' region across renewals.
-    fresh.region_override = app
-        .session_for(name)
-        .and_then(|s| s.region_override.clone());
-    fresh.limit = switched.limit;
-    fresh.renew_needs_code = switched.mode == crate::cache::Mode::DirectMfa;
-    fresh.chained = switched.mode.is_chained();
+    let cached = switched.cached;
+    let mut fresh = Session::from_switched(bookmark, switched, Origin::Picker);
+    // A region chosen with R stays the hand-overs' region across renewals,
+    // and who else serves it is known until the cache is read again.
+    if let Some(old) = app.session_for(name) {
+        fresh.region_override = old.region_override.clone();
+        fresh.served_by = old.served_by.clone();
+    }
     let left = crate::text::countdown(fresh.remaining(now));
     let clamp = crate::engine::window::clamped(fresh.lifetime(), app.options.refresh_window)
         .filter(|_| !std::mem::replace(&mut app.window_noted, true));
-    let how = match (&fresh.limit, switched.cached) {
+    let how = match (&fresh.limit, cached) {
         (Some(limit), _) => format!(" ({limit})"),
         (None, true) => " (from the cache)".to_owned(),
         (None, false) => String::new(),
@@ -180,12 +184,18 @@ pub(super) fn tick(app: &mut App, now: SystemTime, fx: &mut Vec<Effect>) {
     if app.notice.is_some() && app.live_notice(now).is_none() {
         app.notice = None;
     }
+    super::cached::drop_expired(app, now);
     // One call at a time: a due renewal waits for the call in flight.
     if !app.options.auto_renew || app.pending.is_some() {
         return;
     }
     let window = app.options.refresh_window;
-    let Some(i) = app.sessions.iter().position(|s| s.due(now, window)) else {
+    // Sessions from the cache are renewed by whoever made them, or on `r`.
+    let Some(i) = app
+        .sessions
+        .iter()
+        .position(|s| s.origin == Origin::Picker && s.due(now, window))
+    else {
         return;
     };
     renew(app, i, now, fx);

@@ -20,6 +20,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent,
 use std::time::{Duration, SystemTime};
 
 mod answers;
+mod cached;
 mod list;
 mod modals;
 mod region;
@@ -27,6 +28,7 @@ mod sessions;
 mod sso;
 
 use answers::{assumed, bookmarks_changed, code_needed, live_renewed, tick};
+use cached::{cache_seen, forget_confirmed, forget_session};
 use list::{list_key, move_list};
 use modals::modal_key;
 use region::{open_region, region_key};
@@ -202,6 +204,7 @@ pub fn update(app: &mut App, msg: Msg, now: SystemTime) -> Vec<Effect> {
             notice(app, text, now);
         }
         Msg::LiveRenewed { bookmark, switched } => live_renewed(app, &bookmark, switched, now),
+        Msg::CacheSeen { sessions, serving } => cache_seen(app, sessions, serving, now),
         Msg::BookmarksChanged(r) => bookmarks_changed(app, r, now),
         Msg::SsoSync { instance, step } => sso::synced(app, instance, step, now),
         Msg::Terminate => quit(app, &mut fx),

@@ -26,6 +26,14 @@ pub(super) fn modal_key(
             Action::Cancel => None,
             _ => Some(Modal::ConfirmDelete { name }),
         },
+        Modal::ConfirmForget { bookmark } => match action {
+            Action::Confirm => {
+                forget_confirmed(app, &bookmark, now, fx);
+                None
+            }
+            Action::Cancel => None,
+            _ => Some(Modal::ConfirmForget { bookmark }),
+        },
         Modal::ProfileName { bookmark, input } => {
             profile_name_key(app, bookmark, input, action, k, now, fx)
         }

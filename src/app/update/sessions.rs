@@ -117,26 +117,6 @@ pub(super) fn handover_session(app: &mut App, now: SystemTime) -> Option<Session
     Some(s)
 }
 
-pub(super) fn forget_session(app: &mut App, now: SystemTime, fx: &mut Vec<Effect>) {
-    if app.session_selected >= app.sessions.len() {
-        return;
-    }
-    let s = app.sessions.remove(app.session_selected);
-    if app
-        .pending
-        .as_ref()
-        .is_some_and(|p| p.renew && p.bookmark == s.bookmark.name)
-    {
-        app.pending = None;
-        fx.push(Effect::CancelAssume);
-    }
-    notice(
-        app,
-        format!("forgot the session for {}", s.bookmark.name),
-        now,
-    );
-}
-
 /// Renew session `i` now; the runtime answers `Msg::CodeNeeded` if that
 /// takes a code (no MFA session left to renew it from).
 pub(super) fn renew(app: &mut App, i: usize, now: SystemTime, fx: &mut Vec<Effect>) {
