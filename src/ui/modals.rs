@@ -205,6 +205,19 @@ fn error_modal(e: &crate::app::ErrorInfo, t: &Theme, area: Rect, buf: &mut Buffe
         .render(inner, buf);
 }
 
+/// A confirm box's keys: `y delete   n Esc cancel`.
+fn key_spans(context: Context, t: &Theme) -> Vec<Span<'static>> {
+    let mut keys = Vec::new();
+    for (i, tip) in keys::tips(context).enumerate() {
+        if i > 0 {
+            keys.push(Span::raw("   "));
+        }
+        keys.push(Span::styled(tip.shown_keys(), t.key()));
+        keys.push(Span::raw(format!(" {}", tip.label)));
+    }
+    keys
+}
+
 /// "Delete Prod (prod)?" and its keys.
 fn confirm_delete_modal(app: &App, name: &str, t: &Theme, area: Rect, buf: &mut Buffer) {
     let inner = modal_box("Delete bookmark", 56, 6, area, t, buf);
@@ -228,14 +241,7 @@ fn confirm_delete_modal(app: &App, name: &str, t: &Theme, area: Rect, buf: &mut 
         "It is removed from the bookmarks file.",
         t.dim(),
     );
-    let mut keys = Vec::new();
-    for (i, tip) in keys::tips(Context::ConfirmDelete).enumerate() {
-        if i > 0 {
-            keys.push(Span::raw("   "));
-        }
-        keys.push(Span::styled(tip.shown_keys(), t.key()));
-        keys.push(Span::raw(format!(" {}", tip.label)));
-    }
+    let keys = key_spans(Context::ConfirmDelete, t);
     cell(buf, inner.x, inner.y + 3, inner.width, keys);
 }
 
@@ -274,14 +280,7 @@ fn confirm_forget_modal(app: &App, name: &str, t: &Theme, area: Rect, buf: &mut 
         text_cell(buf, inner.x, y, inner.width, line, t.dim());
         y += 1;
     }
-    let mut keys = Vec::new();
-    for (i, tip) in keys::tips(Context::ConfirmForget).enumerate() {
-        if i > 0 {
-            keys.push(Span::raw("   "));
-        }
-        keys.push(Span::styled(tip.shown_keys(), t.key()));
-        keys.push(Span::raw(format!(" {}", tip.label)));
-    }
+    let keys = key_spans(Context::ConfirmForget, t);
     cell(buf, inner.x, y + 1, inner.width, keys);
 }
 
