@@ -229,7 +229,7 @@ async fn handle(server: &Server, req: Request<Incoming>, via: Via) -> Resp {
         );
     }
     match (req.method(), action) {
-        (&Method::GET, "") => credentials(&route),
+        (&Method::GET, "") => credentials(server, &route),
         (&Method::GET, "status") => {
             let mut s = route.status();
             // A hop of this shell waits for a code: `rolehop mfa` here gives it.
@@ -281,8 +281,8 @@ pub(super) async fn body(req: Request<Incoming>) -> Result<String, Resp> {
 }
 
 /// The container credentials answer, from memory.
-fn credentials(route: &Route) -> Resp {
-    match route.serve() {
+fn credentials(server: &Server, route: &Route) -> Resp {
+    match route.serve(server) {
         Ok(body) => json_bytes(StatusCode::OK, body),
         // 503: a condition the user can fix (a code, the network), not a bad request.
         Err((code, message)) => error(StatusCode::SERVICE_UNAVAILABLE, code, &message),

@@ -145,6 +145,11 @@ struct State {
     /// The IAM Identity Center session behind this role has ended: renewals
     /// wait for a new login (the token file changes), told once.
     login: Option<LoginWanted>,
+    /// The refusal (its code) last said on the terminal: some SDKs (the
+    /// JavaScript SDK v3) hide the endpoint's message behind "Could not load
+    /// credentials from any providers", so rolehop says it itself, once
+    /// per kind, until credentials are served again.
+    refusal_told: Option<&'static str>,
 }
 
 /// A renewal that waits for `rolehop sso login INSTANCE` (or `aws sso login`).
@@ -289,6 +294,7 @@ impl Server {
                 failures: 0,
                 last_asked: Instant::now(),
                 login: None,
+                refusal_told: None,
             }),
             renewing: tokio::sync::Mutex::new(()),
             wake: Notify::new(),
@@ -464,10 +470,34 @@ impl Route {
         }
     }
 
-    /// What a credentials request gets: the session's JSON, or why there is none.
-    fn serve(&self) -> Result<bytes::Bytes, (&'static str, String)> {
+    /// What a credentials request gets: the session's JSON, or why there
+    /// is none (said once on the terminal too: see `State::refusal_told`).
+    fn serve(&self, server: &Server) -> Result<bytes::Bytes, (&'static str, String)> {
         let mut st = lock(&self.state);
         st.last_asked = Instant::now();
+        let answer = self.answer(&st);
+        let told = match &answer {
+            Ok(_) => st.refusal_told.take(),
+            Err((code, _)) => st.refusal_told.replace(code),
+        };
+        drop(st);
+        let refused = match answer {
+            Ok(body) => return Ok(body),
+            Err(r) => {
+                let first = told != Some(r.0);
+                (r, first)
+            }
+        };
+        let ((code, message), first) = refused;
+        if first {
+            server.say(&format!(
+                "{message} (a program's credentials request was refused: {code})"
+            ));
+        }
+        Err((code, message))
+    }
+
+    fn answer(&self, st: &State) -> Result<bytes::Bytes, (&'static str, String)> {
         let c = &st.current.assumed.creds;
         if !c.remaining(SystemTime::now()).is_zero() {
             return Ok(bytes::Bytes::copy_from_slice(

@@ -97,6 +97,15 @@ fn start_rt(
     token: &str,
     left: Duration,
 ) -> (tempfile::TempDir, Server, Opened, tokio::runtime::Handle) {
+    start_notified(token, left, Arc::new(|_: &str| {}))
+}
+
+/// [`start_rt`] with the lines the server says going to `notify`.
+fn start_notified(
+    token: &str,
+    left: Duration,
+    notify: Notifier,
+) -> (tempfile::TempDir, Server, Opened, tokio::runtime::Handle) {
     let (dir, engine) = engine();
     let token = token.to_owned();
     let (tx, rx) = std::sync::mpsc::channel();
@@ -106,7 +115,7 @@ fn start_rt(
             .build()
             .unwrap();
         rt.block_on(async move {
-            let server = Server::bind(Arc::new(|_: &str| {})).await.unwrap();
+            let server = Server::bind(notify).await.unwrap();
             let b = engine.bookmarks.get("prod").unwrap().clone();
             let opened = server
                 .open(engine.clone(), b, session(&token, left))
@@ -193,7 +202,13 @@ fn serves_a_4_kib_token_intact_and_only_with_the_token() {
 
 #[test]
 fn an_expired_session_is_explained_at_once() {
-    let (_dir, server, opened) = start("tok", Duration::from_secs(43_200));
+    let said = Arc::new(Mutex::new(Vec::<String>::new()));
+    let to = said.clone();
+    let (_dir, server, opened, _) = start_notified(
+        "tok",
+        Duration::from_secs(43_200),
+        Arc::new(move |line: &str| to.lock().unwrap().push(line.to_owned())),
+    );
     let route = server.route(&opened.id).unwrap();
     let Addr {
         port,
@@ -220,6 +235,15 @@ fn an_expired_session_is_explained_at_once() {
         "{body}"
     );
     assert!(!body.contains("tok\""), "{body}");
+    // Said on the terminal too (an SDK may hide the message), once: a
+    // second refused request adds nothing.
+    get(port, &path, &host, &auth);
+    assert_eq!(
+        *said.lock().unwrap(),
+        [
+            "rolehop: prod needs a fresh MFA code (device arn:aws:iam::123456789012:mfa/alice): run `rolehop mfa` in the shell rolehop started (a program's credentials request was refused: MfaRequired)"
+        ]
+    );
     let (_, status_body) = get(port, &format!("{path}/status"), &host, &auth);
     let s: Status = serde_json::from_str(&status_body).unwrap();
     assert_eq!(
@@ -237,6 +261,10 @@ fn an_expired_session_is_explained_at_once() {
         body.contains("\"Code\":\"RenewalFailed\"") && body.contains("could not be reached"),
         "{body}"
     );
+    // Another kind of refusal is said again.
+    let said = said.lock().unwrap().clone();
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert!(said[1].ends_with("refused: RenewalFailed)"), "{said:?}");
     server.shutdown();
 }
 
