@@ -456,7 +456,7 @@ fn a_live_shell_lasts_as_long_as_the_identity_center_session() {
          sleep 4\n\
          echo; echo REARMED: $({fetch})\n\
          cat boto.out",
-        boto = boto_loop(25),
+        boto = boto_loop(60),
         wait = wait_for("relogged"),
     );
     let mut cmd = sso.cmd();
