@@ -205,6 +205,21 @@ fn error_modal(e: &crate::app::ErrorInfo, t: &Theme, area: Rect, buf: &mut Buffe
         .render(inner, buf);
 }
 
+/// A confirm box's question: `Delete Prod (prod)?`.
+fn question(what: &'static str, app: &App, name: &str, t: &Theme) -> Vec<Span<'static>> {
+    let shown = app
+        .bookmarks
+        .iter()
+        .find(|b| b.name == name)
+        .map_or(name, display_name);
+    vec![
+        Span::raw(what),
+        Span::styled(sanitize(shown), t.bold()),
+        Span::styled(format!(" ({})", sanitize(name)), t.dim()),
+        Span::raw("?"),
+    ]
+}
+
 /// A confirm box's keys: `y delete   n Esc cancel`.
 fn key_spans(context: Context, t: &Theme) -> Vec<Span<'static>> {
     let mut keys = Vec::new();
@@ -221,18 +236,13 @@ fn key_spans(context: Context, t: &Theme) -> Vec<Span<'static>> {
 /// "Delete Prod (prod)?" and its keys.
 fn confirm_delete_modal(app: &App, name: &str, t: &Theme, area: Rect, buf: &mut Buffer) {
     let inner = modal_box("Delete bookmark", 56, 6, area, t, buf);
-    let shown = app
-        .bookmarks
-        .iter()
-        .find(|b| b.name == name)
-        .map_or(name, display_name);
-    let q = vec![
-        Span::raw("Delete "),
-        Span::styled(sanitize(shown), t.bold()),
-        Span::styled(format!(" ({})", sanitize(name)), t.dim()),
-        Span::raw("?"),
-    ];
-    cell(buf, inner.x, inner.y, inner.width, q);
+    cell(
+        buf,
+        inner.x,
+        inner.y,
+        inner.width,
+        question("Delete ", app, name, t),
+    );
     text_cell(
         buf,
         inner.x,
@@ -254,17 +264,7 @@ fn confirm_forget_modal(app: &App, name: &str, t: &Theme, area: Rect, buf: &mut 
         .filter(|by| !by.is_empty());
     let height = if served.is_some() { 9 } else { 8 };
     let inner = modal_box("Forget session", 70, height, area, t, buf);
-    let shown = app
-        .bookmarks
-        .iter()
-        .find(|b| b.name == name)
-        .map_or(name, display_name);
-    let q = vec![
-        Span::raw("Forget the session of "),
-        Span::styled(sanitize(shown), t.bold()),
-        Span::styled(format!(" ({})", sanitize(name)), t.dim()),
-        Span::raw("?"),
-    ];
+    let q = question("Forget the session of ", app, name, t);
     cell(buf, inner.x, inner.y, inner.width, q);
     let name = sanitize(name);
     let mut lines = vec![

@@ -78,14 +78,7 @@ fn parse(target: &str) -> (String, BTreeMap<String, String>) {
 
 /// The exports of `rolehop env NAME` as a map.
 fn exports(env: &TestEnv, name: &str) -> BTreeMap<String, String> {
-    env.run(&["env", name, "--shell", "bash"])
-        .success()
-        .stdout
-        .lines()
-        .filter_map(|l| l.strip_prefix("export "))
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.to_owned(), v.trim_matches('\'').to_owned()))
-        .collect()
+    common::exports_of(&env.run(&["env", name, "--shell", "bash"]).success().stdout)
 }
 
 fn console_cmd(env: &TestEnv, fed: &Federation, args: &[&str]) -> common::Output {

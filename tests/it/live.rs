@@ -45,7 +45,7 @@ fn live_env() -> TestEnv {
 
 /// A Python snippet that calls STS through the default chain every 0.3 s
 /// for `secs` seconds and prints `keys=N fails=M last=ARN`.
-fn boto_loop(secs: u32) -> String {
+pub(crate) fn boto_loop(secs: u32) -> String {
     format!(
         r#"
 import boto3, time
@@ -66,7 +66,7 @@ print("keys=%d fails=%d last=%s" % (len(keys), fails, arn))
     )
 }
 
-fn field<'a>(out: &'a str, key: &str) -> &'a str {
+pub(crate) fn field<'a>(out: &'a str, key: &str) -> &'a str {
     out.split_whitespace()
         .find_map(|w| w.strip_prefix(key))
         .unwrap_or_else(|| panic!("no {key} in {out}"))

@@ -3,6 +3,7 @@
 
 use crate::common;
 
+use crate::live::{boto_loop, field};
 use common::{Moto, Output, TestEnv};
 use sso_standin::{Config, Fixtures, Standin};
 use std::collections::BTreeMap;
@@ -80,14 +81,7 @@ impl Sso {
     }
 
     fn exports(&self, name: &str) -> BTreeMap<String, String> {
-        self.run(&["env", name, "--shell", "bash"])
-            .success()
-            .stdout
-            .lines()
-            .filter_map(|l| l.strip_prefix("export "))
-            .filter_map(|l| l.split_once('='))
-            .map(|(k, v)| (k.to_owned(), v.trim_matches('\'').to_owned()))
-            .collect()
+        common::exports_of(&self.run(&["env", name, "--shell", "bash"]).success().stdout)
     }
 }
 
@@ -487,15 +481,15 @@ fn a_live_shell_lasts_as_long_as_the_identity_center_session() {
     );
     assert!(out.status.success(), "{stdout}\n{stderr}");
     let summary = stdout.lines().last().unwrap_or("");
-    assert_eq!(word(summary, "fails="), "0", "{stdout}");
-    let keys: u32 = word(summary, "keys=").parse().unwrap();
+    assert_eq!(field(summary, "fails="), "0", "{stdout}");
+    let keys: u32 = field(summary, "keys=").parse().unwrap();
     assert!(keys >= 2, "{summary}");
     assert!(
         refreshes >= 1,
         "the access token was refreshed: {refreshes}"
     );
     assert!(
-        word(summary, "last=").contains("AWSReservedSSO_PowerUserAccess_"),
+        field(summary, "last=").contains("AWSReservedSSO_PowerUserAccess_"),
         "{summary}"
     );
     assert_eq!(
@@ -567,33 +561,6 @@ fn boto3_and_rolehop_share_one_login() {
     sso.run(&["--no-cache", "env", "dev-poweruseraccess"])
         .success();
     assert_ne!(sso.token()["refreshToken"], rotated);
-}
-
-fn boto_loop(secs: u32) -> String {
-    format!(
-        r#"
-import boto3, time
-s = boto3.session.Session()
-sts = s.client("sts", region_name="us-east-1")
-keys, fails, arn = set(), 0, ""
-end = time.time() + {secs}
-while time.time() < end:
-    try:
-        keys.add(s.get_credentials().get_frozen_credentials().access_key)
-        arn = sts.get_caller_identity()["Arn"]
-    except Exception as e:
-        fails += 1
-        print("fail", e)
-    time.sleep(0.3)
-print("keys=%d fails=%d last=%s" % (len(keys), fails, arn))
-"#
-    )
-}
-
-fn word<'a>(out: &'a str, key: &str) -> &'a str {
-    out.split_whitespace()
-        .find_map(|w| w.strip_prefix(key))
-        .unwrap_or_else(|| panic!("no {key} in {out}"))
 }
 
 /// `import aws-config` brings `[sso-session]`s along as `[sso.*]` and

@@ -687,3 +687,13 @@ pub fn setup_auth_fixture(moto: &Moto) -> AuthFixture {
         open_role_arn: s(&v["open"]),
     }
 }
+
+/// `export K='V'` lines (the bash syntax of `rolehop env`) as a map.
+pub fn exports_of(stdout: &str) -> std::collections::BTreeMap<String, String> {
+    stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("export "))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.trim_matches('\'').to_owned()))
+        .collect()
+}
