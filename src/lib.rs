@@ -62,6 +62,7 @@ pub mod mfa;
 pub mod paths;
 pub mod rt;
 pub mod serve;
+pub mod session;
 pub mod shell;
 pub mod sso;
 pub mod sts;

@@ -23,13 +23,15 @@ pub fn sanitize(s: &str) -> String {
 
 // -- human durations: the one place they are formatted --------------------------
 
-/// `59m`, `1h05m`, `42s`: time left, at a glance (messages, `sessions`, the prompt).
+/// `59m`, `1h05m`, `42s`, `89d23h` (from two days): time left, at a glance
+/// (messages, `sessions`, the prompt, an Identity Center session).
 pub fn remaining(d: Duration) -> String {
     let s = d.as_secs();
     match s {
         0..60 => format!("{s}s"),
         60..3600 => format!("{}m", s / 60),
-        _ => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
+        3600..172_800 => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
+        _ => format!("{}d{:02}h", s / 86_400, (s % 86_400) / 3600),
     }
 }
 
@@ -69,5 +71,15 @@ mod tests {
     fn control_characters_are_escaped() {
         assert_eq!(super::sanitize("plain"), "plain");
         assert_eq!(super::sanitize("a\u{1b}[2Jb\u{7}"), "a\\e[2Jb\\x07");
+    }
+
+    #[test]
+    fn time_left_reads_at_a_glance_from_seconds_to_days() {
+        let r = |s| super::remaining(std::time::Duration::from_secs(s));
+        assert_eq!(r(42), "42s");
+        assert_eq!(r(59 * 60), "59m");
+        assert_eq!(r(3900), "1h05m");
+        assert_eq!(r(47 * 3600 + 59 * 60), "47h59m");
+        assert_eq!(r(90 * 86_400 - 3600), "89d23h");
     }
 }

@@ -168,6 +168,9 @@ pub struct App {
     pub sso_roles: std::collections::HashMap<String, (String, String)>,
     /// The `[sso.NAME]` instances of the bookmarks file, for `Ctrl-S`.
     pub sso_instances: Vec<String>,
+    /// Where each instance's sign-in stands (read by the runtime), for the
+    /// detail pane.
+    pub sso_logins: std::collections::HashMap<String, crate::session::sso::SsoLogin>,
     /// The sync in progress, if any: instance and how far it has come.
     pub sso_sync: Option<(String, SyncProgress)>,
     /// The filter text typed so far.

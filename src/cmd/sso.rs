@@ -8,6 +8,7 @@ use crate::cli::SsoCommand;
 use crate::config::bookmarks::{self, Bookmarks, SsoConfig};
 use crate::error::{Error, Result};
 use crate::paths;
+use crate::session::sso::SsoLogin;
 use crate::sso::{self, Instance, SsoError, sync, token};
 
 pub fn run(c: SsoCommand) -> Result<ExitCode> {
@@ -229,49 +230,33 @@ struct RefusedRole {
     at: String,
 }
 
-/// Identity Center's default session length, and its longest.
-const DEFAULT_SESSION: std::time::Duration = std::time::Duration::from_secs(8 * 3600);
-const LONGEST_SESSION: std::time::Duration = std::time::Duration::from_secs(90 * 86_400);
-
 fn stamp(unix: u64) -> String {
     token::timestamp(std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix))
 }
 
 fn state_of(file: &Bookmarks, inst: &Instance, now: SystemTime) -> Result<State, SsoError> {
     let t = inst.cached_token()?;
-    let login = match &t {
-        None => "logged-out",
-        Some(t) if t.expires_at > now => "logged-in",
-        Some(t) if t.refreshable(now) => "logged-in",
-        Some(_) => "expired",
-    };
     let kept = sync::read_kept(inst).filter(|k| k.finished);
     let marks = sso::marks::read(inst);
     let refreshable = t.as_ref().is_some_and(|t| t.refreshable(now));
-    // A mark of an end older than the token (signed in again since, by
-    // another tool) says nothing.
-    let ended = marks.ended.filter(|_| login != "logged-in" || !refreshable);
-    let session_end = match (&t, ended) {
-        (None, _) => None,
-        (Some(_), Some(at)) => Some(stamp(at)),
-        (Some(t), None) if t.refresh_token.is_none() => Some(token::timestamp(t.expires_at)),
-        _ => None,
+    let session = sso::marks::login(inst, now)?;
+    let (session_end, session_ended) = match session {
+        SsoLogin::Ended { at } => (Some(token::timestamp(at)), true),
+        SsoLogin::EndsAt(at) => (Some(token::timestamp(at)), false),
+        SsoLogin::SignedOut | SsoLogin::Open { .. } => (None, false),
     };
-    let signed_in = marks
-        .signed_in
-        .map(|s| std::time::UNIX_EPOCH + std::time::Duration::from_secs(s));
-    let open_ended = t.is_some() && session_end.is_none();
-    let after = |d| {
-        signed_in
-            .filter(|_| open_ended)
-            .map(|s| token::timestamp(s + d))
+    let login = match session {
+        SsoLogin::SignedOut => "logged-out",
+        SsoLogin::Ended { .. } => "expired",
+        SsoLogin::EndsAt(_) | SsoLogin::Open { .. } => "logged-in",
     };
+    let ends = session.open_ends();
     Ok(State {
-        signed_in: signed_in.map(token::timestamp),
+        signed_in: marks.signed_in.map(stamp),
         session_end,
-        session_ended: ended.is_some() || login == "expired",
-        session_end_default: after(DEFAULT_SESSION),
-        session_end_latest: after(LONGEST_SESSION),
+        session_ended,
+        session_end_default: ends.map(|e| token::timestamp(e.0)),
+        session_end_latest: ends.map(|e| token::timestamp(e.1)),
         refused: marks
             .refused
             .iter()

@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use std::time::SystemTime;
 
 use super::Instance;
+use crate::session::sso::{EndMark, SsoLogin, TokenFacts};
 
 /// One refused role.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -34,6 +35,10 @@ pub struct Marks {
     /// Unix seconds when a refresh was refused: the session had ended.
     #[serde(default)]
     pub ended: Option<u64>,
+    /// The `expiresAt` (Unix seconds) of the token whose refresh was refused:
+    /// the file keeps that token, and a newer one means a new sign-in.
+    #[serde(default)]
+    pub ended_token: Option<u64>,
     #[serde(default)]
     pub refused: Vec<Refusal>,
 }
@@ -61,14 +66,39 @@ pub fn signed_in(inst: &Instance, now: SystemTime) {
     update(inst, |m| {
         m.signed_in = Some(crate::cache::unix(now));
         m.ended = None;
+        m.ended_token = None;
     });
 }
 
-/// A refresh was refused: the session has ended.
-pub fn ended(inst: &Instance, now: SystemTime) {
+/// A refresh of the token that expires at `token_expires` was refused: the
+/// session has ended.
+pub fn ended(inst: &Instance, now: SystemTime, token_expires: SystemTime) {
+    let token = crate::cache::unix(token_expires);
     update(inst, |m| {
-        m.ended.get_or_insert(crate::cache::unix(now));
+        if m.ended_token != Some(token) {
+            m.ended = Some(crate::cache::unix(now));
+            m.ended_token = Some(token);
+        }
     });
+}
+
+/// Where the sign-in of `inst` stands, from its token file and these marks.
+pub fn login(inst: &Instance, now: SystemTime) -> Result<SsoLogin, super::SsoError> {
+    let t = inst.cached_token()?;
+    let m = read(inst);
+    let secs = |s: u64| SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(s);
+    Ok(SsoLogin::of(
+        t.as_ref().map(|t| TokenFacts {
+            expires_at: t.expires_at,
+            refreshable: t.refreshable(now),
+        }),
+        m.ended.map(|at| EndMark {
+            at: secs(at),
+            token_expires: m.ended_token.map(secs),
+        }),
+        m.signed_in.map(secs),
+        now,
+    ))
 }
 
 /// Mark `role` in `account` refused now.

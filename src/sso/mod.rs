@@ -218,7 +218,7 @@ pub async fn access_token(inst: &Instance, now: SystemTime) -> Result<SecretStri
             Ok(new.access_token)
         }
         Err(e @ SsoError::LoginRequired { .. }) => {
-            marks::ended(inst, now);
+            marks::ended(inst, now, t.expires_at);
             Err(e)
         }
         // Refresh failed for a passing reason: the old token still works.

@@ -57,7 +57,6 @@ pub fn run(mut options: Options, no_cache: bool) -> Result<ExitCode> {
     options.auto_renew &= settings.auto_renew;
     options.refresh_window = engine.configured_window();
     let items = engine.bookmarks.items.clone();
-    let sso_roles = sso_roles_of(&engine.bookmarks);
     // No data directory means no history, not no picker.
     let history_path = history::default_path();
     let recent = history_path
@@ -96,8 +95,7 @@ pub fn run(mut options: Options, no_cache: bool) -> Result<ExitCode> {
             .size()
             .map_err(io_err("cannot read the terminal size"))?;
         let (mut app, effects) = App::new(items, recent, options, (size.width, size.height));
-        app.sso_roles = sso_roles;
-        app.sso_instances = sso_instances_of(&runtime.engine.bookmarks);
+        set_sso(&mut app, &runtime.engine.bookmarks);
         runtime.event_loop(&mut tui, app, effects).await
     });
     // Restore the screen before printing anything, so exports land on the
@@ -195,11 +193,19 @@ impl Runtime {
             }
             for msg in batch {
                 match &msg {
-                    Msg::Assumed { .. } | Msg::CodeNeeded { .. } => self.assume = None,
+                    Msg::Assumed { .. } | Msg::CodeNeeded { .. } => {
+                        self.assume = None;
+                        // A switch to an SSO role may have refreshed the
+                        // token, or found the session ended.
+                        app.sso_logins = sso_logins_of(&self.engine.bookmarks);
+                    }
+                    Msg::SsoSync {
+                        step: app::SyncStep::Done(_),
+                        ..
+                    } => app.sso_logins = sso_logins_of(&self.engine.bookmarks),
                     Msg::BookmarksChanged(Ok(_)) => {
                         self.reload_engine();
-                        app.sso_roles = sso_roles_of(&self.engine.bookmarks);
-                        app.sso_instances = sso_instances_of(&self.engine.bookmarks);
+                        set_sso(&mut app, &self.engine.bookmarks);
                         // An edit may change any region, or the file's need.
                         self.regions = None;
                         app.region = None;
@@ -697,9 +703,30 @@ async fn identity(env: &EnvView) -> std::result::Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
-/// The `[sso.NAME]` instances of `file`, for `Ctrl-S`.
-fn sso_instances_of(file: &crate::config::bookmarks::Bookmarks) -> Vec<String> {
-    file.settings.sso.keys().cloned().collect()
+/// What the picker shows of IAM Identity Center: the instances (`Ctrl-S`),
+/// the roles' marks, and where each sign-in stands.
+fn set_sso(app: &mut App, file: &crate::config::bookmarks::Bookmarks) {
+    app.sso_instances = file.settings.sso.keys().cloned().collect();
+    app.sso_roles = sso_roles_of(file);
+    app.sso_logins = sso_logins_of(file);
+}
+
+/// Each instance's sign-in, from its token file and rolehop's marks (an
+/// unreadable token file shows as signed out; using it says why).
+fn sso_logins_of(
+    file: &crate::config::bookmarks::Bookmarks,
+) -> std::collections::HashMap<String, crate::session::sso::SsoLogin> {
+    let now = SystemTime::now();
+    file.settings
+        .sso
+        .keys()
+        .filter_map(|name| {
+            let inst = crate::sso::instance(&file.settings, name).ok()?;
+            let login = crate::sso::marks::login(&inst, now)
+                .unwrap_or(crate::session::sso::SsoLogin::SignedOut);
+            Some((name.clone(), login))
+        })
+        .collect()
 }
 
 /// The IAM Identity Center roles of `file`, for the picker's marks.

@@ -1,7 +1,10 @@
 //! The detail pane: the selected bookmark's facts.
 
 use crate::app::App;
+use crate::app::session::{Urgency, urgency};
 use crate::config::bookmarks::Bookmark;
+use crate::session::sso::SsoLogin;
+use crate::text::remaining;
 use crate::text::sanitize;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -95,7 +98,64 @@ fn sso_facts(
         }
         None => out.push(("Session", "none yet".into(), t.dim())),
     }
+    if let Some(login) = app.sso_logins.get(inst) {
+        out.extend(sign_in(login, inst, now, t));
+    }
     out
+}
+
+/// The Identity Center session behind an SSO role: when it ends, as far as
+/// anyone can tell (AWS says it to no client), or what to run. Two short
+/// lines: the pane beside the list is narrow.
+fn sign_in(
+    login: &SsoLogin,
+    inst: &str,
+    now: SystemTime,
+    t: &Theme,
+) -> [(&'static str, String, Style); 2] {
+    let run = || {
+        (
+            "Run",
+            format!("rolehop sso login {}", sanitize(inst)),
+            Style::new(),
+        )
+    };
+    let left = |at: SystemTime| remaining(at.duration_since(now).unwrap_or_default());
+    match login {
+        SsoLogin::SignedOut => [
+            ("Sign-in", "none".into(), t.urgency(Urgency::Urgent)),
+            run(),
+        ],
+        SsoLogin::Ended { .. } => [
+            ("Sign-in", "ended".into(), t.urgency(Urgency::Expired)),
+            run(),
+        ],
+        SsoLogin::EndsAt(at) => [
+            ("Sign-in", "no refresh token".into(), t.dim()),
+            (
+                "Ends",
+                format!("in {}", left(*at)),
+                t.urgency(urgency(at.duration_since(now).unwrap_or_default())),
+            ),
+        ],
+        SsoLogin::Open { since: None } => [
+            ("Sign-in", "by another tool".into(), t.dim()),
+            ("Ends", "not told (8h to 90d)".into(), t.dim()),
+        ],
+        SsoLogin::Open { since: Some(since) } => {
+            let ago = remaining(now.duration_since(*since).unwrap_or_default());
+            let (default, latest) = login.open_ends().unwrap_or((now, now));
+            let ends = if default > now {
+                format!("in ~{} (8h default)", left(default))
+            } else {
+                format!("within {} (90d cap)", left(latest))
+            };
+            [
+                ("Sign-in", format!("{ago} ago"), Style::new()),
+                ("Ends", ends, Style::new()),
+            ]
+        }
+    }
 }
 
 pub(super) fn detail(

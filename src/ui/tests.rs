@@ -735,6 +735,59 @@ fn sso_roles_are_marked_and_described() {
     find(buf, "Permission   AdministratorAccess");
     find(buf, "https://d-1234567890.awsapps.com/start");
     assert!(!format!("{buf:?}").contains("arn:aws:iam::000011112222"));
+    assert!(
+        !format!("{buf:?}").contains("Sign-in"),
+        "no login state read yet: no line"
+    );
+
+    // The Identity Center session behind it, in each state.
+    use crate::session::sso::SsoLogin;
+    let hour = std::time::Duration::from_secs(3600);
+    for (login, want) in [
+        (
+            SsoLogin::Open {
+                since: Some(t0() - 2 * hour),
+            },
+            [
+                "Sign-in      2h00m ago",
+                "Ends         in ~6h00m (8h default)",
+            ],
+        ),
+        (
+            SsoLogin::Open {
+                since: Some(t0() - 9 * hour),
+            },
+            [
+                "Sign-in      9h00m ago",
+                "Ends         within 89d15h (90d cap)",
+            ],
+        ),
+        (
+            SsoLogin::Open { since: None },
+            [
+                "Sign-in      by another tool",
+                "Ends         not told (8h to 90d)",
+            ],
+        ),
+        (
+            SsoLogin::EndsAt(t0() + 3 * hour),
+            ["Sign-in      no refresh token", "Ends         in 3h00m"],
+        ),
+        (
+            SsoLogin::Ended { at: t0() - hour },
+            ["Sign-in      ended", "Run          rolehop sso login corp"],
+        ),
+        (
+            SsoLogin::SignedOut,
+            ["Sign-in      none", "Run          rolehop sso login corp"],
+        ),
+    ] {
+        app.sso_logins.insert("corp".into(), login);
+        let term = draw(&app, t0());
+        for line in want {
+            find(buffer(&term), line);
+        }
+    }
 }
 
 #[test]

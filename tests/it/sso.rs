@@ -296,9 +296,28 @@ fn an_ended_session_is_one_clear_error_and_a_new_login_fixes_it() {
         out.stderr,
         "rolehop: error: corp's IAM Identity Center session has ended (the refresh was refused)\nrolehop: hint: run rolehop sso login corp\n"
     );
+    // The file still holds the refused refresh token: status says ended.
+    assert!(sso.token()["refreshToken"].is_string());
+    let status = |sso: &Sso| -> serde_json::Value {
+        let out = sso.run(&["sso", "status", "--json"]).success();
+        serde_json::from_str(&out.stdout).unwrap()
+    };
+    let s = status(&sso);
+    assert_eq!(s[0]["login"], "expired", "{s}");
+    assert_eq!(s[0]["session_ended"], true, "{s}");
+    assert!(s[0]["session_end"].is_string(), "{s}");
+    let out = sso.run(&["sso", "status"]).success();
+    assert!(
+        out.stdout.contains("session ended: run rolehop sso login corp"),
+        "{}",
+        out.stdout
+    );
     sso.device_login();
     sso.run(&["--no-cache", "env", "dev-poweruseraccess"])
         .success();
+    let s = status(&sso);
+    assert_eq!(s[0]["login"], "logged-in", "{s}");
+    assert_eq!(s[0]["session_ended"], false, "{s}");
 }
 
 /// The default login: authorization code with PKCE, the browser a script

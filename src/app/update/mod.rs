@@ -60,6 +60,7 @@ impl App {
             bookmarks,
             sso_roles: std::collections::HashMap::new(),
             sso_instances: Vec::new(),
+            sso_logins: std::collections::HashMap::new(),
             sso_sync: None,
             filter: String::new(),
             matches,
