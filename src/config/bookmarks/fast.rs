@@ -30,6 +30,7 @@ use super::{
     check_name, check_org, check_region, check_role, check_session_name, check_source_profile,
     check_yubikey_name, effective, extras_of, parse_duration_within,
 };
+use foldhash::fast::FixedState;
 use std::collections::{BTreeMap, HashSet};
 
 /// A value of the subset.
@@ -55,26 +56,9 @@ enum Current {
     Sso,
 }
 
-/// From this size (~7,000 bookmarks) a file is read in parts, one per core.
-const PARTS_FROM: usize = 1 << 20;
-
 /// `Some` with the loaded file when `text` is in the subset and valid;
 /// `None` means "ask the validator".
 pub(super) fn load(text: &str) -> Option<Loaded> {
-    load_with(text, PARTS_FROM, crate::cores::available)
-}
-
-/// [`load`], in `parts()` parts from `parts_from` bytes (tests read small
-/// files in parts too). The core count is asked only for a large file: a
-/// small one (every usual start-up) reads no cgroup file.
-fn load_with(text: &str, parts_from: usize, parts: impl FnOnce() -> usize) -> Option<Loaded> {
-    if text.len() >= parts_from
-        && let parts = parts()
-        && parts > 1
-        && let Some(loaded) = in_parts(text, parts)
-    {
-        return sso_named(loaded);
-    }
     sso_named(whole(text)?)
 }
 
@@ -90,44 +74,28 @@ fn sso_named(loaded: Loaded) -> Option<Loaded> {
 
 /// The file in one pass.
 fn whole(text: &str) -> Option<Loaded> {
-    match pass(text, 0..text.len(), None, false)? {
-        Pass::Done(done) => Some(done.loaded),
+    match pass(text, None)? {
+        Pass::Done(loaded) => Some(loaded),
         // `[defaults]` after a bookmark: bookmarks are built as they are
         // read, so read again knowing the defaults (rare, and still fast).
-        Pass::LateDefaults(defaults) => match pass(text, 0..text.len(), Some(defaults), false)? {
-            Pass::Done(done) => Some(done.loaded),
+        Pass::LateDefaults(defaults) => match pass(text, Some(defaults))? {
+            Pass::Done(loaded) => Some(loaded),
             Pass::LateDefaults(_) => None,
         },
     }
 }
 
 enum Pass<'a> {
-    Done(Done<'a>),
+    Done(Loaded),
     LateDefaults(Raw<'a>),
-}
-
-/// A pass read its range to the end.
-struct Done<'a> {
-    loaded: Loaded,
-    /// `[defaults]` as they were at the end.
-    defaults: Raw<'a>,
-    /// The bookmarks' names, for the check across parts.
-    names: HashSet<&'a str, NameHash>,
 }
 
 /// The bookmark being read: its name, values and keys seen so far.
 type Open<'a> = (&'a str, Raw<'a>, u32);
 
-/// One pass over `range` of the file (starting at a line); `known`: the
-/// `[defaults]` table, when it comes after the first bookmark or the range
-/// is a later part (`tail`: bookmark tables only, colors applied by the
-/// caller).
-fn pass<'a>(
-    text: &'a str,
-    range: std::ops::Range<usize>,
-    known: Option<Raw<'a>>,
-    tail: bool,
-) -> Option<Pass<'a>> {
+/// One pass over the file; `known`: the `[defaults]` table, when it comes
+/// after the first bookmark.
+fn pass<'a>(text: &'a str, known: Option<Raw<'a>>) -> Option<Pass<'a>> {
     let late_known = known.is_some();
     let mut defaults = known.unwrap_or_default();
     let mut settings = Settings::default();
@@ -136,25 +104,23 @@ fn pass<'a>(
     let (mut defaults_seen, mut settings_seen) = (0u32, 0u32);
     let mut seen_tables = [false; 4];
     let mut late = false;
-    // Roughly one bookmark per 100 bytes: sized once, never rehashed (the
-    // first part holds the later parts' bookmarks too).
-    let estimate = if tail { range.len() } else { text.len() } / 100 + 1;
+    // Roughly one bookmark per 100 bytes: sized once, never rehashed.
+    let estimate = text.len() / 100 + 1;
     let mut items = Vec::with_capacity(estimate);
     let mut extras = BTreeMap::new();
-    let mut names: HashSet<&str, NameHash> = HashSet::with_capacity_and_hasher(estimate, NameHash);
+    // foldhash: names are short and not attacker-chosen (SipHash was 8 % of
+    // loading 5,000 bookmarks).
+    let mut names: HashSet<&str, FixedState> =
+        HashSet::with_capacity_and_hasher(estimate, FixedState::default());
     let mut open: Option<Open<'a>> = None;
     // The `[sso.NAME]` being read, and the keys it has.
     let mut open_sso: Option<(&'a str, super::SsoConfig, u32)> = None;
     let mut scratch = Raw::default();
     let mut current = Current::Root;
 
-    let bytes = text.as_bytes().get(..range.end)?;
+    let bytes = text.as_bytes();
     // A byte order mark is not part of the first line.
-    let mut offset = if range.start == 0 && text.starts_with('\u{feff}') {
-        3
-    } else {
-        range.start
-    };
+    let mut offset = if text.starts_with('\u{feff}') { 3 } else { 0 };
     while offset < bytes.len() {
         let line_start = offset;
         let end = memchr::memchr(b'\n', &bytes[offset..]).map_or(bytes.len(), |i| offset + i);
@@ -185,7 +151,6 @@ fn pass<'a>(
                     finish_sso(done, &mut settings)?;
                 }
                 current = match header {
-                    Header::One(_) | Header::Two("settings" | "sso", _) if tail => return None,
                     Header::One(key) => {
                         let i = ["defaults", "settings", "bookmarks"]
                             .iter()
@@ -284,17 +249,11 @@ fn pass<'a>(
     if late {
         return Some(Pass::LateDefaults(defaults));
     }
-    if !tail {
-        super::apply_colors(&mut items, defaults.color.as_ref(), &settings.colors);
-    }
-    Some(Pass::Done(Done {
-        loaded: Loaded {
-            items,
-            extras,
-            settings,
-        },
-        defaults,
-        names,
+    super::apply_colors(&mut items, defaults.color.as_ref(), &settings.colors);
+    Some(Pass::Done(Loaded {
+        items,
+        extras,
+        settings,
     }))
 }
 
@@ -340,44 +299,6 @@ fn finish_sso(
     }
     settings.sso.insert(name.to_owned(), cfg);
     Some(())
-}
-
-/// A fast hash for bookmark names (short, and not attacker-chosen; SipHash
-/// was 8 % of loading 5,000 bookmarks, byte-wise FNV 9 % of 100,000):
-/// FxHash's multiply-rotate, eight bytes at a time.
-#[derive(Clone, Copy, Default)]
-struct NameHash;
-
-struct NameHasher(u64);
-
-impl std::hash::BuildHasher for NameHash {
-    type Hasher = NameHasher;
-    fn build_hasher(&self) -> NameHasher {
-        NameHasher(0)
-    }
-}
-
-impl std::hash::Hasher for NameHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        let mut mix = |word: u64| {
-            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
-        };
-        for c in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(c);
-            mix(u64::from_le_bytes(word));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            mix(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 59));
-        }
-    }
 }
 
 /// Record `key` as seen in a table allowing `allowed`; `None` if unknown or repeated.
@@ -631,8 +552,5 @@ impl<'a> Scan<'a> {
     }
 }
 
-mod parts;
 #[cfg(test)]
 mod tests;
-
-use parts::in_parts;
