@@ -5,7 +5,7 @@
 mod support;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use rolehop::config::bookmarks::Bookmarks;
+use rolehop_files::bookmarks::Bookmarks;
 use std::hint::black_box;
 
 fn load(c: &mut Criterion) {

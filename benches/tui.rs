@@ -24,7 +24,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use rolehop::app::{App, Msg, Options, update};
-use rolehop::config::bookmarks::Bookmark;
+use rolehop_files::bookmarks::Bookmark;
 use std::time::{Duration, SystemTime};
 
 const KINDS: [&str; 4] = ["prod", "stage", "dev", "audit"];

@@ -1,10 +1,10 @@
 //! What a switch gives (credentials and the hand-over's region) and the
 //! AssumeRole request for a bookmark; the engine (`engine/`) makes the calls.
 
-use crate::config::bookmarks::Bookmark;
 use crate::creds::Credentials;
 use crate::env::EnvView;
 use crate::sts::AssumeRequest;
+use rolehop_files::bookmarks::Bookmark;
 
 /// A successful switch.
 #[derive(Debug, Clone)]

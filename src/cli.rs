@@ -1,10 +1,10 @@
 //! Command-line interface: subcommands and flags only; the work is in [`crate::cmd`].
 
-use crate::config::bookmarks::Bookmarks;
 use crate::creds::export::Shell;
 use clap::{Args, Parser, Subcommand};
 use clap_complete::engine::ArgValueCandidates;
 use clap_complete::engine::CompletionCandidate;
+use rolehop_files::bookmarks::Bookmarks;
 
 /// The AWS Console's Switch Role, for the terminal: `rolehop` alone opens
 /// the picker of your role bookmarks.

@@ -10,11 +10,11 @@
 //! The `Session` parameter carries the secret key and session token: it is
 //! never printed, logged or put in an error message.
 
-use crate::config::bookmarks::Bookmark;
 use crate::creds::Credentials;
 use crate::env::EnvView;
 use crate::error::{Error, Result};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use rolehop_files::bookmarks::Bookmark;
 use std::time::Duration;
 
 /// Overrides the federation base URL (`https://signin.aws.amazon.com` and the
@@ -314,7 +314,7 @@ pub struct SignIn<'a> {
 /// The login URL for these credentials: getSigninToken, then the login link.
 pub fn sign_in(s: &SignIn<'_>, env: &EnvView) -> Result<String> {
     if let Some(r) = s.region
-        && crate::config::bookmarks::partition_of(r) != s.partition
+        && rolehop_files::bookmarks::partition_of(r) != s.partition
     {
         return Err(usage(
             format!("region {r} is not in partition {} of the role", s.partition),

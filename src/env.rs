@@ -264,8 +264,8 @@ impl EnvView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::bookmarks::Bookmark;
     use crate::creds::{Handover, sample};
+    use rolehop_files::bookmarks::Bookmark;
     use std::time::{Duration, SystemTime};
 
     fn bookmark() -> Bookmark {

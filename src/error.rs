@@ -2,10 +2,10 @@
 //! Nothing here formats a secret: variants carry messages, never credentials.
 
 use crate::cache::CacheError;
-use crate::config::ConfigError;
-use crate::creds::file::CredFileError;
 use crate::engine::CodeNeeded;
 use crate::sts::StsError;
+use rolehop_files::bookmarks::ConfigError;
+use rolehop_files::credentials::CredFileError;
 use std::process::ExitCode;
 
 /// Exit codes (documented in the README).
@@ -99,8 +99,8 @@ pub enum Error {
     },
 }
 
-impl From<crate::paths::NoConfigDir> for Error {
-    fn from(e: crate::paths::NoConfigDir) -> Error {
+impl From<rolehop_files::bookmarks::NoConfigDir> for Error {
+    fn from(e: rolehop_files::bookmarks::NoConfigDir) -> Error {
         Error::Config(e.into())
     }
 }

@@ -56,7 +56,6 @@ pub mod creds;
 pub mod engine;
 pub mod env;
 pub mod error;
-pub mod fsutil;
 pub mod import;
 pub mod mfa;
 pub mod paths;

@@ -6,13 +6,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use directories::ProjectDirs;
-
-/// No home directory to put the bookmarks file in.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error(
-    "cannot find a configuration directory for this user (set ROLEHOP_CONFIG to the bookmarks file)"
-)]
-pub struct NoConfigDir;
+use rolehop_files::bookmarks::NoConfigDir;
 
 /// The bookmarks file: `$ROLEHOP_CONFIG`, else `bookmarks.toml` in the
 /// platform config directory (e.g. `~/.config/rolehop/` on Linux).

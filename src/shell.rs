@@ -2,9 +2,9 @@
 //! hand-over applied to its environment, and the one line that says where
 //! the new shell stands. Used by `exec` (static and live) and the picker.
 
-use crate::config::bookmarks::Bookmark;
 use crate::creds::Handover;
 use crate::env::EnvView;
+use rolehop_files::bookmarks::Bookmark;
 use std::time::Duration;
 
 /// The program to run and its arguments: the command, else `$SHELL`.

@@ -65,6 +65,24 @@ pub fn duration(secs: u32) -> String {
     out
 }
 
+// -- names for files: stable, file-name-safe ------------------------------------
+
+/// 16 hex digits of SHA-256 over the parts (NUL-separated): a stable,
+/// file-name-safe name for inputs that may contain any character.
+pub fn short_hash(parts: &[&str]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0u8]);
+    }
+    hex(&h.finalize()[..8])
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -6,6 +6,6 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        let _ = rolehop::config::bookmarks::fuzz_load(text);
+        let _ = rolehop_files::bookmarks::fuzz_load(text);
     }
 });

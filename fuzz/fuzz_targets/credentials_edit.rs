@@ -31,7 +31,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Some(out) = rolehop::creds::file::fuzz_edit(text) {
+    if let Some(out) = rolehop_files::credentials::fuzz_edit(text) {
         assert_eq!(others(&out), others(text), "a section other than [p] changed");
         assert!(out.contains("aws_session_token = fuzzToken"));
     }

@@ -11,9 +11,9 @@
 //! table (`OneLetterTable`). Every path gives exactly what one pass of nucleo over
 //! every bookmark gives (the tests check it).
 
-use crate::config::bookmarks::Bookmark;
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
+use rolehop_files::bookmarks::Bookmark;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};

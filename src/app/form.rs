@@ -1,7 +1,7 @@
 //! The add / edit bookmark form: one text value per field, validated as you
 //! type with the same rules as `rolehop add`.
 
-use crate::config::bookmarks::{Bookmark, BookmarkSpec, Field, validate_field};
+use rolehop_files::bookmarks::{Bookmark, BookmarkSpec, Field, validate_field};
 
 /// Fields a bookmark cannot do without; the others may stay empty.
 pub fn required(f: Field) -> bool {
@@ -198,6 +198,6 @@ impl Form {
 }
 
 /// An optional field as the form shows it (unset: empty).
-fn text(v: &Option<crate::config::bookmarks::Text>) -> String {
+fn text(v: &Option<rolehop_files::bookmarks::Text>) -> String {
     v.as_deref().unwrap_or_default().to_owned()
 }

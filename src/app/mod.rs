@@ -16,9 +16,9 @@ mod update;
 pub use update::update;
 
 use crate::assume::Assumed;
-use crate::config::bookmarks::{Bookmark, BookmarkSpec};
 use crate::creds::export::Shell;
 use crate::engine::{CodeNeeded, Switched};
+use rolehop_files::bookmarks::{Bookmark, BookmarkSpec};
 use std::time::{Duration, SystemTime};
 
 /// Where keyboard focus is.

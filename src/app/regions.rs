@@ -49,7 +49,7 @@ pub const GOVCLOUD: &[(&str, &str)] = &[
 
 /// The partition a region code belongs to (`aws`, `aws-cn`, `aws-us-gov`).
 pub fn partition_of(region: &str) -> &'static str {
-    crate::config::bookmarks::partition_of(region)
+    rolehop_files::bookmarks::partition_of(region)
 }
 
 /// The listed regions of `partition`.

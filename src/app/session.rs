@@ -3,9 +3,9 @@
 
 use crate::assume::Assumed;
 use crate::cache::Mode;
-use crate::config::bookmarks::Bookmark;
 use crate::engine::Switched;
 use crate::serve::registry::By;
+use rolehop_files::bookmarks::Bookmark;
 use std::time::{Duration, SystemTime};
 
 // The refresh window is the engine's, so the CLI cache and the picker's

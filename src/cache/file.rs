@@ -3,7 +3,7 @@
 //! (readers see the old entry or the new one, never half of one).
 
 use super::{Backend, CacheError};
-use crate::fsutil;
+use rolehop_files::fsutil;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};

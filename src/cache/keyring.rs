@@ -4,8 +4,8 @@
 //! file in the cache directory.
 
 use super::{Backend, CacheError, unix};
-use crate::fsutil;
 use keyring_core::{CredentialStore, Error as KeyringError};
+use rolehop_files::fsutil;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io;

@@ -158,7 +158,7 @@ impl Cache {
         file::check_name(name).ok()?;
         let path = dir.join(format!("{name}.lock"));
         tokio::task::spawn_blocking(move || {
-            crate::fsutil::private_dir(&dir).ok()?;
+            rolehop_files::fsutil::private_dir(&dir).ok()?;
             let mut options = std::fs::File::options();
             options.create(true).truncate(false).write(true);
             #[cfg(unix)]
@@ -382,7 +382,7 @@ pub struct Sessions {
 /// Shared handle; the engine and a UI may both hold it.
 pub type SharedCache = Arc<Cache>;
 
-pub(crate) use crate::fsutil::{hex, short_hash};
+pub(crate) use crate::text::{hex, short_hash};
 
 /// Unix seconds (0 before 1970, which no real clock shows).
 pub(crate) fn unix(t: SystemTime) -> u64 {

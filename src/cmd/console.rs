@@ -3,13 +3,13 @@
 
 use crate::cli::ConsoleArgs;
 use crate::cmd::{self, Ask};
-use crate::config::bookmarks::Bookmarks;
 use crate::console::{
     SIGNIN_TOKEN_LIFETIME, SignIn, destination, open_browser, sign_in, switch_url,
 };
 use crate::env::EnvView;
 use crate::error::Result;
 use crate::paths;
+use rolehop_files::bookmarks::Bookmarks;
 use std::process::ExitCode;
 
 /// `rolehop console NAME [--print] [--region R] [--destination D] [--switch-url]`.

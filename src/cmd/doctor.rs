@@ -4,12 +4,12 @@
 use crate::cache::Cache;
 use crate::cli::MfaArgs;
 use crate::cmd::{self, Ask, describe_expiry};
-use crate::config::bookmarks::{Bookmark, Bookmarks};
 use crate::engine::{self, Engine};
 use crate::env::EnvView;
 use crate::error::{Error, Result};
 use crate::paths;
 use crate::sts::{self, Identity, StsError};
+use rolehop_files::bookmarks::{Bookmark, Bookmarks};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -266,7 +266,7 @@ fn check_cache(
 /// Is `name` a hop of `target`'s via chain?
 fn in_chain(
     b: &Bookmarks,
-    target: Option<&crate::config::bookmarks::Bookmark>,
+    target: Option<&rolehop_files::bookmarks::Bookmark>,
     name: &str,
 ) -> bool {
     let Some(t) = target else { return false };

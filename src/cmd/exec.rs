@@ -4,10 +4,8 @@
 
 use crate::cli::MfaArgs;
 use crate::cmd::{block_on, block_on_detached, code_for};
-use crate::config::bookmarks::{Bookmark, Bookmarks};
 use crate::creds::Handover;
 use crate::creds::export;
-use crate::creds::file::default_profile_has_keys;
 use crate::engine::{Engine, Switched};
 use crate::env::EnvView;
 use crate::error::{Error, Result};
@@ -16,6 +14,8 @@ use crate::serve::AssumeRequest;
 use crate::serve::client::{Assumed, Live};
 use crate::serve::{Server, terminal_notifier};
 use crate::shell::{self, Back, async_command, program_of};
+use rolehop_files::bookmarks::{Bookmark, Bookmarks};
+use rolehop_files::credentials::default_profile_has_keys;
 use secrecy::ExposeSecret;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -107,7 +107,7 @@ pub fn exec_nested(
 ) -> Result<ExitCode> {
     let marks = bookmarks()?;
     let b = marks.get(name)?.clone();
-    let static_ = static_ || marks.handover(name) == crate::config::bookmarks::HandoverMode::Static;
+    let static_ = static_ || marks.handover(name) == rolehop_files::bookmarks::HandoverMode::Static;
     let first = args
         .mfa_code
         .as_deref()

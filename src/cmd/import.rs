@@ -1,10 +1,10 @@
 //! `rolehop import SOURCE`: read the source, then one locked edit of the
 //! bookmarks file through [`crate::import`]'s report and batch.
 
-use crate::config::bookmarks;
 use crate::error::Result;
 use crate::import;
 use crate::paths;
+use rolehop_files::bookmarks;
 use std::process::ExitCode;
 
 /// `--prune` asks before removing more bookmarks than this.

@@ -5,10 +5,11 @@
 
 use crate::cli::MfaArgs;
 use crate::cmd::{self, code_for, describe_expiry};
-use crate::creds::{file as credfile, profile};
+use crate::creds::profile;
 use crate::engine::{Engine, Switched};
 use crate::env::EnvView;
 use crate::error::{Error, Result};
+use rolehop_files::credentials as credfile;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 

@@ -16,9 +16,8 @@ pub mod sso;
 pub use sessions::{logout, sessions};
 
 use crate::cli::{AddArgs, MfaArgs};
-use crate::config::bookmarks::{self, Bookmark, BookmarkSpec, Bookmarks, Extras, HandoverMode};
 use crate::creds::Handover;
-use crate::creds::{export, file as credfile};
+use crate::creds::export;
 use crate::engine::{CodeNeeded, Engine, Switched};
 use crate::env::EnvView;
 use crate::error::{Error, Result};
@@ -26,6 +25,8 @@ use crate::paths;
 use crate::shell::{self, Back};
 use crate::sts::StsError;
 use crate::{mfa, sts};
+use rolehop_files::bookmarks::{self, Bookmark, BookmarkSpec, Bookmarks, Extras, HandoverMode};
+use rolehop_files::credentials as credfile;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 

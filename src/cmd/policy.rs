@@ -5,11 +5,11 @@
 
 use crate::cli::PolicyArgs;
 use crate::cmd::block_on;
-use crate::config::bookmarks::{Bookmark, Bookmarks};
 use crate::env::{BaseSource, EnvView};
 use crate::error::{Error, Result};
 use crate::paths;
 use crate::sts;
+use rolehop_files::bookmarks::{Bookmark, Bookmarks};
 use serde_json::{Value, json};
 use std::process::ExitCode;
 

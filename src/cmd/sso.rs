@@ -5,11 +5,11 @@ use std::process::ExitCode;
 use std::time::SystemTime;
 
 use crate::cli::SsoCommand;
-use crate::config::bookmarks::{self, Bookmarks, SsoConfig};
 use crate::error::{Error, Result};
 use crate::paths;
 use crate::session::sso::SsoLogin;
 use crate::sso::{self, Instance, SsoError, sync, token};
+use rolehop_files::bookmarks::{self, Bookmarks, SsoConfig};
 
 pub fn run(c: SsoCommand) -> Result<ExitCode> {
     match c {
@@ -61,9 +61,9 @@ fn add(
     let (start_url, region, from) = match (start_url, region) {
         (Some(u), Some(r)) => (u, r, None),
         _ => {
-            let config = crate::creds::file::config_path()?;
+            let config = rolehop_files::credentials::config_path()?;
             let section = format!("sso-session {name}");
-            let pairs = crate::creds::file::read_profile(&config, &section)?.ok_or_else(|| Error::Usage {
+            let pairs = rolehop_files::credentials::read_profile(&config, &section)?.ok_or_else(|| Error::Usage {
                 message: format!("no [sso-session {name}] in {} to copy", config.display()),
                 hint: Some(format!(
                     "give it: rolehop sso add {name} --start-url https://d-1234567890.awsapps.com/start --region eu-west-1"

@@ -4,7 +4,6 @@
 
 use super::{Ask, switch_prompting};
 use crate::cli::MfaArgs;
-use crate::config::bookmarks::Bookmarks;
 use crate::engine::Engine;
 use crate::env::EnvView;
 use crate::error::Error;
@@ -13,6 +12,7 @@ use aws_sdk_sts::operation::assume_role::AssumeRoleOutput;
 use aws_sdk_sts::types::{AssumedRoleUser, Credentials as StsCredentials};
 use aws_smithy_mocks::{RuleMode, mock, mock_client};
 use aws_smithy_types::DateTime;
+use rolehop_files::bookmarks::Bookmarks;
 
 const REFUSAL: &str = r#"<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>MultiFactorAuthentication failed with invalid MFA one time pass code. </Message></Error><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ErrorResponse>"#;
 

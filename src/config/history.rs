@@ -4,7 +4,7 @@
 //! Stored as one name per line in `data_dir()/history`. The history is a
 //! convenience, so a missing, unreadable or corrupt file reads as empty.
 
-use crate::fsutil;
+use rolehop_files::fsutil;
 use std::io;
 use std::path::{Path, PathBuf};
 

@@ -1,8 +1,4 @@
-//! The user's own configuration: the hand-written bookmarks file (parsed,
-//! validated and edited without losing comments), the recently-used list, and
-//! where rolehop keeps its files.
+//! The user's own configuration beside the bookmarks file (which lives in
+//! `rolehop_files::bookmarks`): the recently-used list.
 
-pub mod bookmarks;
 pub mod history;
-
-pub use bookmarks::ConfigError;

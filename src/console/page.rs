@@ -21,7 +21,7 @@ const SUFFIX: &str = ".html";
 /// Write the redirect page to `url` in `dir` (created private) and answer
 /// its path. Pages of earlier runs older than `keep` are removed first.
 pub fn write(dir: &Path, url: &str, keep: Duration) -> io::Result<PathBuf> {
-    crate::fsutil::private_dir(dir)?;
+    rolehop_files::fsutil::private_dir(dir)?;
     sweep(dir, keep, SystemTime::now());
     let mut file = tempfile::Builder::new()
         .prefix(PREFIX)

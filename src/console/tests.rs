@@ -1,5 +1,5 @@
 use super::*;
-use crate::config::bookmarks::Color;
+use rolehop_files::bookmarks::Color;
 use secrecy::SecretString;
 use std::time::SystemTime;
 
@@ -38,14 +38,14 @@ fn partitions_have_their_hosts() {
     assert_eq!(hosts("aws-us-gov").signin, "signin.amazonaws-us-gov.com");
     assert_eq!(hosts("aws-us-gov").console, "console.amazonaws-us-gov.com");
     assert_eq!(
-        crate::config::bookmarks::partition_of("cn-north-1"),
+        rolehop_files::bookmarks::partition_of("cn-north-1"),
         "aws-cn"
     );
     assert_eq!(
-        crate::config::bookmarks::partition_of("us-gov-west-1"),
+        rolehop_files::bookmarks::partition_of("us-gov-west-1"),
         "aws-us-gov"
     );
-    assert_eq!(crate::config::bookmarks::partition_of("eu-west-1"), "aws");
+    assert_eq!(rolehop_files::bookmarks::partition_of("eu-west-1"), "aws");
 }
 
 #[test]

@@ -3,8 +3,8 @@
 //! markers of [`crate::env`] (`ROLEHOP_BASE_*`, `ROLEHOP_DEPTH`).
 
 use super::Credentials;
-use crate::config::bookmarks::Bookmark;
 use crate::env::{BASE_PREFIX, CONTROL_TOKEN_VAR, EnvView, MANAGED, SECRET_VARS, redacted};
+use rolehop_files::bookmarks::Bookmark;
 
 /// What to change in an environment to hand credentials over. `Debug`
 /// shows secret values as `[REDACTED]`.

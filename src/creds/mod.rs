@@ -1,7 +1,6 @@
 //! Temporary credentials and every way of handing them over.
 
 pub mod export;
-pub mod file;
 mod handover;
 pub mod profile;
 #[cfg(test)]

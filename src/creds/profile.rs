@@ -2,7 +2,7 @@
 //! `rolehop write` and the picker's write action both store.
 
 use super::Credentials;
-use super::file::{self, CredFileError, WriteOutcome};
+use rolehop_files::credentials::{self as file, CredFileError, WriteOutcome};
 use std::path::Path;
 
 /// Write `creds` into `[profile]` of the credentials file at `path`.

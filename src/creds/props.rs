@@ -4,8 +4,8 @@
 //! every section but the written profile is unchanged byte for byte, and the
 //! profile, merged as the SDKs merge duplicates, reads back what was written.
 
-use super::file::{read_profile, write_profile};
 use proptest::prelude::*;
+use rolehop_files::credentials::{read_profile, write_profile};
 
 /// One line of a section body.
 fn body_line() -> impl Strategy<Value = String> {

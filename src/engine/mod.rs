@@ -25,12 +25,12 @@ use crate::cache::totp::Guard;
 use crate::cache::{
     Cache, CacheError, Entry, MfaSession, Mode, Prefs, RoleSession, StoredCreds, from_unix, unix,
 };
-use crate::config::bookmarks::{Bookmark, Bookmarks};
 use crate::creds::Credentials;
-use crate::creds::file as credfile;
 use crate::env::{BaseSource, EnvView};
 use crate::sts::region::{Effective, Regions};
 use crate::sts::{self, StsError};
+use rolehop_files::bookmarks::{Bookmark, Bookmarks};
+use rolehop_files::credentials as credfile;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -61,13 +61,13 @@ pub struct Switched {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(transparent)]
-    Config(#[from] crate::config::ConfigError),
+    Config(#[from] rolehop_files::bookmarks::ConfigError),
     #[error(transparent)]
     Sts(#[from] StsError),
     #[error(transparent)]
     Cache(#[from] crate::cache::CacheError),
     #[error(transparent)]
-    CredFile(#[from] crate::creds::file::CredFileError),
+    CredFile(#[from] rolehop_files::credentials::CredFileError),
     #[error(transparent)]
     Sso(#[from] crate::sso::SsoError),
     /// A code is needed first: the caller asks for one, or says it cannot.
@@ -87,8 +87,8 @@ pub enum Error {
     },
 }
 
-impl From<crate::paths::NoConfigDir> for Error {
-    fn from(e: crate::paths::NoConfigDir) -> Error {
+impl From<rolehop_files::bookmarks::NoConfigDir> for Error {
+    fn from(e: rolehop_files::bookmarks::NoConfigDir) -> Error {
         Error::Config(e.into())
     }
 }
@@ -210,7 +210,7 @@ impl Engine {
     }
 
     /// Bookmark `name`, then what it goes via, up to the root. A loaded file
-    /// has no broken chain (`config::bookmarks` checks them); the loop check
+    /// has no broken chain (`rolehop_files::bookmarks` checks them); the loop check
     /// keeps a hand-built `Bookmarks` from looping forever.
     fn chain(&self, name: &str) -> Result<Vec<&Bookmark>, Error> {
         let mut path = vec![self.bookmarks.get(name)?];
@@ -295,7 +295,7 @@ impl Engine {
     }
 
     /// `b`'s `[sso.NAME]`, when its role comes from IAM Identity Center.
-    fn sso_instance_of(&self, b: &Bookmark) -> Option<&crate::config::bookmarks::SsoConfig> {
+    fn sso_instance_of(&self, b: &Bookmark) -> Option<&rolehop_files::bookmarks::SsoConfig> {
         let name = self.bookmarks.extras(&b.name).sso.as_deref()?;
         self.bookmarks.settings.sso.get(name)
     }

@@ -21,8 +21,8 @@
 //! It shows in the report, and base-account sections are listed as skipped.
 
 use super::{Entry, Parsed, Skipped, bookmark_name, parse_role_arn, partition_mismatch};
-use crate::config::bookmarks::{BookmarkSpec, Extras, Field, validate_field};
 use crate::error::{Error, Result};
+use rolehop_files::bookmarks::{BookmarkSpec, Extras, Field, validate_field};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 

@@ -6,12 +6,12 @@
 //! dropping sections whose names it considers invalid.
 
 use super::{Entry, Parsed, Skipped, bookmark_name, parse_role_arn, partition_mismatch};
-use crate::config::bookmarks::{BookmarkSpec, Extras, MfaSource};
 use crate::error::{Error, Result};
 use aws_config::profile::{Profile, ProfileSet};
 use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_types::os_shim_internal::{Env, Fs};
+use rolehop_files::bookmarks::{BookmarkSpec, Extras, MfaSource};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -157,8 +157,8 @@ fn sso_profile(
     session: Option<&str>,
     account: &str,
     role: &str,
-) -> std::result::Result<(String, crate::config::bookmarks::SsoConfig), String> {
-    use crate::config::bookmarks::{Field, validate_field};
+) -> std::result::Result<(String, rolehop_files::bookmarks::SsoConfig), String> {
+    use rolehop_files::bookmarks::{Field, validate_field};
     let Some(session) = session else {
         return Err("a legacy SSO profile (sso_start_url without sso_session): its token is not shared by name; give it an [sso-session] (aws configure sso) to import it".into());
     };
@@ -183,12 +183,12 @@ fn sso_profile(
             "[sso-session {session}] lacks sso_start_url or sso_region"
         ));
     };
-    let cfg = crate::config::bookmarks::SsoConfig {
+    let cfg = rolehop_files::bookmarks::SsoConfig {
         start_url: start_url.trim().to_owned(),
         region: region.trim().to_owned(),
         ..Default::default()
     };
-    crate::config::bookmarks::check_start_url(&cfg.start_url)
+    rolehop_files::bookmarks::check_start_url(&cfg.start_url)
         .map_err(|e| format!("[sso-session {session}]: sso_start_url {e}"))?;
     validate_field(Field::Region, &cfg.region)
         .map_err(|e| format!("[sso-session {session}]: sso_region {e}"))?;
@@ -385,7 +385,7 @@ pub fn from_profiles(set: &ProfileSet, order: &HashMap<String, usize>) -> Parsed
         let mut extras = Extras::default();
         // aws-vault's key: the command whose output is the code.
         if let Some(cmd) = get("mfa_process") {
-            match crate::config::bookmarks::validate_mfa_process(cmd) {
+            match rolehop_files::bookmarks::validate_mfa_process(cmd) {
                 Ok(()) => extras.mfa_source = Some(MfaSource::Process(cmd.to_owned())),
                 Err(e) => notes.push(format!("mfa_process ignored: it {e}")),
             }
@@ -640,7 +640,7 @@ mod tests {
             .iter()
             .map(|e| (e.spec.clone(), e.extras.clone()))
             .collect();
-        let outcomes = crate::config::bookmarks::plan_many(&existing, &pairs, false);
+        let outcomes = rolehop_files::bookmarks::plan_many(&existing, &pairs, false);
         assert!(outcomes[..3].iter().all(|o| o.writes()), "{outcomes:?}");
         assert!(
             outcomes[3..].iter().any(|o| !o.writes()),

@@ -11,9 +11,9 @@ pub mod aws_config;
 pub mod organization;
 pub mod sso;
 
-use crate::config::bookmarks::{self, BookmarkSpec, Changes, Extras, Outcome};
 use crate::error::Result;
 use crate::paths;
+use rolehop_files::bookmarks::{self, BookmarkSpec, Changes, Extras, Outcome};
 use std::process::ExitCode;
 
 /// One candidate bookmark and where it came from.
@@ -86,7 +86,7 @@ pub fn parse_role_arn(arn: &str) -> std::result::Result<(&str, &str, &str), Stri
 /// The partition a bookmark will use (inferred from its region), when it
 /// differs from the ARN's: the bookmark would assume the wrong ARN.
 pub fn partition_mismatch(partition: &str, region: Option<&str>) -> Option<String> {
-    let implied = region.map_or("aws", crate::config::bookmarks::partition_of);
+    let implied = region.map_or("aws", rolehop_files::bookmarks::partition_of);
     (implied != partition).then(|| {
         format!(
             "role in partition {partition} needs a region of that partition (rolehop infers the partition from the region), got {}",

@@ -22,10 +22,10 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use aws_sdk_organizations::Client;
 
 use super::{Entry, Parsed, Skipped};
-use crate::config::bookmarks::{Bookmark, BookmarkSpec, Bookmarks, Changes, Extras};
 use crate::env::{BaseSource, EnvView};
 use crate::error::{Error, Result};
 use crate::sts;
+use rolehop_files::bookmarks::{Bookmark, BookmarkSpec, Bookmarks, Changes, Extras};
 
 /// The role AWS Organizations creates in every account it creates.
 pub const DEFAULT_ROLE: &str = "OrganizationAccountAccessRole";
@@ -377,7 +377,7 @@ fn account(a: &aws_sdk_organizations::types::Account) -> Listed {
 fn org_of_arn(arn: &str) -> Option<String> {
     let (_, path) = arn.split_once(":account/")?;
     let org = path.split('/').next()?;
-    crate::config::bookmarks::check_org(org)
+    rolehop_files::bookmarks::check_org(org)
         .is_ok()
         .then(|| org.to_owned())
 }

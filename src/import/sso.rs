@@ -2,11 +2,11 @@
 //! sync` and the picker's `Ctrl-S`: the portal's listing planned against
 //! the bookmarks file as it is now, then written in one locked edit.
 
-use crate::config::bookmarks::Bookmarks;
 use crate::error::Result;
 use crate::paths;
 use crate::sso::marks::{self, Refusal};
 use crate::sso::{Instance, sync};
+use rolehop_files::bookmarks::Bookmarks;
 
 /// The plan for `listing`, against the file re-read now (it may have
 /// changed while the portal was listed), with the refusals it looked at.

@@ -7,8 +7,8 @@
 //! `spawn_blocking`. The command runs without a shell (its words split as a
 //! shell would), in its own process group so a timeout kills all of it.
 
-use crate::config::bookmarks::MfaSource;
 use crate::error::Error;
+use rolehop_files::bookmarks::MfaSource;
 use std::io::{BufRead, BufReader, Read};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, ExitStatus, Stdio};

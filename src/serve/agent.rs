@@ -40,13 +40,13 @@ pub fn runtime_dir() -> Result<PathBuf> {
 }
 
 /// The runtime directory and a handle on it, for naming its files through
-/// the handle ([`crate::fsutil::entry`]).
+/// the handle ([`rolehop_files::fsutil::entry`]).
 fn open_runtime_dir() -> Result<(PathBuf, std::fs::File)> {
     let dir = crate::paths::runtime_dir().ok_or_else(|| Error::Usage {
         message: "no runtime directory for rolehop's agent (no XDG_RUNTIME_DIR and no home)".into(),
         hint: Some("set ROLEHOP_RUNTIME_DIR to a private directory".into()),
     })?;
-    let handle = crate::fsutil::private_dir(&dir)
+    let handle = rolehop_files::fsutil::private_dir(&dir)
         .map_err(io("rolehop's agent cannot use its runtime directory"))?;
     Ok((dir, handle))
 }
@@ -76,7 +76,7 @@ static STARTED: Mutex<Option<Instant>> = Mutex::new(None);
 pub fn run() -> Result<ExitCode> {
     let (dir, handle) = open_runtime_dir()?;
     // Through the checked directory, not its path again.
-    let at = |name: &str| crate::fsutil::entry(&handle, &dir, name);
+    let at = |name: &str| rolehop_files::fsutil::entry(&handle, &dir, name);
     let lock_file = std::fs::File::options()
         .create(true)
         .truncate(false)
@@ -105,7 +105,7 @@ pub fn run() -> Result<ExitCode> {
     let result = rt.block_on(async {
         let listener = tokio::net::UnixListener::bind(&socket)
             .map_err(io("cannot listen on the agent's socket"))?;
-        crate::fsutil::set_private(&socket)
+        rolehop_files::fsutil::set_private(&socket)
             .map_err(io("cannot make the agent's socket private"))?;
         let server = Server::bind(log_notifier(log))
             .await

@@ -32,9 +32,9 @@ pub mod peer;
 pub mod registry;
 pub use http::AssumeRequest;
 
-use crate::config::bookmarks::Bookmark;
 use crate::engine::{CodeNeeded, Engine, Switched, window};
 use crate::error::Error;
+use rolehop_files::bookmarks::Bookmark;
 use secrecy::{ExposeSecret, SecretString};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};

@@ -51,13 +51,20 @@ pub fn record(by: By, bookmarks: Vec<String>) {
         return;
     }
     // The runtime directory is checked as the agent checks it (0700, ours).
-    if crate::serve::agent::runtime_dir().is_err() || crate::fsutil::private_dir(&dir).is_err() {
+    if crate::serve::agent::runtime_dir().is_err()
+        || rolehop_files::fsutil::private_dir(&dir).is_err()
+    {
         return;
     }
     let Ok(data) = serde_json::to_vec(&Serving { pid, by, bookmarks }) else {
         return;
     };
-    let _ = crate::fsutil::atomic_write(&file_of(&dir, pid), &data, crate::fsutil::PRIVATE, true);
+    let _ = rolehop_files::fsutil::atomic_write(
+        &file_of(&dir, pid),
+        &data,
+        rolehop_files::fsutil::PRIVATE,
+        true,
+    );
 }
 
 /// Every record of a live process other than this one. Records of dead

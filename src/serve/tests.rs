@@ -4,9 +4,9 @@
 use super::*;
 use crate::assume::Assumed;
 use crate::cache::Mode;
-use crate::config::bookmarks::Bookmarks;
 use crate::creds::Credentials;
 use crate::env::EnvView;
+use rolehop_files::bookmarks::Bookmarks;
 use std::io::{Read, Write};
 
 fn engine() -> (tempfile::TempDir, Arc<Engine>) {

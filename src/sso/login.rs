@@ -77,7 +77,7 @@ fn random_state() -> Result<String, SsoError> {
         message: format!("no randomness for the sign-in ({e})"),
         hint: None,
     })?;
-    Ok(crate::fsutil::hex(&bytes))
+    Ok(crate::text::hex(&bytes))
 }
 
 fn enc(s: &str) -> String {

@@ -128,13 +128,13 @@ pub fn remove(inst: &Instance) {
 
 fn update(inst: &Instance, change: impl FnOnce(&mut Marks)) {
     let Some(path) = path(inst) else { return };
-    let Ok(_lock) = crate::fsutil::lock_for(&path) else {
+    let Ok(_lock) = rolehop_files::fsutil::lock_for(&path) else {
         return;
     };
     let mut marks = read(inst);
     marks.start_url.clone_from(&inst.config.start_url);
     change(&mut marks);
     if let Ok(text) = serde_json::to_string(&marks) {
-        let _ = crate::fsutil::atomic_write(&path, text.as_bytes(), 0o600, true);
+        let _ = rolehop_files::fsutil::atomic_write(&path, text.as_bytes(), 0o600, true);
     }
 }

@@ -25,7 +25,7 @@ use std::time::{Duration, SystemTime};
 
 use secrecy::SecretString;
 
-use crate::config::bookmarks::SsoConfig;
+use rolehop_files::bookmarks::SsoConfig;
 
 /// Refresh the access token this long before it expires (botocore's
 /// window, so rolehop refreshes first and the others find a fresh token).
@@ -139,7 +139,7 @@ impl Instance {
 
 /// The instance called `name` in the bookmarks file, or an error listing them.
 pub fn instance(
-    settings: &crate::config::bookmarks::Settings,
+    settings: &rolehop_files::bookmarks::Settings,
     name: &str,
 ) -> Result<Instance, SsoError> {
     match settings.sso.get(name) {
@@ -162,7 +162,7 @@ pub fn instance(
 }
 
 /// The instance a command without NAME means: the only one, else an error.
-pub fn only_instance(settings: &crate::config::bookmarks::Settings) -> Result<Instance, SsoError> {
+pub fn only_instance(settings: &rolehop_files::bookmarks::Settings) -> Result<Instance, SsoError> {
     let mut names = settings.sso.keys();
     match (names.next(), names.next()) {
         (Some(name), None) => instance(settings, name),

@@ -162,8 +162,8 @@ fn write_registration(
         })
         .to_string(),
     );
-    let _lock = crate::fsutil::lock_for(path)?;
-    crate::fsutil::atomic_write(path, text.as_bytes(), 0o600, true)
+    let _lock = rolehop_files::fsutil::lock_for(path)?;
+    rolehop_files::fsutil::atomic_write(path, text.as_bytes(), 0o600, true)
 }
 
 /// StartDeviceAuthorization's answer.

@@ -24,8 +24,8 @@ use tokio::time::Instant;
 
 use super::portal::{self, Account};
 use super::{Instance, SsoError};
-use crate::config::bookmarks::{Bookmark, BookmarkSpec, Bookmarks, Changes, Extras};
 use crate::import::{Entry, Parsed, Skipped};
+use rolehop_files::bookmarks::{Bookmark, BookmarkSpec, Bookmarks, Changes, Extras};
 
 /// The portal's documented limit, calls per second per instance.
 pub const PORTAL_TPS: f64 = 20.0;
@@ -182,8 +182,8 @@ fn save_kept(inst: &Instance, k: &Kept) {
         return;
     };
     // A lost progress file only costs calls next time.
-    if let Ok(_lock) = crate::fsutil::lock_for(&path) {
-        let _ = crate::fsutil::atomic_write(&path, text.as_bytes(), 0o600, true);
+    if let Ok(_lock) = rolehop_files::fsutil::lock_for(&path) {
+        let _ = rolehop_files::fsutil::atomic_write(&path, text.as_bytes(), 0o600, true);
     }
 }
 
@@ -585,7 +585,7 @@ pub fn plan(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::bookmarks::{Settings, SsoConfig};
+    use rolehop_files::bookmarks::{Settings, SsoConfig};
 
     fn inst(name: &str) -> Instance {
         Instance {

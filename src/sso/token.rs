@@ -36,7 +36,7 @@ fn cache_dir(home: &Path) -> PathBuf {
 /// `<sha1(session)>.json`, lower-case hex, as botocore and aws-config name it.
 pub fn file_name(session: &str) -> String {
     let digest = Sha1::digest(session.as_bytes());
-    format!("{}.json", crate::fsutil::hex(&digest))
+    format!("{}.json", crate::text::hex(&digest))
 }
 
 /// What the file holds. Secrets stay [`SecretString`]s; `Debug` shows none.
@@ -235,12 +235,14 @@ pub fn read(path: &Path) -> Result<Option<Token>, SsoError> {
 }
 
 /// Write `token` to `path`: atomic, 0600 (an existing file is narrowed to
-/// it). Call holding [`crate::fsutil::lock_for`]`(path)`.
+/// it). Call holding [`rolehop_files::fsutil::lock_for`]`(path)`.
 pub fn write(path: &Path, token: &Token) -> Result<(), SsoError> {
     let text = zeroize::Zeroizing::new(token.to_json());
-    crate::fsutil::atomic_write(path, text.as_bytes(), 0o600, true).map_err(|e| SsoError::Cache {
-        path: path.to_owned(),
-        message: format!("cannot write it: {e}"),
+    rolehop_files::fsutil::atomic_write(path, text.as_bytes(), 0o600, true).map_err(|e| {
+        SsoError::Cache {
+            path: path.to_owned(),
+            message: format!("cannot write it: {e}"),
+        }
     })
 }
 
@@ -257,8 +259,8 @@ pub fn remove(path: &Path) -> Result<(), SsoError> {
 }
 
 /// Hold the writers' lock of the token at `path`.
-pub fn lock(path: &Path) -> Result<crate::fsutil::WriteLock, SsoError> {
-    crate::fsutil::lock_for(path).map_err(|e| SsoError::Cache {
+pub fn lock(path: &Path) -> Result<rolehop_files::fsutil::WriteLock, SsoError> {
+    rolehop_files::fsutil::lock_for(path).map_err(|e| SsoError::Cache {
         path: path.to_owned(),
         message: format!("cannot lock it: {e}"),
     })
@@ -273,7 +275,7 @@ mod tests {
         // sha1("my-sso") as botocore computes it.
         assert_eq!(
             file_name("my-sso"),
-            format!("{}.json", crate::fsutil::hex(&Sha1::digest(b"my-sso")))
+            format!("{}.json", crate::text::hex(&Sha1::digest(b"my-sso")))
         );
         assert_eq!(file_name("corp").len(), 40 + 5);
     }

@@ -153,13 +153,13 @@ impl BaseKind {
 /// IAM Identity Center), from the config file as written; `None` for
 /// anything else or a file that cannot be read.
 fn signs_in(name: &str) -> Option<BaseKind> {
-    let config = crate::creds::file::config_path().ok()?;
+    let config = rolehop_files::credentials::config_path().ok()?;
     let section = if name == "default" {
         "default".to_owned()
     } else {
         format!("profile {name}")
     };
-    let keys = crate::creds::file::read_profile(&config, &section).ok()??;
+    let keys = rolehop_files::credentials::read_profile(&config, &section).ok()??;
     let has = |k: &str| keys.iter().any(|(key, _)| key.eq_ignore_ascii_case(k));
     if has("login_session") {
         Some(BaseKind::Login)

@@ -11,12 +11,10 @@ mod terminal;
 use events::{spawn_cache_watch, spawn_input, spawn_signals, spawn_ticker};
 
 use crate::app::{self, App, Effect, ErrorInfo, Msg, Options};
-use crate::config::bookmarks::HandoverMode;
-use crate::config::bookmarks::{self, Bookmark, Bookmarks};
 use crate::config::history;
 use crate::creds::Handover;
 use crate::creds::export::{self, Shell};
-use crate::creds::{file as credfile, profile};
+use crate::creds::profile;
 use crate::engine::{Engine, Switched};
 use crate::env::EnvView;
 use crate::error::{Error, Result};
@@ -24,6 +22,9 @@ use crate::paths;
 use crate::{assume, sts, ui};
 use crossterm::event::{Event, EventStream, KeyEventKind, MouseEventKind};
 use futures::StreamExt;
+use rolehop_files::bookmarks::HandoverMode;
+use rolehop_files::bookmarks::{self, Bookmark, Bookmarks};
+use rolehop_files::credentials as credfile;
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -507,7 +508,9 @@ impl Runtime {
     /// Save or delete in a blocking task, then reload the list for the app.
     fn bookmarks_task<F>(&self, change: F)
     where
-        F: FnOnce() -> std::result::Result<PathBuf, crate::config::ConfigError> + Send + 'static,
+        F: FnOnce() -> std::result::Result<PathBuf, rolehop_files::bookmarks::ConfigError>
+            + Send
+            + 'static,
     {
         let tx = self.tx.clone();
         tokio::task::spawn_blocking(move || {
@@ -705,7 +708,7 @@ async fn identity(env: &EnvView) -> std::result::Result<String, String> {
 
 /// What the picker shows of IAM Identity Center: the instances (`Ctrl-S`),
 /// the roles' marks, and where each sign-in stands.
-fn set_sso(app: &mut App, file: &crate::config::bookmarks::Bookmarks) {
+fn set_sso(app: &mut App, file: &rolehop_files::bookmarks::Bookmarks) {
     app.sso_instances = file.settings.sso.keys().cloned().collect();
     app.sso_roles = sso_roles_of(file);
     app.sso_logins = sso_logins_of(file);
@@ -714,7 +717,7 @@ fn set_sso(app: &mut App, file: &crate::config::bookmarks::Bookmarks) {
 /// Each instance's sign-in, from its token file and rolehop's marks (an
 /// unreadable token file shows as signed out; using it says why).
 fn sso_logins_of(
-    file: &crate::config::bookmarks::Bookmarks,
+    file: &rolehop_files::bookmarks::Bookmarks,
 ) -> std::collections::HashMap<String, crate::session::sso::SsoLogin> {
     let now = SystemTime::now();
     file.settings
@@ -731,7 +734,7 @@ fn sso_logins_of(
 
 /// The IAM Identity Center roles of `file`, for the picker's marks.
 fn sso_roles_of(
-    file: &crate::config::bookmarks::Bookmarks,
+    file: &rolehop_files::bookmarks::Bookmarks,
 ) -> std::collections::HashMap<String, (String, String)> {
     file.extras
         .iter()

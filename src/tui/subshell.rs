@@ -93,7 +93,7 @@ impl Runtime {
                 secrecy::ExposeSecret::expose_secret(&opened.token),
                 a.region.as_deref(),
                 true,
-                crate::creds::file::default_profile_has_keys(),
+                rolehop_files::credentials::default_profile_has_keys(),
             )
             // An interactive shell: it may hop.
             .hops(Some(secrecy::ExposeSecret::expose_secret(&opened.control)));

@@ -2,7 +2,6 @@
 
 use crate::app::App;
 use crate::app::session::{Urgency, urgency};
-use crate::config::bookmarks::Bookmark;
 use crate::session::sso::SsoLogin;
 use crate::text::remaining;
 use crate::text::sanitize;
@@ -11,6 +10,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Widget, Wrap};
+use rolehop_files::bookmarks::Bookmark;
 use std::time::SystemTime;
 use theme::Theme;
 
@@ -23,7 +23,7 @@ pub(super) fn facts(
     now: SystemTime,
     t: &Theme,
 ) -> Vec<(&'static str, String, Style)> {
-    let or = |v: &Option<crate::config::bookmarks::Text>, default: &str| match v {
+    let or = |v: &Option<rolehop_files::bookmarks::Text>, default: &str| match v {
         Some(v) => (sanitize(v), Style::new()),
         None => (default.to_string(), t.dim()),
     };

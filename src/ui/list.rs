@@ -3,13 +3,13 @@
 use crate::app::filter::{Highlights, Query};
 use crate::app::layout::scroll_offset;
 use crate::app::{App, Focus};
-use crate::config::bookmarks::Bookmark;
 use crate::text::sanitize;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
+use rolehop_files::bookmarks::Bookmark;
 use std::time::SystemTime;
 use theme::Theme;
 

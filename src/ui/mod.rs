@@ -23,7 +23,6 @@ use sessions::*;
 pub use crate::app::layout::{Areas, MIN_HEIGHT, MIN_WIDTH, areas, list_height};
 
 use crate::app::{App, Focus};
-use crate::config::bookmarks::Bookmark;
 use crate::text::sanitize;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -31,6 +30,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Widget, Wrap};
+use rolehop_files::bookmarks::Bookmark;
 use std::time::{Duration, SystemTime};
 use theme::Theme;
 

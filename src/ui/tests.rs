@@ -9,12 +9,12 @@ use crate::app::{
     App, ErrorInfo, Focus, IdentityState, MfaPrompt, MfaPurpose, Modal, Options, Pending, form,
     update,
 };
-use crate::config::bookmarks::{Bookmark, Color as BColor};
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
+use rolehop_files::bookmarks::{Bookmark, Color as BColor};
 use std::time::{Duration, SystemTime};
 
 fn sample() -> Vec<Bookmark> {

@@ -2,8 +2,8 @@
 //! modifiers (bold, reverse, underline, dim), so nothing depends on colour.
 
 use crate::app::session::Urgency;
-use crate::config::bookmarks;
 use ratatui::style::{Color, Modifier, Style};
+use rolehop_files::bookmarks;
 
 /// Countdown colours: calm, amber under 15 minutes, red under 5.
 pub const CALM: Color = Color::Green;

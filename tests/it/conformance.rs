@@ -23,9 +23,9 @@ use aws_credential_types::Credentials;
 use aws_credential_types::provider::ProvideCredentials;
 use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use aws_smithy_types::error::display::DisplayErrorContext;
-use rolehop::config::bookmarks::{Outcome, plan_many};
-use rolehop::creds::file::write_profile;
 use rolehop::import::{Entry, aws_config as import};
+use rolehop_files::bookmarks::{Outcome, plan_many};
+use rolehop_files::credentials::write_profile;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -1950,7 +1950,7 @@ fn refused_writes_leave_the_file_alone_and_say_why() {
             fail("the file changed".into());
         }
         // The advisory check run before STS refuses the same files.
-        if !f.force && rolehop::creds::file::check_writable(&path, f.profile).is_ok() {
+        if !f.force && rolehop_files::credentials::check_writable(&path, f.profile).is_ok() {
             fail("check_writable lets it through".into());
         }
     }

@@ -410,8 +410,8 @@ fn writers_with_different_runtime_dirs_still_serialise() {
         ),
     ];
     for (i, (path, args, ours)) in cases.into_iter().enumerate() {
-        let real = rolehop::fsutil::real_path(path).unwrap();
-        let lock = rolehop::fsutil::lock_for(&real).unwrap();
+        let real = rolehop_files::fsutil::real_path(path).unwrap();
+        let lock = rolehop_files::fsutil::lock_for(&real).unwrap();
         // Read as the lock holder does before its update.
         let before = std::fs::read_to_string(path).unwrap();
         let other = env.home.path().join(format!("login-{i}"));
@@ -438,8 +438,13 @@ fn writers_with_different_runtime_dirs_still_serialise() {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        rolehop::fsutil::atomic_write(&real, format!("{before}{ours}").as_bytes(), 0o600, false)
-            .unwrap();
+        rolehop_files::fsutil::atomic_write(
+            &real,
+            format!("{before}{ours}").as_bytes(),
+            0o600,
+            false,
+        )
+        .unwrap();
         drop(lock);
         let out = child.wait_with_output().unwrap();
         assert!(
@@ -508,14 +513,14 @@ fn killed_writers(runs: usize) {
         let _ = child.wait();
         // Whole files: the bookmarks file loads, the credentials file keeps
         // what it had and every written profile is complete.
-        let marks = rolehop::config::bookmarks::Bookmarks::load(&env.bookmarks_path())
+        let marks = rolehop_files::bookmarks::Bookmarks::load(&env.bookmarks_path())
             .unwrap_or_else(|e| panic!("run {i} ({args:?}) tore the bookmarks file: {e}"));
         assert!(marks.get("dev").is_ok(), "run {i}: dev lost");
         let creds = std::fs::read_to_string(env.credentials_path()).unwrap();
         assert!(creds.starts_with(creds_head), "run {i} ({args:?}): {creds}");
         for p in 0..7 {
             if let Some(kvs) =
-                rolehop::creds::file::read_profile(&env.credentials_path(), &format!("p{p}"))
+                rolehop_files::credentials::read_profile(&env.credentials_path(), &format!("p{p}"))
                     .unwrap()
             {
                 // The session's five keys and its region, or nothing.

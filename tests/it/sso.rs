@@ -308,7 +308,8 @@ fn an_ended_session_is_one_clear_error_and_a_new_login_fixes_it() {
     assert!(s[0]["session_end"].is_string(), "{s}");
     let out = sso.run(&["sso", "status"]).success();
     assert!(
-        out.stdout.contains("session ended: run rolehop sso login corp"),
+        out.stdout
+            .contains("session ended: run rolehop sso login corp"),
         "{}",
         out.stdout
     );

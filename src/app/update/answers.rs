@@ -227,7 +227,7 @@ pub(super) fn bookmarks_changed(
         }
     };
     let saved = saving.map(|f| {
-        f.fields[Form::index_of(crate::config::bookmarks::Field::Name)]
+        f.fields[Form::index_of(rolehop_files::bookmarks::Field::Name)]
             .trim()
             .to_owned()
     });

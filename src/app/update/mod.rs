@@ -14,9 +14,9 @@ use super::{
     App, Effect, ErrorInfo, Focus, IdentityState, MfaPrompt, MfaPurpose, Modal, Msg, Options,
     Pending,
 };
-use crate::config::bookmarks::Bookmark;
 use crate::engine::{CodeNeeded, Switched};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+use rolehop_files::bookmarks::Bookmark;
 use std::time::{Duration, SystemTime};
 
 mod answers;

@@ -220,7 +220,7 @@ pub(super) fn save_form(app: &App, form: &mut Form, fx: &mut Vec<Effect>) {
         Ok(spec) => {
             let renamed_onto_other = form.editing.as_deref() != Some(spec.name.as_str());
             if renamed_onto_other && app.bookmarks.iter().any(|b| b.name == spec.name) {
-                let i = Form::index_of(crate::config::bookmarks::Field::Name);
+                let i = Form::index_of(rolehop_files::bookmarks::Field::Name);
                 form.set_error(i, format!("a bookmark named {} already exists", spec.name));
                 return;
             }

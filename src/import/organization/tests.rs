@@ -33,7 +33,7 @@ fn file(items: &[Bookmark], marks: &[(&str, &str)]) -> Bookmarks {
                 ((*name).to_owned(), e)
             })
             .collect(),
-        settings: crate::config::bookmarks::Settings::default(),
+        settings: rolehop_files::bookmarks::Settings::default(),
     }
 }
 

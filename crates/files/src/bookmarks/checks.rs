@@ -370,7 +370,7 @@ pub(super) fn check_session_name(s: &str) -> Result<(), String> {
 }
 
 /// `org`: an AWS Organizations ID, as `import organization` writes it.
-pub(crate) fn check_org(s: &str) -> Result<(), String> {
+pub fn check_org(s: &str) -> Result<(), String> {
     let ok = s.strip_prefix("o-").is_some_and(|rest| {
         (10..=32).contains(&rest.len())
             && rest

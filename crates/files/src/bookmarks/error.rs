@@ -45,8 +45,15 @@ pub enum ConfigError {
         errors: Vec<(Field, String)>,
     },
     #[error(transparent)]
-    NoConfigDir(#[from] crate::paths::NoConfigDir),
+    NoConfigDir(#[from] NoConfigDir),
 }
+
+/// No home directory to put the bookmarks file in.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error(
+    "cannot find a configuration directory for this user (set ROLEHOP_CONFIG to the bookmarks file)"
+)]
+pub struct NoConfigDir;
 
 pub(super) fn did_you_mean(suggestion: Option<&str>) -> String {
     suggestion.map_or_else(String::new, |s| format!("; did you mean {s:?}?"))

@@ -117,7 +117,7 @@ pub type Text = compact_str::CompactString;
 
 impl Bookmark {
     /// A bookmark with only its identity set, for tests.
-    #[cfg(test)]
+    #[cfg(any(test, feature = "test-util"))]
     pub fn sample(name: &str, account: &str, role: &str, display: &str) -> Bookmark {
         Bookmark {
             name: name.into(),
@@ -244,7 +244,7 @@ pub enum HandoverMode {
 }
 
 impl HandoverMode {
-    pub(crate) fn parse(s: &str) -> Result<HandoverMode, String> {
+    pub fn parse(s: &str) -> Result<HandoverMode, String> {
         match s {
             "live" => Ok(HandoverMode::Live),
             "static" => Ok(HandoverMode::Static),

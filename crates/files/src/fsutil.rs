@@ -326,22 +326,6 @@ fn set_mode(_tmp: &File, _target: &Path, _mode: u32, _force_mode: bool) -> io::R
     Ok(())
 }
 
-/// 16 hex digits of SHA-256 over the parts (NUL-separated): a stable,
-/// file-name-safe name for inputs that may contain any character.
-pub fn short_hash(parts: &[&str]) -> String {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    for p in parts {
-        h.update(p.as_bytes());
-        h.update([0u8]);
-    }
-    hex(&h.finalize()[..8])
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
