@@ -4,7 +4,7 @@
 //! `cargo bench --bench tui`
 //!
 //! - `first_key`: "p" typed into an empty filter: every bookmark is scored
-//!   (by the one-letter table), after `App::prepare`, as in the picker,
+//!   (by nucleo, over the haystacks), after `App::prepare`, as in the picker,
 //!   which runs it once its first frame is drawn.
 //! - `next_key`: "d" after "pro": only the previous matches are rescored.
 //! - `backspace`: "prod" back to "pro": the matches kept for "pro".
@@ -13,9 +13,8 @@
 //!   filter's list and the recency ranks) plus the first `view`, at 5,000 and
 //!   100,000 bookmarks: the picker's own share of the time to its first frame
 //!   (loading the file is `bookmarks_load` in the `bookmarks` bench).
-//! - `tui_prepare`: `App::prepare` (the filter's haystacks and one-letter
-//!   table), which the picker runs after its first frame, at 5,000 and
-//!   100,000 bookmarks.
+//! - `tui_prepare`: `App::prepare` (the filter's haystacks), which the
+//!   picker runs after its first frame, at 5,000 and 100,000 bookmarks.
 
 mod support;
 

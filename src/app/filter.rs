@@ -6,10 +6,9 @@
 //! keystroke costs at most one scoring pass however long the list is, and
 //! usually less: the picker keeps a [`FilterIndex`] (haystacks built once per
 //! bookmark list, the matches of the filters typed on the way), so typing on
-//! scores only the previous matches, deleting back is a lookup, scores are
-//! remembered by haystack shape (`Shapes`) and a first letter is read from a
-//! table (`OneLetterTable`). Every path gives exactly what one pass of nucleo over
-//! every bookmark gives (the tests check it).
+//! scores only the previous matches, deleting back is a lookup and scores are
+//! remembered by haystack shape (`Shapes`). Every path gives exactly what one
+//! pass of nucleo over every bookmark gives (the tests check it).
 
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
@@ -226,7 +225,6 @@ fn utf32<'a>(text: &'a str, buf: &'a mut Vec<char>) -> Utf32Str<'a> {
 }
 
 mod index;
-mod one_letter;
 mod shapes;
 mod sort;
 #[cfg(test)]

@@ -1,8 +1,6 @@
 //! The picker's filter index: haystacks built once, scoring spread over the
-//! cores, earlier filters' matches kept (the results' sort is `sort.rs`,
-//! the one-letter table `one_letter.rs`).
+//! cores, earlier filters' matches kept (the results' sort is `sort.rs`).
 
-use super::one_letter::{OneLetterTable, one_letter};
 use super::sort::sorted;
 use super::*;
 
@@ -16,10 +14,7 @@ use super::*;
 /// - each bookmark's recency rank, computed again only when the recent
 ///   list changes;
 /// - the matches of the shorter filters typed on the way to the current
-///   one, so deleting back to one of them (Backspace, Ctrl-W) is a lookup;
-/// - once [`FilterIndex::prepare`] ran, the one-letter table
-///   (`OneLetterTable`): a first letter is a lookup per bookmark, not a
-///   nucleo call.
+///   one, so deleting back to one of them (Backspace, Ctrl-W) is a lookup.
 ///
 /// The result never depends on any of this: [`FilterIndex::search`] returns
 /// exactly what [`FilterIndex::full`] (one pass over every bookmark) would.
@@ -48,10 +43,6 @@ pub struct FilterIndex {
     /// buffers cost a page fault per 4 KiB, a fifth of a first letter).
     /// Built with the haystacks.
     key_buf: Vec<u64>,
-    /// The one-letter table, once [`FilterIndex::prepare`] built it.
-    pub(super) one_letter: Option<OneLetterTable>,
-    /// Whether [`FilterIndex::prepare`] ran (the table may not fit).
-    prepared: bool,
 }
 
 /// Every bookmark's haystack (its searched fields joined, see `fields`).
@@ -168,23 +159,14 @@ impl FilterIndex {
             ranked_for: Vec::new(),
             earlier: Vec::new(),
             key_buf: Vec::new(),
-            one_letter: None,
-            prepared: false,
         }
     }
 
-    /// Build what the first keystroke needs, so it does not wait for it:
-    /// the haystacks and the one-letter table, which makes a filter of one
-    /// letter (the first key typed) a lookup (~5 ms at 100,000 bookmarks,
-    /// once). The picker's runtime calls it after drawing the first frame;
-    /// without it the first filter builds the haystacks and nucleo scores a
-    /// first letter, with the same result.
+    /// Build the haystacks, so the first keystroke does not wait for them.
+    /// The picker's runtime calls it after drawing the first frame; without
+    /// it the first filter builds them, with the same result.
     pub fn prepare(&mut self, bookmarks: &[Bookmark]) {
-        if !self.prepared {
-            let hay = built(&mut self.hay, &mut self.key_buf, bookmarks);
-            self.one_letter = OneLetterTable::new(hay.spans.len(), |i| hay.haystack(i));
-            self.prepared = true;
-        }
+        built(&mut self.hay, &mut self.key_buf, bookmarks);
     }
 
     /// Every bookmark passing `filter`, as [`filter`] says, from a pass over
@@ -356,7 +338,6 @@ impl FilterIndex {
                 .filter(|&len| self.lengths & length_bit(len) != 0),
             shapes: Shapes::new(filter),
             needs: presence(filter.as_bytes()),
-            one_letter: one_letter(filter).zip(self.one_letter.as_ref()),
         };
         // The candidates in file order (then the sort keys come in file
         // order too): every bookmark, or the old matches as a bitset.
@@ -416,7 +397,7 @@ fn built<'a>(
 }
 
 /// Bookmarks per block of work (a multiple of 64, for the bitsets).
-pub(super) const BLOCK: usize = 2048;
+const BLOCK: usize = 2048;
 
 /// The positions in `range` (which starts at a multiple of 64) whose bit is
 /// set in `bits`, in order.
@@ -449,7 +430,7 @@ fn len_u32(s: &str) -> u32 {
 }
 
 /// The bit of an ASCII letter (either case) or digit in a presence mask.
-pub(super) const fn letter_bit(b: u8) -> u64 {
+const fn letter_bit(b: u8) -> u64 {
     match b {
         b'a'..=b'z' => 1 << (b - b'a'),
         b'A'..=b'Z' => 1 << (b - b'A'),
@@ -522,8 +503,6 @@ struct Scan<'a> {
     shapes: Option<Shapes>,
     /// The filter's letters and digits: a match has them all.
     needs: u64,
-    /// A one-letter filter's bit and the table that scores it.
-    one_letter: Option<(u64, &'a OneLetterTable)>,
 }
 
 impl Scan<'_> {
@@ -542,11 +521,7 @@ impl Scan<'_> {
                     return None;
                 }
                 let hay = self.hay.haystack(index)?;
-                let by_table = self
-                    .one_letter
-                    .and_then(|(bit, t)| t.score(index, bit, hay));
                 let mut score = match (&mut *memo, hay) {
-                    _ if by_table.is_some() => by_table,
                     (Some(memo), Utf32Str::Ascii(bytes)) if memo.on() => {
                         memo.score(bytes, |shape| {
                             self.query

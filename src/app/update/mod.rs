@@ -137,7 +137,7 @@ impl App {
 
     /// Work the first keystroke needs, for the runtime to do once a frame is
     /// on screen, so it never delays one (a no-op when done): the filter's
-    /// haystacks and one-letter table, built again when the bookmarks change.
+    /// haystacks, built again when the bookmarks change.
     pub fn prepare(&mut self) {
         self.filter_index.prepare(&self.bookmarks);
     }
