@@ -6,16 +6,14 @@
 //! keystroke costs at most one scoring pass however long the list is, and
 //! usually less: the picker keeps a [`FilterIndex`] (haystacks built once per
 //! bookmark list, the matches of the filters typed on the way), so typing on
-//! scores only the previous matches, deleting back is a lookup and scores are
-//! remembered by haystack shape (`Shapes`). Every path gives exactly what one
-//! pass of nucleo over every bookmark gives (the tests check it).
+//! scores only the previous matches and deleting back is a lookup. Every path
+//! gives exactly what one pass of nucleo over every bookmark gives (the tests
+//! check it).
 
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use rolehop_files::bookmarks::Bookmark;
 use std::cell::RefCell;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// One bookmark that passed the filter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -225,7 +223,6 @@ fn utf32<'a>(text: &'a str, buf: &'a mut Vec<char>) -> Utf32Str<'a> {
 }
 
 mod index;
-mod shapes;
 mod sort;
 #[cfg(test)]
 use index::{PARALLEL_FROM, narrows, only_spaces_added};
@@ -233,4 +230,3 @@ use index::{PARALLEL_FROM, narrows, only_spaces_added};
 mod tests;
 
 pub use index::FilterIndex;
-use shapes::*;

@@ -336,7 +336,6 @@ impl FilterIndex {
             exact: filter.trim(),
             exact_len: Some(len_u32(filter.trim()))
                 .filter(|&len| self.lengths & length_bit(len) != 0),
-            shapes: Shapes::new(filter),
             needs: presence(filter.as_bytes()),
         };
         // The candidates in file order (then the sort keys come in file
@@ -357,18 +356,22 @@ impl FilterIndex {
             1
         };
         // Blocks of the list spread over the cores, each thread with its
-        // own Matcher and memo; a block's keys go to the start of its part
+        // own Matcher; a block's keys go to the start of its part
         // of the buffer.
         let blocks = buffer.chunks_mut(BLOCK).enumerate();
-        let memo = || scan.shapes.as_ref().map(Memo::new);
-        let mut done = crate::cores::spread(workers, blocks, memo, |memo, (block, out)| {
-            let ids = block * BLOCK..((block + 1) * BLOCK).min(n);
-            let written = match &among {
-                Some(bits) => scan.keys(set_bits(bits, ids), memo, out),
-                None => scan.keys(ids, memo, out),
-            };
-            (block, written)
-        });
+        let mut done = crate::cores::spread(
+            workers,
+            blocks,
+            || (),
+            |_, (block, out)| {
+                let ids = block * BLOCK..((block + 1) * BLOCK).min(n);
+                let written = match &among {
+                    Some(bits) => scan.keys(set_bits(bits, ids), out),
+                    None => scan.keys(ids, out),
+                };
+                (block, written)
+            },
+        );
         done.sort_unstable();
         // The blocks' keys, in candidate order.
         let runs: Vec<&[u64]> = done
@@ -498,9 +501,6 @@ struct Scan<'a> {
     /// when no name or display name is that long.
     exact: &'a str,
     exact_len: Option<u32>,
-    /// How to reduce a haystack to its shape for this filter, when scores
-    /// are worth remembering by shape.
-    shapes: Option<Shapes>,
     /// The filter's letters and digits: a match has them all.
     needs: u64,
 }
@@ -508,12 +508,7 @@ struct Scan<'a> {
 impl Scan<'_> {
     /// Write the sort keys of the bookmarks among `ids` that match to the
     /// start of `out` (as long as `ids`), in `ids` order; how many.
-    fn keys(
-        &self,
-        ids: impl Iterator<Item = usize>,
-        memo: &mut Option<Memo>,
-        out: &mut [u64],
-    ) -> usize {
+    fn keys(&self, ids: impl Iterator<Item = usize>, out: &mut [u64]) -> usize {
         SCRATCH.with_borrow_mut(|s| {
             let keys = ids.filter_map(|index| {
                 let present = self.hay.present.get(index)?;
@@ -521,16 +516,7 @@ impl Scan<'_> {
                     return None;
                 }
                 let hay = self.hay.haystack(index)?;
-                let mut score = match (&mut *memo, hay) {
-                    (Some(memo), Utf32Str::Ascii(bytes)) if memo.on() => {
-                        memo.score(bytes, |shape| {
-                            self.query
-                                .pattern
-                                .score(Utf32Str::Ascii(shape), &mut s.matcher)
-                        })
-                    }
-                    _ => self.query.pattern.score(hay, &mut s.matcher),
-                }?;
+                let mut score = self.query.pattern.score(hay, &mut s.matcher)?;
                 if self.is_exact(index) {
                     score += EXACT_BONUS;
                 }
