@@ -225,7 +225,7 @@ fn utf32<'a>(text: &'a str, buf: &'a mut Vec<char>) -> Utf32Str<'a> {
 mod index;
 mod sort;
 #[cfg(test)]
-use index::{PARALLEL_FROM, narrows, only_spaces_added};
+use index::{narrows, only_spaces_added};
 #[cfg(test)]
 mod tests;
 

@@ -1,5 +1,5 @@
-//! The picker's filter index: haystacks built once, scoring spread over the
-//! cores, earlier filters' matches kept (the results' sort is `sort.rs`).
+//! The picker's filter index: haystacks built once, earlier filters'
+//! matches kept (the results' sort is `sort.rs`).
 
 use super::sort::sorted;
 use super::*;
@@ -340,46 +340,19 @@ impl FilterIndex {
         };
         // The candidates in file order (then the sort keys come in file
         // order too): every bookmark, or the old matches as a bitset.
-        let count = among.map_or(n, <[Match]>::len);
-        let among = among.map(|among| {
-            let mut bits = vec![0u64; n.div_ceil(64)];
-            for m in among {
-                if let Some(word) = bits.get_mut(m.at() / 64) {
-                    *word |= 1 << (m.at() % 64);
+        let written = match among {
+            Some(among) => {
+                let mut bits = vec![0u64; n.div_ceil(64)];
+                for m in among {
+                    if let Some(word) = bits.get_mut(m.at() / 64) {
+                        *word |= 1 << (m.at() % 64);
+                    }
                 }
+                scan.keys(set_bits(&bits, 0..n), &mut buffer)
             }
-            bits
-        });
-        let workers = if count >= PARALLEL_FROM {
-            crate::cores::available().min(n.div_ceil(BLOCK))
-        } else {
-            1
+            None => scan.keys(0..n, &mut buffer),
         };
-        // Blocks of the list spread over the cores, each thread with its
-        // own Matcher; a block's keys go to the start of its part
-        // of the buffer.
-        let blocks = buffer.chunks_mut(BLOCK).enumerate();
-        let mut done = crate::cores::spread(
-            workers,
-            blocks,
-            || (),
-            |_, (block, out)| {
-                let ids = block * BLOCK..((block + 1) * BLOCK).min(n);
-                let written = match &among {
-                    Some(bits) => scan.keys(set_bits(bits, ids), out),
-                    None => scan.keys(ids, out),
-                };
-                (block, written)
-            },
-        );
-        done.sort_unstable();
-        // The blocks' keys, in candidate order.
-        let runs: Vec<&[u64]> = done
-            .iter()
-            .filter_map(|&(block, written)| buffer.get(block * BLOCK..block * BLOCK + written))
-            .collect();
-        // The result does not depend on the split: one sort of all keys.
-        let matches = sorted(&runs);
+        let matches = sorted(&[&buffer[..written]]);
         self.key_buf = buffer;
         matches
     }
@@ -398,9 +371,6 @@ fn built<'a>(
         Haystacks::new(bookmarks)
     })
 }
-
-/// Bookmarks per block of work (a multiple of 64, for the bitsets).
-const BLOCK: usize = 2048;
 
 /// The positions in `range` (which starts at a multiple of 64) whose bit is
 /// set in `bits`, in order.
@@ -484,12 +454,7 @@ pub(super) fn only_spaces_added(old: &str, new: &str) -> bool {
             .is_some_and(|rest| rest.bytes().all(|b| b == b' '))
 }
 
-/// From this many candidates, scoring is spread over the cores: a first
-/// letter over 50,000 bookmarks takes ~1 ms on one core, and typing must
-/// stay instant.
-pub(super) const PARALLEL_FROM: usize = 4096;
-
-/// Everything scoring needs, shared read-only between threads.
+/// Everything scoring needs, for one pass.
 struct Scan<'a> {
     hay: &'a Haystacks,
     /// `FilterIndex::lens` and `ranks`.
