@@ -174,6 +174,14 @@ fn sort_key(score: u32, rank: usize, index: usize) -> u64 {
     (u64::from(u32::MAX - score) << 32) | (rank << INDEX_BITS) | (index as u64 & INDEX_MASK)
 }
 
+/// The match a sort key stands for.
+fn to_match(key: u64) -> Match {
+    Match {
+        index: (key & INDEX_MASK) as u32,
+        score: u32::MAX - (key >> 32) as u32,
+    }
+}
+
 /// The searched fields of `b`: display name, name (only when it differs from
 /// the display name), account, role.
 fn fields(b: &Bookmark) -> [&str; 4] {
@@ -223,7 +231,6 @@ fn utf32<'a>(text: &'a str, buf: &'a mut Vec<char>) -> Utf32Str<'a> {
 }
 
 mod index;
-mod sort;
 #[cfg(test)]
 use index::{narrows, only_spaces_added};
 #[cfg(test)]

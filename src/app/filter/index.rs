@@ -1,7 +1,6 @@
 //! The picker's filter index: haystacks built once, earlier filters'
-//! matches kept (the results' sort is `sort.rs`).
+//! matches kept.
 
-use super::sort::sorted;
 use super::*;
 
 /// What filtering needs besides the bookmarks, kept in the picker's state so
@@ -338,21 +337,14 @@ impl FilterIndex {
                 .filter(|&len| self.lengths & length_bit(len) != 0),
             needs: presence(filter.as_bytes()),
         };
-        // The candidates in file order (then the sort keys come in file
-        // order too): every bookmark, or the old matches as a bitset.
         let written = match among {
-            Some(among) => {
-                let mut bits = vec![0u64; n.div_ceil(64)];
-                for m in among {
-                    if let Some(word) = bits.get_mut(m.at() / 64) {
-                        *word |= 1 << (m.at() % 64);
-                    }
-                }
-                scan.keys(set_bits(&bits, 0..n), &mut buffer)
-            }
+            Some(among) => scan.keys(among.iter().map(|m| m.at()), &mut buffer),
             None => scan.keys(0..n, &mut buffer),
         };
-        let matches = sorted(&[&buffer[..written]]);
+        // A key holds the whole order (score, rank, index): any sort will do.
+        let keys = &mut buffer[..written];
+        keys.sort_unstable();
+        let matches = keys.iter().map(|&k| to_match(k)).collect();
         self.key_buf = buffer;
         matches
     }
@@ -369,25 +361,6 @@ fn built<'a>(
     hay.get_or_insert_with(|| {
         *key_buf = vec![u64::MAX; bookmarks.len()];
         Haystacks::new(bookmarks)
-    })
-}
-
-/// The positions in `range` (which starts at a multiple of 64) whose bit is
-/// set in `bits`, in order.
-fn set_bits(bits: &[u64], range: std::ops::Range<usize>) -> impl Iterator<Item = usize> + '_ {
-    let words = bits
-        .get(range.start / 64..range.end.div_ceil(64))
-        .unwrap_or(&[]);
-    words.iter().enumerate().flat_map(move |(i, &word)| {
-        let base = range.start + i * 64;
-        let mut word = word;
-        std::iter::from_fn(move || {
-            (word != 0).then(|| {
-                let bit = word.trailing_zeros() as usize;
-                word &= word - 1;
-                base + bit
-            })
-        })
     })
 }
 

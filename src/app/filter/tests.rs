@@ -476,7 +476,7 @@ fn large_lists_narrow_like_a_full_pass() {
     edits.push(Edit::DeleteWord);
     edits.extend(typing("é"));
     check_edits(&bs, &edits);
-    // Full passes (sorted by radix on score and rank) with recent ones.
+    // Full passes with recent ones.
     let recent: Vec<String> = ["b77", "b5000", "b8", "b1234"].map(String::from).into();
     for q in ["b", "b1", "1", "ad", "b2 a", "b77", "Power"] {
         assert_eq!(filter(&bs, q, &recent), reference(&bs, q, &recent), "{q:?}");
