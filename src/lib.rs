@@ -39,7 +39,7 @@
 //! - [`cache`]: the session cache (keyring or 0600 files) and the one-time-code guard.
 //! - [`fsutil`]: locks and atomic private writes; [`text`]: sanitising user text and
 //!   human durations; [`rt`]: the async runtime of one-shot commands; [`cores`]: how many
-//!   threads a CPU-bound job may use, and spreading one over them.
+//!   threads a CPU-bound job may use.
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 

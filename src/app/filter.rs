@@ -1,13 +1,13 @@
 //! Fuzzy filtering of the bookmark list with `nucleo-matcher`, over display
 //! name, name, account and role.
 //!
-//! Filtering only scores (cheap); the matched positions for highlighting are
+//! Filtering only scores; the matched positions for highlighting are
 //! computed by [`Query::highlights`] for the rows actually drawn, so a
-//! keystroke costs at most one scoring pass however long the list is, and
-//! usually less: the picker keeps a [`FilterIndex`] (haystacks built once per
-//! bookmark list, the matches of the filters typed on the way), so typing on
-//! scores only the previous matches and deleting back is a lookup. Every path
-//! gives exactly what one pass of nucleo over every bookmark gives (the tests
+//! keystroke costs at most one nucleo pass over the list, and usually less:
+//! the picker keeps a [`FilterIndex`] (haystacks built once per bookmark
+//! list, the matches of the filters typed on the way), so typing on scores
+//! only the previous matches and deleting back is a lookup. Every path gives
+//! exactly what one pass of nucleo over every bookmark gives (the tests
 //! check it).
 
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
@@ -231,8 +231,6 @@ fn utf32<'a>(text: &'a str, buf: &'a mut Vec<char>) -> Utf32Str<'a> {
 }
 
 mod index;
-#[cfg(test)]
-use index::{narrows, only_spaces_added};
 #[cfg(test)]
 mod tests;
 

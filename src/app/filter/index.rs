@@ -1,14 +1,15 @@
 //! The picker's filter index: haystacks built once, earlier filters'
 //! matches kept.
 
-use super::{EXACT_BONUS, Match, Query, RANK_NONE, SCRATCH, fields, rank, sort_key, to_match};
+use super::{EXACT_BONUS, Match, Query, RANK_NONE, SCRATCH, haystack, rank, sort_key, to_match};
 use crate::config::bookmarks::Bookmark;
 use nucleo_matcher::Utf32Str;
+use std::ops::Range;
 
 /// What filtering needs besides the bookmarks, kept in the picker's state so
 /// a keystroke does no more than score:
 ///
-/// - each bookmark's haystack (its searched fields joined, see `fields`),
+/// - each bookmark's haystack (its searched fields joined, see `haystack`),
 ///   built once per bookmark list, not once per key: by
 ///   [`FilterIndex::prepare`] (the picker runs it after drawing the first
 ///   frame, which needs no haystack), else by the first filter;
@@ -33,15 +34,15 @@ pub struct FilterIndex {
     pub(super) earlier: Vec<(String, Vec<Match>)>,
 }
 
-/// Every bookmark's haystack (its searched fields joined, see `fields`).
+/// Every bookmark's haystack (as `haystack` writes it), back to back.
 #[derive(Clone, Default)]
 struct Haystacks {
-    /// The ASCII haystacks, back to back.
+    /// The ASCII haystacks.
     ascii: Vec<u8>,
     /// The other haystacks, one `char` per entry (as `utf32` gives them).
     wide: Vec<char>,
     /// Per bookmark, where its haystack is: a range of `ascii`, or of `wide`.
-    spans: Vec<(std::ops::Range<usize>, bool)>,
+    spans: Vec<(Range<usize>, bool)>,
 }
 
 impl Haystacks {
@@ -51,30 +52,19 @@ impl Haystacks {
             wide: Vec::new(),
             spans: Vec::with_capacity(bookmarks.len()),
         };
+        let mut text = String::new();
         for b in bookmarks {
-            let fields = fields(b);
-            let wide = !fields.iter().all(|f| f.is_ascii());
-            let start = if wide {
-                hay.wide.len()
+            haystack(b, &mut text);
+            let span = if text.is_ascii() {
+                let start = hay.ascii.len();
+                hay.ascii.extend_from_slice(text.as_bytes());
+                (start..hay.ascii.len(), false)
             } else {
-                hay.ascii.len()
+                let start = hay.wide.len();
+                hay.wide.extend(text.chars());
+                (start..hay.wide.len(), true)
             };
-            for (i, field) in fields.into_iter().enumerate() {
-                let sep = i > 0 && !field.is_empty();
-                if wide {
-                    hay.wide
-                        .extend(sep.then_some(' ').into_iter().chain(field.chars()));
-                } else {
-                    hay.ascii.extend(sep.then_some(b' '));
-                    hay.ascii.extend_from_slice(field.as_bytes());
-                }
-            }
-            let end = if wide {
-                hay.wide.len()
-            } else {
-                hay.ascii.len()
-            };
-            hay.spans.push((start..end, wide));
+            hay.spans.push(span);
         }
         hay
     }

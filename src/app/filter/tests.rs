@@ -1,5 +1,12 @@
-use super::*;
+use super::index::{narrows, only_spaces_added};
+use super::{
+    EXACT_BONUS, FilterIndex, INDEX_MASK, Match, Query, config, filter, haystack, rank, refine,
+    sort_key, utf32,
+};
 use crate::app::tests::bm;
+use crate::config::bookmarks::Bookmark;
+use nucleo_matcher::Matcher;
+use proptest::prelude::*;
 
 /// The straightforward scorer the index replaced, kept as the reference:
 /// each bookmark's haystack built afresh, every bookmark scored.
@@ -34,7 +41,7 @@ impl Job<'_> {
 
 /// What `filter` returned before the index: every bookmark scored with
 /// `Job`, sorted; the empty filter by a stable sort on the rank.
-pub(crate) fn reference(bs: &[Bookmark], filter: &str, recent: &[String]) -> Vec<Match> {
+fn reference(bs: &[Bookmark], filter: &str, recent: &[String]) -> Vec<Match> {
     let query = Query::new(filter);
     if query.is_empty() {
         let mut all: Vec<(usize, Match)> = bs
@@ -224,7 +231,7 @@ fn highlights_land_in_the_right_fields() {
 /// Bookmarks with upper case, digits, backslashes and non-ASCII text
 /// (accents, a combining mark, a title-case letter, dotted İ) in their
 /// fields, plus plain ones to make ties.
-pub(crate) fn varied() -> Vec<Bookmark> {
+fn varied() -> Vec<Bookmark> {
     let mut bs: Vec<Bookmark> = [
         "prod", "prod-us", "Prod-EU", "produ", "dev", "ops", "pr\\od", "audit", "uber", "stage",
         "prodx", "p-r-o-d",
@@ -496,8 +503,6 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => (0..40usize).prop_map(Edit::Used),
     ]
 }
-
-use proptest::prelude::*;
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(128))]
