@@ -2,8 +2,8 @@
 //! matches kept.
 
 use super::{EXACT_BONUS, Match, Query, RANK_NONE, SCRATCH, haystack, rank, sort_key, to_match};
-use crate::config::bookmarks::Bookmark;
 use nucleo_matcher::Utf32Str;
+use rolehop_files::bookmarks::Bookmark;
 use std::ops::Range;
 
 /// What filtering needs besides the bookmarks, kept in the picker's state so

@@ -4,9 +4,9 @@ use super::{
     sort_key, utf32,
 };
 use crate::app::tests::bm;
-use crate::config::bookmarks::Bookmark;
 use nucleo_matcher::Matcher;
 use proptest::prelude::*;
+use rolehop_files::bookmarks::Bookmark;
 
 /// The straightforward scorer the index replaced, kept as the reference:
 /// each bookmark's haystack built afresh, every bookmark scored.
