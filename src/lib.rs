@@ -33,13 +33,13 @@
 //! - [`env`](mod@env): the environment as rolehop sees it, and the nesting protocol of hand-overs.
 //!
 //! The files:
-//! - [`config`]: the bookmarks file (validating reader, fast loader, comment-keeping editor),
-//!   history; [`paths`]: where rolehop's own files live.
-//! - [`creds`]: credentials, hand-overs to children and shells, the `~/.aws/credentials` editor, exports.
+//! - `rolehop_files` (crates/files): the files users own, read and edited byte for byte
+//!   (the bookmarks file, `~/.aws/credentials`, locks and atomic writes).
+//! - [`config`]: the pick history; [`paths`]: where rolehop's own files live.
+//! - [`creds`]: credentials, hand-overs to children and shells, exports.
 //! - [`cache`]: the session cache (keyring or 0600 files) and the one-time-code guard.
-//! - [`fsutil`]: locks and atomic private writes; [`text`]: sanitising user text and
-//!   human durations; [`rt`]: the async runtime of one-shot commands; [`cores`]: how many
-//!   threads a CPU-bound job may use.
+//! - [`text`]: sanitising user text and human durations; [`rt`]: the async runtime of
+//!   one-shot commands.
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
@@ -51,7 +51,6 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod console;
-pub mod cores;
 pub mod creds;
 pub mod engine;
 pub mod env;
