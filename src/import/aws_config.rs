@@ -12,6 +12,7 @@ use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_types::os_shim_internal::{Env, Fs};
 use rolehop_files::bookmarks::{BookmarkSpec, Extras, MfaSource};
+use rolehop_files::credentials::OTHER_SOURCES;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -229,20 +230,7 @@ fn source_kind(s: &Profile) -> Source {
     let has = |k: &str| s.get(k).is_some();
     let keys = has("aws_access_key_id") && has("aws_secret_access_key");
     let role = has("role_arn") && !has("web_identity_token_file");
-    let rival = [
-        "role_arn",
-        "credential_source",
-        "web_identity_token_file",
-        "sso_session",
-        "sso_start_url",
-        "sso_account_id",
-        "sso_role_name",
-        "sso_region",
-        "login_session",
-        "credential_process",
-    ]
-    .into_iter()
-    .find(|k| has(k));
+    let rival = OTHER_SOURCES.into_iter().find(|k| has(k));
     match (keys, rival) {
         (true, Some(k)) => Source::Unusable(format!(
             "holds access keys and {k}: the AWS SDK assumes from those keys, rolehop (reading the profile on its own) would use {k}; move the keys to a profile of their own"

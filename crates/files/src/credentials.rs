@@ -190,14 +190,7 @@ pub fn write_profile(
         .filter(|key| !set.iter().any(|(k, _)| k == key))
         .collect();
 
-    let real = fsutil::real_path(path).map_err(|source| CredFileError::Write {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let _lock = fsutil::lock_for(&real).map_err(|source| CredFileError::Lock {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let (real, _lock) = lock(path)?;
     let (text, outcome) = match read_text(path, &real)? {
         None => (new_section(profile, &set, "\n"), WriteOutcome::Created),
         Some(old) => match edit(&old, profile, &set, &drop, force) {
@@ -324,14 +317,7 @@ pub fn default_profile_has_keys() -> bool {
 /// `Ok(false)` when there is no such section (the file is not touched).
 pub fn remove_profile(path: &Path, profile: &str) -> Result<bool, CredFileError> {
     check_profile(profile, path)?;
-    let real = fsutil::real_path(path).map_err(|source| CredFileError::Write {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let _lock = fsutil::lock_for(&real).map_err(|source| CredFileError::Lock {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let (real, _lock) = lock(path)?;
     let Some(old) = read_text(path, &real)? else {
         return Ok(false);
     };
@@ -394,8 +380,8 @@ fn holds_long_term_keys(copies: &[&[Line<'_>]]) -> bool {
 /// Keys with which the AWS SDKs take a profile's credentials from elsewhere
 /// than its access keys (a role to assume, web identity, SSO, a process):
 /// the Rust SDK checks all of them first, botocore the role, web identity
-/// and SSO ones.
-const OTHER_SOURCES: [&str; 10] = [
+/// and SSO ones. The order is the one a message names the first found in.
+pub const OTHER_SOURCES: [&str; 10] = [
     "role_arn",
     "credential_source",
     "web_identity_token_file",
@@ -473,6 +459,20 @@ fn check_key(key: &str, path: &Path) -> Result<(), CredFileError> {
 
 /// The file's text, or `None` if it does not exist. `shown` is the path for
 /// messages (the one the user gave), `real` the one to read.
+/// The file `path` leads to (through symlinks), locked against other writers
+/// until the lock is dropped.
+fn lock(path: &Path) -> Result<(PathBuf, fsutil::WriteLock), CredFileError> {
+    let real = fsutil::real_path(path).map_err(|source| CredFileError::Write {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let lock = fsutil::lock_for(&real).map_err(|source| CredFileError::Lock {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok((real, lock))
+}
+
 fn read_text(shown: &Path, real: &Path) -> Result<Option<String>, CredFileError> {
     match fs::read(real) {
         Ok(bytes) => String::from_utf8(bytes)
